@@ -1,0 +1,2 @@
+class DomainError(Exception):
+    """A rule refused an action. The message is written to be shown to the user."""

@@ -1,0 +1,165 @@
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+# Eight characters from an alphabet without look-alikes (no 0/O, 1/I/L).
+INVITATION_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+INVITATION_CODE_LENGTH = 8
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person: logs in with an email address, shown by a display name."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField("email address", unique=True)
+    display_name = models.CharField(max_length=60, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return self.display_name or self.email.split("@")[0]
+
+
+class CoupleQuerySet(models.QuerySet):
+    def linked(self):
+        return self.filter(ended_at__isnull=True)
+
+
+class Couple(models.Model):
+    """Two people who linked their accounts. Ended couples are kept so that
+    each former partner can still read their own answers."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = CoupleQuerySet.as_manager()
+
+    def __str__(self):
+        return f"Couple #{self.pk}"
+
+    @property
+    def is_linked(self):
+        return self.ended_at is None
+
+    def partner_of(self, user):
+        """The other member, or None if `user` is not in this couple."""
+        ids = [m.user_id for m in self.memberships.all()]
+        if user.pk not in ids:
+            return None
+        return next(m.user for m in self.memberships.all() if m.user_id != user.pk)
+
+
+class Membership(models.Model):
+    """A user's place in a couple.
+
+    P7: `active` mirrors the couple being linked, so that the database itself
+    can refuse a second linked couple for the same user.
+    """
+
+    couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["couple", "user"], name="membership_once_per_couple"),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(active=True), name="one_linked_couple_per_user"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.couple}"
+
+
+def new_invitation_token():
+    return secrets.token_urlsafe(32)
+
+
+def new_invitation_code():
+    return "".join(secrets.choice(INVITATION_CODE_ALPHABET) for _ in range(INVITATION_CODE_LENGTH))
+
+
+class InvitationQuerySet(models.QuerySet):
+    def usable(self):
+        return self.filter(
+            used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    """A single-use, expiring invitation to become someone's partner."""
+
+    inviter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations_sent"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_invitation_token)
+    code = models.CharField(max_length=INVITATION_CODE_LENGTH, unique=True, default=new_invitation_code)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations_accepted",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    def __str__(self):
+        return f"Invitation from {self.inviter}"
+
+    @property
+    def is_expired(self):
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self):
+        return self.used_at is None and self.revoked_at is None and not self.is_expired
+
+    @property
+    def display_code(self):
+        return f"{self.code[:4]}-{self.code[4:]}"

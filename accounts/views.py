@@ -1,0 +1,100 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from .errors import DomainError
+from .forms import InvitationCodeForm
+from .models import Invitation
+from .selectors import linked_couple_for, open_invitation_for
+from .services import couple_unlink, invitation_accept, invitation_create, invitation_revoke
+
+
+@login_required
+def partner(request):
+    couple = linked_couple_for(request.user)
+    invitation = None if couple else open_invitation_for(request.user)
+    return render(
+        request,
+        "accounts/partner.html",
+        {
+            "couple": couple,
+            "partner": couple.partner_of(request.user) if couple else None,
+            "invitation": invitation,
+            "invite_url": request.build_absolute_uri(invitation_url(invitation)) if invitation else "",
+            "code_form": InvitationCodeForm(),
+        },
+    )
+
+
+def invitation_url(invitation):
+    return reverse("invitation_accept", args=[invitation.token])
+
+
+@login_required
+@require_POST
+def invitation_new(request):
+    try:
+        invitation_create(inviter=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Here is your invitation. Share the link or the code with your partner.")
+    return redirect("partner")
+
+
+@login_required
+@require_POST
+def invitation_cancel(request, pk):
+    invitation = get_object_or_404(Invitation, pk=pk, inviter=request.user)
+    try:
+        invitation_revoke(invitation=invitation, by=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Invitation revoked. Its link and code no longer work.")
+    return redirect("partner")
+
+
+@login_required
+def invitation_enter_code(request):
+    form = InvitationCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        invitation = Invitation.objects.filter(code=form.cleaned_data["code"]).first()
+        if invitation is None:
+            form.add_error("code", "No invitation has this code. Check it with your partner.")
+        else:
+            return redirect("invitation_accept", token=invitation.token)
+    return render(request, "accounts/join.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def invitation_accept_view(request, token):
+    invitation = get_object_or_404(Invitation.objects.select_related("inviter"), token=token)
+    if request.method == "POST":
+        try:
+            invitation_accept(invitation=invitation, user=request.user)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"You and {invitation.inviter.name} are now linked.")
+            return redirect("home")
+    return render(request, "accounts/accept.html", {"invitation": invitation})
+
+
+@login_required
+def unlink(request):
+    couple = linked_couple_for(request.user)
+    if couple is None:
+        messages.info(request, "You are not linked with anyone.")
+        return redirect("partner")
+    if request.method == "POST":
+        try:
+            couple_unlink(couple=couple, by=request.user)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "You are no longer linked. Your own answers stay with you.")
+        return redirect("partner")
+    return render(request, "accounts/unlink.html", {"partner": couple.partner_of(request.user)})

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from reflections import views as reflection_views
+
+urlpatterns = [
+    path("", reflection_views.home, name="home"),
+    path("", include("reflections.urls")),
+    path("partner/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,135 @@
+"""State changes for reflections. Each checks its rule, runs in a transaction
+and raises DomainError with a message fit to show the user."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.errors import DomainError
+from accounts.selectors import linked_couple_for
+
+from .models import (
+    ANSWER_MAX_LENGTH,
+    SCALE_MAX,
+    SCALE_MIN,
+    Answer,
+    Article,
+    Participant,
+    PromptKind,
+    Reflection,
+    ReflectionPrompt,
+)
+from .selectors import answered_counts
+
+SNAPSHOT_FIELDS = ["order", "kind", "text", "scale_min_label", "scale_max_label", "choices"]
+
+
+def reflection_start(*, article, by):
+    """Start `article` for the couple `by` is linked in, copying its prompts
+    as they are now. Starting it again opens the one already started."""
+    couple = linked_couple_for(by)
+    if couple is None:
+        raise DomainError("Link with your partner first: a reflection is something you do together.")
+    if not Article.objects.in_library().filter(pk=article.pk).exists():
+        raise DomainError("This article is not open for reflections.")
+    existing = Reflection.objects.filter(couple=couple, article=article).first()
+    if existing:
+        return existing
+    prompts = list(article.prompts.all())
+    if not prompts:
+        raise DomainError("This article has no prompts yet.")
+    try:
+        with transaction.atomic():
+            reflection = Reflection.objects.create(
+                couple=couple, article=article, title=article.title, started_by=by
+            )
+            ReflectionPrompt.objects.bulk_create(
+                ReflectionPrompt(reflection=reflection, **{f: getattr(p, f) for f in SNAPSHOT_FIELDS})
+                for p in prompts
+            )
+            Participant.objects.bulk_create(
+                Participant(reflection=reflection, user=m.user) for m in couple.memberships.all()
+            )
+    except IntegrityError:
+        # Both partners pressed "start" at once: the other one won.
+        return Reflection.objects.get(couple=couple, article=article)
+    return reflection
+
+
+def _editable_participant(reflection, user):
+    participant = reflection.participants.filter(user=user).first()
+    if participant is None:
+        raise DomainError("You are not part of this reflection.")
+    if reflection.is_revealed:
+        raise DomainError("This reflection has been revealed; answers no longer change.")
+    if reflection.couple.ended_at:
+        raise DomainError("You are no longer linked, so this reflection is closed.")
+    return participant
+
+
+def _clean_answer(prompt, *, text, scale_value, passed):
+    """The answer as it will be stored, or DomainError naming what is wrong."""
+    if passed:
+        return {"text": "", "scale_value": None, "passed": True}
+    # PostgreSQL cannot store NUL; nobody means to type one.
+    text = (text or "").replace("\x00", "")
+    if len(text) > ANSWER_MAX_LENGTH:
+        raise DomainError(
+            f"Answers can be at most {ANSWER_MAX_LENGTH:,} characters; this one has {len(text):,}. "
+            "Your text is still here: shorten it and save again."
+        )
+    if prompt.kind == PromptKind.SCALE:
+        if scale_value is not None and not SCALE_MIN <= scale_value <= SCALE_MAX:
+            raise DomainError(f"Choose a number from {SCALE_MIN} to {SCALE_MAX}.")
+        return {"text": "", "scale_value": scale_value, "passed": False}
+    if prompt.kind == PromptKind.CHOICE and text and text not in prompt.choices:
+        raise DomainError("Choose one of the listed options.")
+    return {"text": text if text.strip() else "", "scale_value": None, "passed": False}
+
+
+def answer_save(*, prompt, author, text="", scale_value=None, passed=False):
+    """Save `author`'s answer to `prompt`. P3: refused once the author is
+    ready (until they withdraw) and forever after the reveal."""
+    with transaction.atomic():
+        reflection = Reflection.objects.select_for_update().get(pk=prompt.reflection_id)
+        participant = _editable_participant(reflection, author)
+        if participant.is_ready:
+            raise DomainError("You said you are ready, so your answers are locked. Withdraw to edit them.")
+        values = _clean_answer(prompt, text=text, scale_value=scale_value, passed=passed)
+        answer, _ = Answer.objects.update_or_create(
+            prompt=prompt, author=author, defaults={**values, "updated_at": timezone.now()}
+        )
+    return answer
+
+
+def readiness_set(*, reflection, user):
+    """P3: being ready locks my answers. P2: when both partners are ready the
+    reflection is revealed, exactly once. The row lock makes the second
+    partner wait for the first, so a simultaneous click still sees both."""
+    with transaction.atomic():
+        reflection = Reflection.objects.select_for_update().get(pk=reflection.pk)
+        participant = _editable_participant(reflection, user)
+        if participant.is_ready:
+            return reflection
+        missing = reflection.prompts.count() - answered_counts([reflection]).get((reflection.pk, user.pk), 0)
+        if missing:
+            raise DomainError(
+                f"Answer every prompt first ({missing} still open). A pass counts as an answer."
+            )
+        participant.ready_at = timezone.now()
+        participant.save(update_fields=["ready_at"])
+        if not reflection.participants.filter(ready_at__isnull=True).exists():
+            now = timezone.now()
+            Reflection.objects.filter(pk=reflection.pk, revealed_at__isnull=True).update(revealed_at=now)
+            reflection.refresh_from_db(fields=["revealed_at"])
+    return reflection
+
+
+def readiness_withdraw(*, reflection, user):
+    """P3: until the reveal, being ready can be taken back to edit again."""
+    with transaction.atomic():
+        reflection = Reflection.objects.select_for_update().get(pk=reflection.pk)
+        participant = _editable_participant(reflection, user)
+        if participant.is_ready:
+            participant.ready_at = None
+            participant.save(update_fields=["ready_at"])
+    return reflection

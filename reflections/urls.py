@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("library/", views.library, name="library"),
+    path("library/<slug:slug>/", views.article_detail, name="article"),
+    path("library/<slug:slug>/start/", views.reflection_new, name="reflection_start"),
+    path("reflections/<int:pk>/", views.reflection_detail, name="reflection"),
+    path("reflections/<int:pk>/answers/", views.answers_save, name="answers_save"),
+    path("reflections/<int:pk>/ready/", views.ready, name="ready"),
+    path("reflections/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+]

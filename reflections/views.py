@@ -1,0 +1,172 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.errors import DomainError
+from accounts.selectors import linked_couple_for
+
+from .forms import form_values, parse_answer
+from .models import ANSWER_MAX_LENGTH, SCALE_MAX, SCALE_MIN, Article
+from .selectors import (
+    answered_counts,
+    prompts_with_answers,
+    reflection_status,
+    reflections_for,
+)
+from .services import answer_save, readiness_set, readiness_withdraw, reflection_start
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return render(request, "landing.html")
+    couple = linked_couple_for(request.user)
+    reflections = list(reflections_for(request.user))
+    counts = answered_counts(reflections)
+    statuses = [reflection_status(r, request.user, counts) for r in reflections]
+    groups = {state: [s for s in statuses if s.state == state] for state, _ in STATE_HEADINGS}
+    return render(
+        request,
+        "reflections/home.html",
+        {
+            "couple": couple,
+            "partner": couple.partner_of(request.user) if couple else None,
+            "groups": [(heading, groups[state]) for state, heading in STATE_HEADINGS],
+            "has_reflections": bool(statuses),
+        },
+    )
+
+
+SCALE_RANGE = range(SCALE_MIN, SCALE_MAX + 1)
+
+STATE_HEADINGS = [
+    ("yours", "Waiting for you"),
+    ("partner", "Waiting for your partner"),
+    ("revealed", "Revealed"),
+    ("archived", "Archived"),
+]
+
+
+@login_required
+def library(request):
+    articles = Article.objects.in_library().prefetch_related("prompts")
+    return render(request, "reflections/library.html", {"articles": articles})
+
+
+@login_required
+def article_detail(request, slug):
+    article = get_object_or_404(Article.objects.in_library(), slug=slug)
+    couple = linked_couple_for(request.user)
+    started = couple.reflections.filter(article=article).first() if couple else None
+    return render(
+        request,
+        "reflections/article.html",
+        {"article": article, "prompts": article.prompts.all(), "couple": couple, "started": started},
+    )
+
+
+@login_required
+@require_POST
+def reflection_new(request, slug):
+    article = get_object_or_404(Article.objects.in_library(), slug=slug)
+    try:
+        reflection = reflection_start(article=article, by=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("article", slug=slug)
+    return redirect("reflection", pk=reflection.pk)
+
+
+def _reflection_page(request, reflection, *, posted=None, errors=None, status=200):
+    prompts = prompts_with_answers(reflection, request.user)
+    posted, errors = posted or {}, errors or {}
+    for prompt in prompts:
+        prompt.form = form_values(prompt, posted.get(prompt.pk))
+        prompt.error = errors.get(prompt.pk, "")
+    state = reflection_status(reflection, request.user, answered_counts([reflection]))
+    template = "reflections/shared.html" if state.state == "revealed" else "reflections/reflection.html"
+    return render(
+        request,
+        template,
+        {
+            "reflection": reflection,
+            "prompts": prompts,
+            "status": state,
+            "max_length": ANSWER_MAX_LENGTH,
+            "scale_range": SCALE_RANGE,
+        },
+        status=status,
+    )
+
+
+@login_required
+def reflection_detail(request, pk):
+    reflection = get_object_or_404(reflections_for(request.user), pk=pk)
+    return _reflection_page(request, reflection)
+
+
+@login_required
+@require_POST
+def answers_save(request, pk):
+    """Save the prompts present in the form: all of them from the plain
+    form, one at a time from htmx autosave."""
+    reflection = get_object_or_404(reflections_for(request.user), pk=pk)
+    posted, errors = {}, {}
+    for prompt in reflection.prompts.all():
+        answer = parse_answer(prompt, request.POST)
+        if answer is None:
+            continue
+        posted[prompt.pk] = answer
+        if answer.error:
+            errors[prompt.pk] = answer.error
+            continue
+        try:
+            answer_save(prompt=prompt, author=request.user, **answer.values)
+        except DomainError as error:
+            errors[prompt.pk] = str(error)
+    if request.htmx:
+        counts = answered_counts([reflection])
+        return render(
+            request,
+            "reflections/reflection.html#autosave-result",
+            {
+                "saved": posted,
+                "errors": errors,
+                "status": reflection_status(reflection, request.user, counts),
+            },
+            status=422 if errors else 200,
+        )
+    if errors:
+        messages.error(request, "Some answers were not saved. Your text is still below.")
+        return _reflection_page(request, reflection, posted=posted, errors=errors, status=400)
+    messages.success(request, "Saved.")
+    return redirect("reflection", pk=pk)
+
+
+@login_required
+@require_POST
+def ready(request, pk):
+    reflection = get_object_or_404(reflections_for(request.user), pk=pk)
+    try:
+        reflection = readiness_set(reflection=reflection, user=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        if reflection.is_revealed:
+            messages.success(request, "You are both ready. Here are your answers, side by side.")
+        else:
+            messages.success(request, "You are ready. Your answers are locked until your partner is ready too.")
+    return redirect("reflection", pk=pk)
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    reflection = get_object_or_404(reflections_for(request.user), pk=pk)
+    try:
+        readiness_withdraw(reflection=reflection, user=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "You are no longer ready. You can edit your answers again.")
+    return redirect("reflection", pk=pk)
