@@ -28,7 +28,5 @@ class InvitationCodeForm(forms.Form):
         # People type codes with dashes, spaces and lower case letters.
         code = "".join(ch for ch in self.cleaned_data["code"].upper() if ch.isalnum())
         if len(code) != INVITATION_CODE_LENGTH:
-            raise forms.ValidationError(
-                f"A code has {INVITATION_CODE_LENGTH} letters and digits, like ABCD-EFGH."
-            )
+            raise forms.ValidationError(f"A code has {INVITATION_CODE_LENGTH} letters and digits, like ABCD-EFGH.")
         return code

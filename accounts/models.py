@@ -95,17 +95,13 @@ class Membership(models.Model):
     """
 
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     active = models.BooleanField(default=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["couple", "user"], name="membership_once_per_couple"),
-            models.UniqueConstraint(
-                fields=["user"], condition=Q(active=True), name="one_linked_couple_per_user"
-            ),
+            models.UniqueConstraint(fields=["user"], condition=Q(active=True), name="one_linked_couple_per_user"),
         ]
 
     def __str__(self):
@@ -122,17 +118,13 @@ def new_invitation_code():
 
 class InvitationQuerySet(models.QuerySet):
     def usable(self):
-        return self.filter(
-            used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-        )
+        return self.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
 
 
 class Invitation(models.Model):
     """A single-use, expiring invitation to become someone's partner."""
 
-    inviter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations_sent"
-    )
+    inviter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations_sent")
     token = models.CharField(max_length=64, unique=True, default=new_invitation_token)
     code = models.CharField(max_length=INVITATION_CODE_LENGTH, unique=True, default=new_invitation_code)
     created_at = models.DateTimeField(default=timezone.now)

@@ -20,9 +20,7 @@ def invitation_create(*, inviter):
     now = timezone.now()
     with transaction.atomic():
         Invitation.objects.usable().filter(inviter=inviter).update(revoked_at=now)
-        return Invitation.objects.create(
-            inviter=inviter, expires_at=now + timedelta(days=settings.INVITATION_DAYS)
-        )
+        return Invitation.objects.create(inviter=inviter, expires_at=now + timedelta(days=settings.INVITATION_DAYS))
 
 
 def invitation_revoke(*, invitation, by):

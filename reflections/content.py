@@ -37,8 +37,7 @@ LIBRARY = [
             },
             {
                 "kind": PromptKind.SCALE,
-                "text": "After a stretch of real closeness, how strongly do you want some time "
-                "and space to yourself?",
+                "text": "After a stretch of real closeness, how strongly do you want some time and space to yourself?",
                 "scale_min_label": "Hardly at all",
                 "scale_max_label": "Very strongly",
             },

@@ -95,9 +95,7 @@ class Reflection(models.Model):
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="reflections")
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="reflections")
     title = models.CharField(max_length=200)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     revealed_at = models.DateTimeField(null=True, blank=True)
 
@@ -128,9 +126,7 @@ class Participant(models.Model):
     """One partner's side of a reflection: P3 readiness lives here."""
 
     reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="participants")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations")
     ready_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -156,9 +152,7 @@ class AnswerQuerySet(models.QuerySet):
         """
         if not viewer.is_authenticated:
             return self.none()
-        my_linked_couple = Couple.objects.linked().filter(
-            memberships__user=viewer, memberships__active=True
-        )
+        my_linked_couple = Couple.objects.linked().filter(memberships__user=viewer, memberships__active=True)
         revealed_to_my_couple = Q(
             prompt__reflection__revealed_at__isnull=False,
             prompt__reflection__couple__in=my_linked_couple,
@@ -182,8 +176,7 @@ class Answer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["prompt", "author"], name="one_answer_per_author_and_prompt"),
             models.CheckConstraint(
-                condition=Q(scale_value__isnull=True)
-                | Q(scale_value__gte=SCALE_MIN, scale_value__lte=SCALE_MAX),
+                condition=Q(scale_value__isnull=True) | Q(scale_value__gte=SCALE_MIN, scale_value__lte=SCALE_MAX),
                 name="scale_value_between_1_and_10",
             ),
         ]

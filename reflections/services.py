@@ -39,12 +39,9 @@ def reflection_start(*, article, by):
         raise DomainError("This article has no prompts yet.")
     try:
         with transaction.atomic():
-            reflection = Reflection.objects.create(
-                couple=couple, article=article, title=article.title, started_by=by
-            )
+            reflection = Reflection.objects.create(couple=couple, article=article, title=article.title, started_by=by)
             ReflectionPrompt.objects.bulk_create(
-                ReflectionPrompt(reflection=reflection, **{f: getattr(p, f) for f in SNAPSHOT_FIELDS})
-                for p in prompts
+                ReflectionPrompt(reflection=reflection, **{f: getattr(p, f) for f in SNAPSHOT_FIELDS}) for p in prompts
             )
             Participant.objects.bulk_create(
                 Participant(reflection=reflection, user=m.user) for m in couple.memberships.all()
@@ -112,9 +109,7 @@ def readiness_set(*, reflection, user):
             return reflection
         missing = reflection.prompts.count() - answered_counts([reflection]).get((reflection.pk, user.pk), 0)
         if missing:
-            raise DomainError(
-                f"Answer every prompt first ({missing} still open). A pass counts as an answer."
-            )
+            raise DomainError(f"Answer every prompt first ({missing} still open). A pass counts as an answer.")
         participant.ready_at = timezone.now()
         participant.save(update_fields=["ready_at"])
         if not reflection.participants.filter(ready_at__isnull=True).exists():

@@ -1,0 +1,60 @@
+# Twofold: `make run` to try it, `make test` to test it.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/twofold
+
+# The first interpreter that is Python 3.12 or newer (pyenv honours .python-version).
+BASE_PYTHON := $(shell for p in python3.13 python3.14 python3.12 python3 python; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
+	then command -v $$p; break; fi; done)
+
+.PHONY: help run test test-postgres lint format migrate demo clean
+
+help:
+	@echo "make run            set up and serve Twofold with demo content on http://127.0.0.1:8000"
+	@echo "make test           run the test suite (SQLite)"
+	@echo "make test-postgres  run the test suite against PostgreSQL ($(POSTGRES_URL))"
+	@echo "make lint           ruff"
+
+$(STAMP): requirements.txt
+	@if [ -z "$(BASE_PYTHON)" ]; then \
+		echo "Twofold needs Python 3.12 or newer, and none was found on PATH."; \
+		echo "Install Python 3.12+ (or use pyenv, which reads .python-version) and run make again."; \
+		exit 1; fi
+	@test -x $(PY) || $(BASE_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@rm -f $(VENV)/.installed-*; touch $@
+
+venv: $(STAMP)
+
+migrate: $(STAMP)
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+run: demo
+	@echo "Serving Twofold on http://127.0.0.1:8000 (Ctrl-C stops it)"
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+test-postgres: $(STAMP)
+	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
