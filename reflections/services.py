@@ -19,6 +19,7 @@ from .models import (
     ReflectionPrompt,
 )
 from .selectors import answered_counts
+from .signals import reflection_revealed
 
 SNAPSHOT_FIELDS = ["order", "kind", "text", "scale_min_label", "scale_max_label", "choices"]
 
@@ -104,6 +105,8 @@ def readiness_set(*, reflection, user):
     partner wait for the first, so a simultaneous click still sees both."""
     with transaction.atomic():
         reflection = Reflection.objects.select_for_update().get(pk=reflection.pk)
+        if reflection.is_revealed and reflection.participants.filter(user=user).exists():
+            return reflection  # a second click after the reveal changes nothing
         participant = _editable_participant(reflection, user)
         if participant.is_ready:
             return reflection
@@ -113,9 +116,14 @@ def readiness_set(*, reflection, user):
         participant.ready_at = timezone.now()
         participant.save(update_fields=["ready_at"])
         if not reflection.participants.filter(ready_at__isnull=True).exists():
-            now = timezone.now()
-            Reflection.objects.filter(pk=reflection.pk, revealed_at__isnull=True).update(revealed_at=now)
+            # The conditional update is the "exactly once": only one caller
+            # can move revealed_at from empty to set.
+            revealed = Reflection.objects.filter(pk=reflection.pk, revealed_at__isnull=True).update(
+                revealed_at=timezone.now()
+            )
             reflection.refresh_from_db(fields=["revealed_at"])
+            if revealed:
+                transaction.on_commit(lambda: reflection_revealed.send(sender=Reflection, reflection=reflection))
     return reflection
 
 
