@@ -137,7 +137,8 @@ def answers_save(request, pk):
             status=422 if errors else 200,
         )
     if errors:
-        messages.error(request, "Some answers were not saved. Your text is still below.")
+        reasons = " ".join(sorted(set(errors.values())))
+        messages.error(request, f"Some answers were not saved. {reasons} Your text is still on this page.")
         return _reflection_page(request, reflection, posted=posted, errors=errors, status=400)
     messages.success(request, "Saved.")
     return redirect("reflection", pk=pk)
