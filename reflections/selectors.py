@@ -61,6 +61,12 @@ class ReflectionStatus:
     total: int
 
     @property
+    def fingerprint(self):
+        """Changes whenever what the live status shows changes."""
+        partner_ready = self.partner.is_ready if self.partner else False
+        return f"{self.state}.{self.partner_answered}.{int(partner_ready)}.{int(self.me.is_ready)}"
+
+    @property
     def state(self):
         if self.reflection.couple.ended_at:
             return "archived"

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -77,7 +78,7 @@ def reflection_new(request, slug):
     return redirect("reflection", pk=reflection.pk)
 
 
-def _reflection_page(request, reflection, *, posted=None, errors=None, status=200):
+def _reflection_page(request, reflection, *, posted=None, errors=None, status=200, just_revealed=False):
     prompts = prompts_with_answers(reflection, request.user)
     posted, errors = posted or {}, errors or {}
     for prompt in prompts:
@@ -94,6 +95,7 @@ def _reflection_page(request, reflection, *, posted=None, errors=None, status=20
             "status": state,
             "max_length": ANSWER_MAX_LENGTH,
             "scale_range": SCALE_RANGE,
+            "just_revealed": just_revealed,
         },
         status=status,
     )
@@ -103,6 +105,22 @@ def _reflection_page(request, reflection, *, posted=None, errors=None, status=20
 def reflection_detail(request, pk):
     reflection = get_object_or_404(reflections_for(request.user), pk=pk)
     return _reflection_page(request, reflection)
+
+
+@login_required
+def live_status(request, pk):
+    """Polled by the reflection page while the tab is visible: the partner's
+    progress and readiness (P6: never text). 204 when nothing changed; the
+    shared view itself, swapped into the page, once the reveal happened."""
+    reflection = get_object_or_404(reflections_for(request.user), pk=pk)
+    state = reflection_status(reflection, request.user, answered_counts([reflection]))
+    if state.state == "revealed":
+        response = _reflection_page(request, reflection, just_revealed=True)
+        response["HX-Retarget"], response["HX-Reswap"], response["HX-Reselect"] = "#main", "outerHTML", "#main"
+        return response
+    if request.GET.get("seen") == state.fingerprint:
+        return HttpResponse(status=204)
+    return render(request, "reflections/reflection.html#live-status", {"reflection": reflection, "status": state})
 
 
 @login_required
