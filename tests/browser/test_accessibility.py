@@ -1,0 +1,132 @@
+"""Every page, as each kind of visitor, in light and dark mode: axe-core finds
+no WCAG 2.x A/AA violation, and nothing scrolls sideways at 320 px (which is
+also a 640 px window at 200 % zoom)."""
+
+import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from accounts.services import couple_unlink, invitation_create
+from reflections.services import readiness_set, reflection_start
+from tests.conftest import answer_all, link, make_article
+from tests.test_persona import all_url_patterns
+
+from .conftest import check_accessibility, check_page, log_in, make_person
+
+NARROW = {"width": 320, "height": 800}
+# Pages that need arguments, with where to find real ones in the cast.
+PAGES_WITH_ARGUMENTS = {"article", "reflection", "invitation_accept", "account_reset_password_from_key"}
+
+
+@pytest.fixture
+def cast(library):
+    """Alice has a past couple (archived reflection) and is now linked with
+    Bob, with reflections she is answering, is waiting on, and has revealed."""
+    alice, bob, carol, dan = (make_person(n) for n in ["Alice", "Bob", "Carol", "Dan"])
+    demo, second, third, fourth = library[0], make_article(), make_article(), make_article()
+
+    past = link(alice, dan)
+    archived = reflection_start(article=demo, by=alice)
+    answer_all(archived, alice)
+    couple_unlink(couple=past, by=dan)
+
+    link(alice, bob)
+    answering = reflection_start(article=demo, by=alice)
+    waiting = reflection_start(article=second, by=alice)
+    answer_all(waiting, alice)
+    readiness_set(reflection=waiting, user=alice)
+    revealed = reflection_start(article=third, by=bob)
+    for person in (alice, bob):
+        answer_all(revealed, person)
+        readiness_set(reflection=revealed, user=person)
+
+    arguments = {
+        "article": [{"slug": a.slug} for a in (demo, fourth)],
+        "reflection": [{"pk": r.pk} for r in (answering, waiting, revealed, archived)],
+        "invitation_accept": [{"token": invitation_create(inviter=carol).token}],
+        "account_reset_password_from_key": [{"uidb36": "0", "key": "expired-key"}],
+    }
+    return {"alice": alice, "carol": carol, "arguments": arguments}
+
+
+def page_urls(arguments):
+    """Every GET page of the project and of allauth (the admin is Django's)."""
+    urls = []
+    for name, params in sorted(set((n, frozenset(p)) for n, p in all_url_patterns())):
+        if name.startswith("admin:"):
+            continue
+        if not params:
+            urls.append(reverse(name))
+        elif name in PAGES_WITH_ARGUMENTS:
+            urls += [reverse(name, kwargs=kwargs) for kwargs in arguments[name]]
+    return urls + ["/no-such-page/"]
+
+
+def sweep(page, urls):
+    """Visit each URL and check every HTML page that comes back."""
+    checked = 0
+    for url in urls:
+        if page.request.get(url, max_redirects=0).status == 405:
+            continue  # a POST-only endpoint, not a page
+        response = page.goto(url)
+        if "text/html" not in response.headers.get("content-type", ""):
+            continue
+        check_page(page, f"{url} (ended at {page.url})")
+        checked += 1
+    return checked
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_passes_axe_for_a_partner(new_page, cast, scheme):
+    page = new_page(viewport=NARROW, color_scheme=scheme)
+    log_in(page, cast["alice"].email)
+    urls = [u for u in page_urls(cast["arguments"]) if "logout" not in u]
+    assert sweep(page, urls) >= 18
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_passes_axe_for_someone_without_a_partner(new_page, cast, scheme):
+    page = new_page(viewport=NARROW, color_scheme=scheme)
+    log_in(page, cast["carol"].email)
+    page.get_by_role("link", name="Partner", exact=True).click()
+    page.get_by_role("button", name="Revoke this invitation").click()
+    page.get_by_role("button", name="Create an invitation").wait_for()
+    check_page(page, "partner page without an invitation")
+    page.get_by_role("button", name="Create an invitation").click()
+    assert sweep(page, ["/", "/partner/", "/partner/join/", "/accounts/logout/"]) == 4
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_passes_axe_for_a_visitor(new_page, cast, scheme):
+    page = new_page(viewport=NARROW, color_scheme=scheme)
+    assert sweep(page, page_urls(cast["arguments"])) >= 10
+
+
+@pytest.mark.parametrize("template", ["400.html", "403.html", "403_csrf.html", "500.html"])
+def test_error_pages_pass_axe(new_page, live_server, template):
+    page = new_page(viewport=NARROW)
+    page.goto("/")  # so that the stylesheet resolves
+    page.set_content(render_to_string(template, {"request": None}))
+    check_page(page, template)
+
+
+def test_forms_with_errors_pass_axe(new_page, cast):
+    page = new_page(viewport=NARROW)
+    page.goto("/accounts/signup/")
+    page.get_by_role("button", name="Sign Up").click()
+    check_page(page, "sign-up form with errors")
+    log_in(page, cast["carol"].email)
+    page.goto("/partner/join/")
+    page.get_by_label("Invitation code").fill("nope")
+    page.get_by_role("button", name="Continue").click()
+    assert page.get_by_text("A code has 8 letters and digits").is_visible()
+    check_page(page, "invitation code with an error")
+
+
+def test_the_accessibility_check_catches_a_violation(new_page, live_server):
+    """The checker itself: an image without alt text must fail it."""
+    page = new_page()
+    page.goto("/")
+    page.set_content('<html lang="en"><title>t</title><main><img src="/x.png"></main></html>')
+    with pytest.raises(AssertionError, match="image-alt"):
+        check_accessibility(page)
