@@ -12,13 +12,16 @@ BASE_PYTHON := $(shell for p in python3.13 python3.14 python3.12 python3 python;
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	then command -v $$p; break; fi; done)
 
-.PHONY: help run test test-postgres lint format migrate demo clean
+AXE := node_modules/axe-core/axe.min.js
+
+.PHONY: help run test test-postgres lint format migrate demo clean screenshots browser-tools
 
 help:
 	@echo "make run            set up and serve Twofold with demo content on http://127.0.0.1:8000"
 	@echo "make test           run the test suite (SQLite)"
 	@echo "make test-postgres  run the test suite against PostgreSQL ($(POSTGRES_URL))"
 	@echo "make lint           ruff"
+	@echo "make screenshots    retake the README's screenshots (docs/screenshots)"
 
 $(STAMP): requirements.txt
 	@if [ -z "$(BASE_PYTHON)" ]; then \
@@ -32,6 +35,14 @@ $(STAMP): requirements.txt
 
 venv: $(STAMP)
 
+# axe-core for the accessibility checks in the browser tests. Without npm the
+# browser tests skip (and say so); CI installs everything.
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: browser tests will be skipped (install Node.js and npm to run them)"; fi
+
+browser-tools: $(AXE)
+
 migrate: $(STAMP)
 	$(PY) manage.py migrate --noinput
 
@@ -42,11 +53,14 @@ run: demo
 	@echo "Serving Twofold on http://127.0.0.1:8000 (Ctrl-C stops it)"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP)
+test: $(STAMP) browser-tools
 	$(PY) -m pytest
 
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) browser-tools
 	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest
+
+screenshots: $(STAMP) browser-tools
+	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/browser/test_screenshots.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

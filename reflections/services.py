@@ -85,14 +85,19 @@ def _clean_answer(prompt, *, text, scale_value, passed):
 
 
 def answer_save(*, prompt, author, text="", scale_value=None, passed=False):
-    """Save `author`'s answer to `prompt`. P3: refused once the author is
-    ready (until they withdraw) and forever after the reveal."""
+    """Save `author`'s answer to `prompt` (None when it is left empty). P3:
+    refused once the author is ready (until they withdraw) and forever after
+    the reveal."""
     with transaction.atomic():
         reflection = Reflection.objects.select_for_update().get(pk=prompt.reflection_id)
         participant = _editable_participant(reflection, author)
         if participant.is_ready:
             raise DomainError("You said you are ready, so your answers are locked. Withdraw to edit them.")
         values = _clean_answer(prompt, text=text, scale_value=scale_value, passed=passed)
+        if not (values["passed"] or values["text"] or values["scale_value"] is not None):
+            # An emptied answer is no answer: nothing is kept.
+            Answer.objects.filter(prompt=prompt, author=author).delete()
+            return None
         answer, _ = Answer.objects.update_or_create(
             prompt=prompt, author=author, defaults={**values, "updated_at": timezone.now()}
         )

@@ -1,0 +1,97 @@
+"""What must not work, seen from the browser."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from accounts.services import invitation_create
+from reflections.models import Answer
+from reflections.services import reflection_start
+from tests.conftest import link
+
+from .conftest import check_page, log_in, make_person
+
+TOO_LONG = "x" * 10_001
+
+
+def open_reflection(page, reflection):
+    page.goto(f"/reflections/{reflection.pk}/")
+    page.get_by_role("heading", level=1).wait_for()
+
+
+def test_partner_cannot_reach_my_answers_before_the_reveal(new_page, library):
+    alice, bob, carol = make_person("Alice"), make_person("Bob"), make_person("Carol")
+    link(alice, bob)
+    reflection = reflection_start(article=library[0], by=alice)
+    page = new_page()
+    log_in(page, alice.email)
+    open_reflection(page, reflection)
+    page.locator("textarea").first.fill("Alice's unrevealed sentence")
+    page.locator(".save-status").first.get_by_text("Saved.").wait_for()
+
+    for person in (bob, carol):
+        other = new_page()
+        log_in(other, person.email)
+        for url in (
+            f"/reflections/{reflection.pk}/",
+            f"/reflections/{reflection.pk}/status/",
+            "/",
+        ):
+            other.goto(url)
+            assert "unrevealed sentence" not in other.content(), f"{person.name} read it at {url}"
+    other.goto(f"/reflections/{reflection.pk}/")
+    assert other.get_by_role("heading", name="We could not find that page").is_visible()
+    check_page(other, "404 for a stranger")
+
+
+def test_an_expired_invitation_says_so_and_links_nobody(new_page, db):
+    alice, bob = make_person("Alice"), make_person("Bob")
+    invitation = invitation_create(inviter=alice)
+    invitation.expires_at = timezone.now() - timedelta(minutes=1)
+    invitation.save()
+    page = new_page()
+    log_in(page, bob.email)
+
+    page.goto(f"/partner/join/{invitation.token}/")
+
+    assert page.get_by_text("This invitation expired").is_visible()
+    assert page.get_by_role("button", name="Accept and link our accounts").count() == 0
+    check_page(page, "expired invitation")
+    page.goto("/partner/join/")
+    page.get_by_label("Invitation code").fill(invitation.code.lower())
+    page.get_by_role("button", name="Continue").click()
+    assert page.get_by_text("This invitation expired").is_visible()
+
+
+def test_an_answer_over_the_limit_is_refused_and_kept_while_typing(new_page, library):
+    alice, bob = make_person("Alice"), make_person("Bob")
+    link(alice, bob)
+    reflection = reflection_start(article=library[0], by=alice)
+    page = new_page()
+    log_in(page, alice.email)
+    open_reflection(page, reflection)
+    box = page.locator("textarea").first
+
+    box.fill(TOO_LONG)
+
+    page.locator(".save-status").first.get_by_text("at most 10,000 characters").wait_for()
+    assert box.input_value() == TOO_LONG
+    assert not Answer.objects.filter(author=alice).exists()
+    check_page(page, "answer over the limit")
+
+
+def test_an_answer_over_the_limit_is_refused_and_kept_without_javascript(new_page, library):
+    alice, bob = make_person("Alice"), make_person("Bob")
+    link(alice, bob)
+    reflection = reflection_start(article=library[0], by=alice)
+    page = new_page(javascript=False)
+    log_in(page, alice.email)
+    open_reflection(page, reflection)
+
+    page.locator("textarea").first.fill(TOO_LONG)
+    page.get_by_role("button", name="Save answers").click()
+
+    assert page.get_by_text("at most 10,000 characters").first.is_visible()
+    assert page.locator("textarea").first.input_value() == TOO_LONG
+    assert not Answer.objects.filter(author=alice).exists()
+    check_page(page, "answer over the limit, no JavaScript")
