@@ -33,6 +33,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Logical structure: axe files these under best practice, we hold pages to them.
+STRUCTURE_RULES = ["heading-order", "page-has-heading-one", "landmark-one-main", "region", "skip-link"]
 PASSWORD = "a-long-enough-passphrase-93"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -113,8 +115,12 @@ def check_accessibility(page, context=""):
         finally:
             scratch.close()
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-        AXE_TAGS,
+        """async ([tags, rules]) => {
+          const wcag = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+          const structure = await axe.run(document, {runOnly: {type: 'rule', values: rules}, resultTypes: ['violations']});
+          return {violations: wcag.violations.concat(structure.violations)};
+        }""",
+        [AXE_TAGS, STRUCTURE_RULES],
     )
     problems = [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
