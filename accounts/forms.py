@@ -30,3 +30,9 @@ class InvitationCodeForm(forms.Form):
         if len(code) != INVITATION_CODE_LENGTH:
             raise forms.ValidationError(f"A code has {INVITATION_CODE_LENGTH} letters and digits, like ABCD-EFGH.")
         return code
+
+
+class CoachProfileForm(forms.Form):
+    name = forms.CharField(label="Name shown to clients", max_length=80)
+    practice = forms.CharField(label="Practice", max_length=120, required=False)
+    bio = forms.CharField(label="Short bio", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 4}))

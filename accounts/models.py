@@ -155,3 +155,79 @@ class Invitation(models.Model):
     @property
     def display_code(self):
         return f"{self.code[:4]}-{self.code[4:]}"
+
+
+class CoachProfile(models.Model):
+    """Makes an account a coach. Staff can grant or remove it (`active`)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coach_profile")
+    name = models.CharField("name shown to clients", max_length=80)
+    practice = models.CharField(max_length=120, blank=True)
+    bio = models.TextField("short bio", max_length=1000, blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.name
+
+
+class CoachingLinkQuerySet(models.QuerySet):
+    def active(self):
+        """Both partners accepted, nobody ended it, the couple is still linked
+        and the coach is still a coach."""
+        return self.filter(
+            started_at__isnull=False,
+            ended_at__isnull=True,
+            couple__ended_at__isnull=True,
+            coach__coach_profile__active=True,
+        )
+
+
+class CoachingLink(models.Model):
+    """A coach working with a couple. It starts as an invitation link; the
+    coach sees nothing of the couple until both partners have accepted."""
+
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coaching_links")
+    couple = models.ForeignKey(Couple, null=True, blank=True, on_delete=models.CASCADE, related_name="coaching_links")
+    token = models.CharField(max_length=64, unique=True, default=new_invitation_token)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = CoachingLinkQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coach", "couple"],
+                condition=Q(ended_at__isnull=True, couple__isnull=False),
+                name="one_open_coaching_link_per_couple",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Coaching by {self.coach}"
+
+    @property
+    def is_active(self):
+        return self.started_at is not None and self.ended_at is None
+
+
+class CoachingAcceptance(models.Model):
+    """One partner's yes to a coaching link."""
+
+    link = models.ForeignKey(CoachingLink, on_delete=models.CASCADE, related_name="acceptances")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["link", "user"], name="one_acceptance_per_partner"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} accepted {self.link}"

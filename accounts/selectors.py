@@ -1,4 +1,4 @@
-from .models import Couple, Invitation
+from .models import CoachingLink, Couple, Invitation
 
 
 def linked_couple_for(user):
@@ -21,3 +21,33 @@ def partner_of(user):
 def open_invitation_for(user):
     """The invitation `user` sent that can still be accepted, if any."""
     return Invitation.objects.usable().filter(inviter=user).order_by("-created_at").first()
+
+
+def coach_profile_for(user):
+    """The user's coach profile when they are an active coach, else None."""
+    profile = getattr(user, "coach_profile", None) if user.is_authenticated else None
+    return profile if profile is not None and profile.active else None
+
+
+def coaching_links_for_couple(couple):
+    """Open coaching links the couple's partners can see: active ones and
+    ones waiting for the second partner."""
+    if couple is None:
+        return CoachingLink.objects.none()
+    return (
+        CoachingLink.objects.filter(couple=couple, ended_at__isnull=True)
+        .select_related("coach__coach_profile")
+        .prefetch_related("acceptances")
+    )
+
+
+def clients_of(coach):
+    """Active coaching links of `coach`, with both partners loaded. Links
+    still waiting for a partner show nothing of the couple."""
+    return (
+        CoachingLink.objects.active()
+        .filter(coach=coach)
+        .select_related("couple")
+        .prefetch_related("couple__memberships__user")
+        .order_by("started_at")
+    )

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .errors import DomainError
-from .models import Couple, Invitation, Membership
+from .models import CoachingAcceptance, CoachingLink, CoachProfile, Couple, Invitation, Membership
 from .selectors import linked_couple_for
 
 
@@ -83,3 +83,72 @@ def couple_unlink(*, couple, by):
         couple.save(update_fields=["ended_at", "ended_by"])
         couple.memberships.update(active=False)
     return couple
+
+
+def coach_profile_save(*, user, name, practice="", bio=""):
+    """Any account can become a coach; saving again edits the profile."""
+    profile, _ = CoachProfile.objects.update_or_create(
+        user=user, defaults={"name": name, "practice": practice, "bio": bio}
+    )
+    return profile
+
+
+def _require_coach(user):
+    profile = getattr(user, "coach_profile", None)
+    if profile is None or not profile.active:
+        raise DomainError("Only coaches can do this. Create a coach profile first.")
+    return profile
+
+
+def coaching_invite_create(*, coach):
+    """A link the coach sends to a couple; each partner accepts on their own."""
+    _require_coach(coach)
+    return CoachingLink.objects.create(
+        coach=coach, expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS)
+    )
+
+
+def coaching_accept(*, link, user):
+    """One partner says yes. The link binds to that partner's couple; it
+    starts (and the coach sees the couple) once both partners have said yes."""
+    with transaction.atomic():
+        link = CoachingLink.objects.select_for_update().get(pk=link.pk)
+        couple = linked_couple_for(user)
+        if link.ended_at:
+            raise DomainError("This coaching invitation was withdrawn or has ended.")
+        if link.started_at is None and link.expires_at <= timezone.now():
+            raise DomainError("This coaching invitation has expired. Ask your coach for a new one.")
+        if link.coach_id == user.pk:
+            raise DomainError("This is your own coaching invitation. Send it to a couple.")
+        if couple is None:
+            raise DomainError("Link with your partner first: a coach works with both of you.")
+        if couple.memberships.filter(user=link.coach).exists():
+            raise DomainError("A coach cannot coach their own couple.")
+        if link.couple_id is None:
+            if CoachingLink.objects.filter(coach=link.coach, couple=couple, ended_at__isnull=True).exists():
+                raise DomainError("This coach already works with you, or has invited you already.")
+            link.couple = couple
+            link.save(update_fields=["couple"])
+        elif link.couple_id != couple.pk:
+            raise DomainError("This coaching invitation was accepted by another couple.")
+        CoachingAcceptance.objects.get_or_create(link=link, user=user)
+        if link.started_at is None and link.acceptances.count() == 2:
+            link.started_at = timezone.now()
+            link.save(update_fields=["started_at"])
+    return link
+
+
+def coaching_end(*, link, by):
+    """Either partner, or the coach, ends coaching. The coach loses all
+    access at once: progress and anything that was shared."""
+    with transaction.atomic():
+        link = CoachingLink.objects.select_for_update().get(pk=link.pk)
+        is_partner = link.couple is not None and link.couple.memberships.filter(user=by).exists()
+        if link.coach_id != by.pk and not is_partner:
+            raise DomainError("Only the coach or the couple can end this.")
+        if link.ended_at:
+            raise DomainError("This coaching has already ended.")
+        link.ended_at = timezone.now()
+        link.ended_by = by
+        link.save(update_fields=["ended_at", "ended_by"])
+    return link

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from .errors import DomainError
 from .forms import InvitationCodeForm
 from .models import Invitation
-from .selectors import linked_couple_for, open_invitation_for
+from .selectors import coaching_links_for_couple, linked_couple_for, open_invitation_for
 from .services import couple_unlink, invitation_accept, invitation_create, invitation_revoke
 
 
@@ -15,6 +15,9 @@ from .services import couple_unlink, invitation_accept, invitation_create, invit
 def partner(request):
     couple = linked_couple_for(request.user)
     invitation = None if couple else open_invitation_for(request.user)
+    coaching = list(coaching_links_for_couple(couple))
+    for link in coaching:
+        link.accepted_by_me = any(a.user_id == request.user.pk for a in link.acceptances.all())
     return render(
         request,
         "accounts/partner.html",
@@ -24,6 +27,7 @@ def partner(request):
             "invitation": invitation,
             "invite_url": request.build_absolute_uri(invitation_url(invitation)) if invitation else "",
             "code_form": InvitationCodeForm(),
+            "coaching": coaching,
         },
     )
 

@@ -1,10 +1,17 @@
-"""Reading answers out of a POST. Each prompt's fields carry the prefix
-`p<prompt id>-`; a hidden `shown` field says the prompt was in the form, so
-an unticked pass box or an empty scale still counts as sent."""
+"""Forms: answers as partners post them, and a coach's articles, questions
+and assignments.
+
+Answers: each prompt's fields carry the prefix `p<prompt id>-`; a hidden
+`shown` field says the prompt was in the form, so an unticked pass box or an
+empty scale still counts as sent."""
 
 from dataclasses import dataclass
 
-from .models import SCALE_MAX, SCALE_MIN
+from django import forms
+
+from accounts.models import Couple
+
+from .models import SCALE_MAX, SCALE_MIN, Article, PromptKind
 
 
 @dataclass
@@ -49,3 +56,70 @@ def form_values(prompt, posted=None):
     if mine is None:
         return PostedAnswer()
     return PostedAnswer(text=mine.text, scale_value=mine.scale_value, passed=mine.passed)
+
+
+class ArticleForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = ["title", "source_title", "source_name", "source_url", "summary", "visibility", "status"]
+        labels = {
+            "source_title": "Title of the original",
+            "source_name": "Author or publication",
+            "summary": "Your summary, in your own words",
+            "visibility": "Who can see it",
+        }
+        widgets = {"summary": forms.Textarea(attrs={"rows": 8})}
+
+
+class PromptForm(forms.Form):
+    """The fields of a question; the rules are PromptFields.clean()."""
+
+    kind = forms.ChoiceField(label="Kind of answer", choices=PromptKind.choices)
+    text = forms.CharField(label="Question", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    scale_min_label = forms.CharField(label="What 1 means (scale)", max_length=60, required=False)
+    scale_max_label = forms.CharField(label="What 10 means (scale)", max_length=60, required=False)
+    choices = forms.CharField(
+        label="Options (single choice), one per line",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_choices(self):
+        return [line.strip() for line in self.cleaned_data["choices"].splitlines() if line.strip()]
+
+    @classmethod
+    def for_prompt(cls, prompt):
+        return cls(
+            initial={
+                "kind": prompt.kind,
+                "text": prompt.text,
+                "scale_min_label": prompt.scale_min_label,
+                "scale_max_label": prompt.scale_max_label,
+                "choices": "\n".join(prompt.choices),
+            }
+        )
+
+
+class AssignForm(forms.Form):
+    article = forms.ModelChoiceField(label="Article", queryset=Article.objects.none())
+    couples = forms.ModelMultipleChoiceField(
+        label="Couples", queryset=Couple.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(
+        label="A note for them (optional)", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    due_date = forms.DateField(
+        label="Due date (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, coach, **kwargs):
+        from accounts.selectors import clients_of
+
+        super().__init__(*args, **kwargs)
+        self.fields["article"].queryset = Article.objects.assignable_by(coach).order_by("title")
+        self.fields["couples"].queryset = Couple.objects.filter(
+            pk__in=clients_of(coach).values("couple")
+        ).prefetch_related("memberships__user")
+        self.fields["couples"].label_from_instance = lambda couple: " & ".join(
+            m.user.name for m in couple.memberships.all()
+        )

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -18,6 +19,23 @@ class PromptKind(models.TextChoices):
 class ArticleQuerySet(models.QuerySet):
     def in_library(self):
         return self.filter(status=Article.Status.PUBLISHED, visibility=Article.Visibility.PUBLIC)
+
+    def available_to(self, user):
+        """Published articles `user` may read and start: the public library,
+        and what their own coaches publish for clients."""
+        from accounts.models import CoachingLink
+
+        my_coaches = CoachingLink.objects.active().filter(couple__memberships__user=user).values("coach")
+        return self.filter(status=Article.Status.PUBLISHED).filter(
+            Q(visibility=Article.Visibility.PUBLIC) | Q(owner__in=my_coaches)
+        )
+
+    def assignable_by(self, coach):
+        """What a coach may assign: their own published articles, and the
+        public library."""
+        return self.filter(status=Article.Status.PUBLISHED).filter(
+            Q(owner=coach) | Q(visibility=Article.Visibility.PUBLIC)
+        )
 
 
 class Article(models.Model):
@@ -72,6 +90,23 @@ class PromptFields(models.Model):
     def __str__(self):
         return self.text
 
+    def clean(self):
+        """A prompt that a partner can actually answer."""
+        errors = {}
+        if not (self.text or "").strip():
+            errors["text"] = "Write the question."
+        if self.kind == PromptKind.SCALE:
+            if not self.scale_min_label.strip():
+                errors["scale_min_label"] = "Say what 1 means."
+            if not self.scale_max_label.strip():
+                errors["scale_max_label"] = "Say what 10 means."
+        if self.kind == PromptKind.CHOICE:
+            options = [c.strip() for c in self.choices or [] if c.strip()]
+            if len(set(options)) < 2:
+                errors["choices"] = "Give at least two different options, one per line."
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_scale(self):
         return self.kind == PromptKind.SCALE
@@ -88,16 +123,45 @@ class Prompt(PromptFields):
         pass
 
 
+class ReflectionQuerySet(models.QuerySet):
+    def shared_with(self, coach):
+        """P5: revealed reflections both partners chose to share with
+        `coach`, while the couple is linked and the coaching link is active."""
+        from accounts.models import CoachingLink
+
+        if not coach.is_authenticated:
+            return self.none()
+        clients = CoachingLink.objects.active().filter(coach=coach).values("couple")
+        return (
+            self.filter(revealed_at__isnull=False, couple__in=clients)
+            .annotate(consents=models.Count("share_consents", filter=Q(share_consents__coach=coach)))
+            .filter(consents=2)
+        )
+
+
 class Reflection(models.Model):
     """A couple working through one article. It keeps the prompts as they
-    were when it started, so later edits never shift under answers."""
+    were when it started, so later edits (or deleting the article) never
+    shift or remove what was answered."""
 
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="reflections")
-    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="reflections")
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="reflections")
     title = models.CharField(max_length=200)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assignments",
+        help_text="The coach who assigned it, if any.",
+    )
+    coach_note = models.TextField(blank=True, max_length=1000)
+    due_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     revealed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReflectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -144,10 +208,12 @@ class Participant(models.Model):
 
 class AnswerQuerySet(models.QuerySet):
     def visible_to(self, viewer):
-        """P8: the one gate to answer text. P1–P4 in one place:
+        """P8: the one gate to answer text. P1–P5 in one place:
         - my own answers, always;
         - my linked partner's, once our reflection is revealed and only while
-          the couple that reflection belongs to is still linked.
+          the couple that reflection belongs to is still linked;
+        - as a coach, a revealed reflection both partners shared with me,
+          while they are linked and my coaching link is active.
         Nobody else, staff included, reads anything.
         """
         if not viewer.is_authenticated:
@@ -157,7 +223,8 @@ class AnswerQuerySet(models.QuerySet):
             prompt__reflection__revealed_at__isnull=False,
             prompt__reflection__couple__in=my_linked_couple,
         )
-        return self.filter(Q(author=viewer) | revealed_to_my_couple)
+        shared_with_me = Q(prompt__reflection__in=Reflection.objects.shared_with(viewer).values("pk"))
+        return self.filter(Q(author=viewer) | revealed_to_my_couple | shared_with_me)
 
 
 class Answer(models.Model):
@@ -187,3 +254,21 @@ class Answer(models.Model):
     @property
     def is_given(self):
         return self.passed or bool(self.text.strip()) or self.scale_value is not None
+
+
+class ShareConsent(models.Model):
+    """P5: one partner's consent to show a revealed reflection to one coach.
+    The coach reads it only while both partners' consents exist."""
+
+    reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="share_consents")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reflection", "user", "coach"], name="one_consent_per_partner"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} shares {self.reflection} with {self.coach}"

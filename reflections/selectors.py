@@ -4,6 +4,7 @@ Answer.objects.visible_to (P8); everything else here is counts and states."""
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 
 from .models import Answer, Participant, Reflection, ReflectionPrompt
 
@@ -16,7 +17,7 @@ def reflections_for(user):
     loaded for status lines."""
     return (
         Reflection.objects.filter(participants__user=user)
-        .select_related("couple", "article")
+        .select_related("couple", "article", "assigned_by__coach_profile")
         .prefetch_related(Prefetch("participants", queryset=Participant.objects.select_related("user")))
         .annotate(prompt_count=Count("prompts", distinct=True))
     )
@@ -97,3 +98,88 @@ def reflection_status(reflection, viewer, counts):
         partner_answered=count(partner.user_id) if partner else 0,
         total=total,
     )
+
+
+@dataclass
+class ParticipantProgress:
+    name: str
+    answered: int
+    ready: bool
+
+
+@dataclass
+class CoachRow:
+    """One reflection on a coach's dashboard. P5: counts, readiness, dates."""
+
+    reflection: Reflection
+    total: int
+    partners: list
+    shared: bool
+
+    @property
+    def is_overdue(self):
+        due = self.reflection.due_date
+        return bool(due and not self.reflection.is_revealed and due < timezone.localdate())
+
+
+def coach_overview(coach):
+    """[(coaching link, [CoachRow])] for every active client couple: the
+    reflections this coach assigned, and any the couple shared with them."""
+    from accounts.selectors import clients_of
+
+    links = list(clients_of(coach))
+    shared_ids = set(Reflection.objects.shared_with(coach).values_list("pk", flat=True))
+    reflections = list(
+        Reflection.objects.filter(couple__in=[link.couple_id for link in links])
+        .filter(Q(assigned_by=coach) | Q(pk__in=shared_ids))
+        .prefetch_related(Prefetch("participants", queryset=Participant.objects.select_related("user")))
+        .annotate(prompt_count=Count("prompts", distinct=True))
+        .order_by("-created_at")
+    )
+    counts = answered_counts(reflections)
+    rows = {}
+    for r in reflections:
+        partners = [
+            ParticipantProgress(p.user.name, counts.get((r.pk, p.user_id), 0), p.is_ready) for p in r.participants.all()
+        ]
+        rows.setdefault(r.couple_id, []).append(CoachRow(r, r.prompt_count, partners, r.pk in shared_ids))
+    return [(link, rows.get(link.couple_id, [])) for link in links]
+
+
+def prompts_by_author(reflection, viewer):
+    """For a read-only view of everyone's answers (a coach reading what was
+    shared): each prompt gets `by_author`, in participant order, as far as the
+    gate lets `viewer` read them."""
+    participants = list(reflection.participants.select_related("user"))
+    visible = {
+        (a.prompt_id, a.author_id): a for a in Answer.objects.visible_to(viewer).filter(prompt__reflection=reflection)
+    }
+    prompts = list(ReflectionPrompt.objects.filter(reflection=reflection))
+    for prompt in prompts:
+        prompt.by_author = [(p.user, visible.get((prompt.pk, p.user_id))) for p in participants]
+    return prompts
+
+
+@dataclass
+class CoachSharing:
+    """Where sharing one revealed reflection with one coach stands."""
+
+    link: object
+    name: str
+    mine: bool
+    partners: bool
+
+
+def sharing_with_coaches(reflection, viewer):
+    """P5: for each of the couple's active coaches, whether I and my partner
+    chose to share this reflection with them."""
+    from accounts.models import CoachingLink
+
+    links = CoachingLink.objects.active().filter(couple=reflection.couple).select_related("coach__coach_profile")
+    consents = {(c.coach_id, c.user_id) for c in reflection.share_consents.all()}
+    result = []
+    for link in links:
+        mine = (link.coach_id, viewer.pk) in consents
+        partners = any(coach == link.coach_id and user != viewer.pk for coach, user in consents)
+        result.append(CoachSharing(link, link.coach.coach_profile.name, mine, partners))
+    return result

@@ -17,6 +17,7 @@ from .models import (
     PromptKind,
     Reflection,
     ReflectionPrompt,
+    ShareConsent,
 )
 from .selectors import answered_counts
 from .signals import reflection_revealed
@@ -30,26 +31,32 @@ def reflection_start(*, article, by):
     couple = linked_couple_for(by)
     if couple is None:
         raise DomainError("Link with your partner first: a reflection is something you do together.")
-    if not Article.objects.in_library().filter(pk=article.pk).exists():
+    if not Article.objects.available_to(by).filter(pk=article.pk).exists():
         raise DomainError("This article is not open for reflections.")
     existing = Reflection.objects.filter(couple=couple, article=article).first()
     if existing:
         return existing
-    prompts = list(article.prompts.all())
-    if not prompts:
-        raise DomainError("This article has no prompts yet.")
     try:
         with transaction.atomic():
-            reflection = Reflection.objects.create(couple=couple, article=article, title=article.title, started_by=by)
-            ReflectionPrompt.objects.bulk_create(
-                ReflectionPrompt(reflection=reflection, **{f: getattr(p, f) for f in SNAPSHOT_FIELDS}) for p in prompts
-            )
-            Participant.objects.bulk_create(
-                Participant(reflection=reflection, user=m.user) for m in couple.memberships.all()
-            )
+            return reflection_create(couple=couple, article=article, started_by=by)
     except IntegrityError:
         # Both partners pressed "start" at once: the other one won.
         return Reflection.objects.get(couple=couple, article=article)
+
+
+def reflection_create(*, couple, article, started_by, **assignment):
+    """The reflection with a snapshot of the article's prompts as they are
+    now, and both partners as participants. Call inside a transaction."""
+    prompts = list(article.prompts.all())
+    if not prompts:
+        raise DomainError(f"“{article.title}” has no questions yet.")
+    reflection = Reflection.objects.create(
+        couple=couple, article=article, title=article.title, started_by=started_by, **assignment
+    )
+    ReflectionPrompt.objects.bulk_create(
+        ReflectionPrompt(reflection=reflection, **{f: getattr(p, f) for f in SNAPSHOT_FIELDS}) for p in prompts
+    )
+    Participant.objects.bulk_create(Participant(reflection=reflection, user=m.user) for m in couple.memberships.all())
     return reflection
 
 
@@ -141,3 +148,29 @@ def readiness_withdraw(*, reflection, user):
             participant.ready_at = None
             participant.save(update_fields=["ready_at"])
     return reflection
+
+
+def reflection_share(*, reflection, user, coach):
+    """P5: my consent to show our revealed reflection to our coach. The coach
+    reads it once both partners have consented."""
+    from accounts.models import CoachingLink
+
+    reflection = Reflection.objects.select_related("couple").get(pk=reflection.pk)
+    if not reflection.participants.filter(user=user).exists():
+        raise DomainError("You are not part of this reflection.")
+    if not reflection.is_revealed:
+        raise DomainError("Only a revealed reflection can be shared.")
+    if reflection.couple.ended_at:
+        raise DomainError("You are no longer linked, so this reflection cannot be shared.")
+    if not CoachingLink.objects.active().filter(coach=coach, couple=reflection.couple).exists():
+        raise DomainError("You can only share with a coach who works with both of you.")
+    consent, _ = ShareConsent.objects.get_or_create(reflection=reflection, user=user, coach=coach)
+    return consent
+
+
+def reflection_unshare(*, reflection, user, coach):
+    """P5: either partner takes sharing back, at any time; the coach loses
+    access at once."""
+    if not reflection.participants.filter(user=user).exists():
+        raise DomainError("You are not part of this reflection.")
+    ShareConsent.objects.filter(reflection=reflection, user=user, coach=coach).delete()

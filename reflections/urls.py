@@ -11,4 +11,5 @@ urlpatterns = [
     path("reflections/<int:pk>/answers/", views.answers_save, name="answers_save"),
     path("reflections/<int:pk>/ready/", views.ready, name="ready"),
     path("reflections/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("reflections/<int:pk>/share/", views.share, name="reflection_share"),
 ]

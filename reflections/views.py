@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.errors import DomainError
+from accounts.models import CoachingLink
 from accounts.selectors import linked_couple_for
 
 from .forms import form_values, parse_answer
@@ -14,8 +15,16 @@ from .selectors import (
     prompts_with_answers,
     reflection_status,
     reflections_for,
+    sharing_with_coaches,
 )
-from .services import answer_save, readiness_set, readiness_withdraw, reflection_start
+from .services import (
+    answer_save,
+    readiness_set,
+    readiness_withdraw,
+    reflection_share,
+    reflection_start,
+    reflection_unshare,
+)
 
 
 def home(request):
@@ -50,13 +59,13 @@ STATE_HEADINGS = [
 
 @login_required
 def library(request):
-    articles = Article.objects.in_library().prefetch_related("prompts")
+    articles = Article.objects.available_to(request.user).prefetch_related("prompts")
     return render(request, "reflections/library.html", {"articles": articles})
 
 
 @login_required
 def article_detail(request, slug):
-    article = get_object_or_404(Article.objects.in_library(), slug=slug)
+    article = get_object_or_404(Article.objects.available_to(request.user), slug=slug)
     couple = linked_couple_for(request.user)
     started = couple.reflections.filter(article=article).first() if couple else None
     return render(
@@ -69,7 +78,7 @@ def article_detail(request, slug):
 @login_required
 @require_POST
 def reflection_new(request, slug):
-    article = get_object_or_404(Article.objects.in_library(), slug=slug)
+    article = get_object_or_404(Article.objects.available_to(request.user), slug=slug)
     try:
         reflection = reflection_start(article=article, by=request.user)
     except DomainError as error:
@@ -86,6 +95,7 @@ def _reflection_page(request, reflection, *, posted=None, errors=None, status=20
         prompt.error = errors.get(prompt.pk, "")
     state = reflection_status(reflection, request.user, answered_counts([reflection]))
     template = "reflections/shared.html" if state.state == "revealed" else "reflections/reflection.html"
+    coaches = sharing_with_coaches(reflection, request.user) if state.state == "revealed" else []
     return render(
         request,
         template,
@@ -96,6 +106,7 @@ def _reflection_page(request, reflection, *, posted=None, errors=None, status=20
             "max_length": ANSWER_MAX_LENGTH,
             "scale_range": SCALE_RANGE,
             "just_revealed": just_revealed,
+            "coaches": coaches,
         },
         status=status,
     )
@@ -188,4 +199,26 @@ def withdraw(request, pk):
         messages.error(request, str(error))
     else:
         messages.success(request, "You are no longer ready. You can edit your answers again.")
+    return redirect("reflection", pk=pk)
+
+
+@login_required
+@require_POST
+def share(request, pk):
+    """P5: share a revealed reflection with our coach, or take it back."""
+    reflection = get_object_or_404(reflections_for(request.user), pk=pk)
+    coach = get_object_or_404(
+        CoachingLink.objects.active().filter(couple=reflection.couple), pk=request.POST.get("link")
+    )
+    action = reflection_unshare if request.POST.get("action") == "stop" else reflection_share
+    try:
+        action(reflection=reflection, user=request.user, coach=coach.coach)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        name = coach.coach.coach_profile.name
+        if action is reflection_unshare:
+            messages.success(request, f"You stopped sharing this reflection. {name} can no longer read it.")
+        else:
+            messages.success(request, f"You chose to share this reflection with {name}.")
     return redirect("reflection", pk=pk)

@@ -14,10 +14,23 @@ import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import Invitation
-from accounts.services import couple_unlink, invitation_create
-from reflections.models import Answer
-from reflections.services import answer_save, readiness_set, reflection_start
+from accounts.models import CoachingLink, Invitation
+from accounts.services import (
+    coach_profile_save,
+    coaching_accept,
+    coaching_invite_create,
+    couple_unlink,
+    invitation_create,
+)
+from reflections.authoring import article_save, assignment_create, prompt_save
+from reflections.models import Answer, Article, Prompt
+from reflections.services import (
+    answer_save,
+    readiness_set,
+    reflection_share,
+    reflection_start,
+    reflection_unshare,
+)
 
 from .conftest import link, make_article
 
@@ -39,6 +52,24 @@ PROJECT_URLS = {
     "invitation_enter_code",
     "invitation_accept",
     "unlink",
+    "reflection_share",
+    "coach_dashboard",
+    "coach_articles",
+    "coach_article_new",
+    "coach_article",
+    "coach_article_delete",
+    "coach_article_preview",
+    "coach_prompt_new",
+    "coach_prompt",
+    "coach_prompt_delete",
+    "coach_prompt_move",
+    "coach_assign",
+    "coach_reflection",
+    "coach_profile",
+    "coach_clients",
+    "coaching_invite",
+    "coaching_end",
+    "coaching_accept",
 }
 
 # Arguments for third-party URLs that never show answers; any value will do.
@@ -73,59 +104,104 @@ def plant(world, reflection, author, *, readers):
                 world.allowed[reader].add(marker)
 
 
+def reveal(reflection, *people):
+    for person in people:
+        readiness_set(reflection=reflection, user=person)
+
+
+def coach_for(coach, *couples):
+    """An active coaching link per couple (both partners accepted)."""
+    for a, b in couples:
+        invitation = coaching_invite_create(coach=coach)
+        coaching_accept(link=invitation, user=a)
+        coaching_accept(link=invitation, user=b)
+
+
 @pytest.fixture
 def world(make_user, staff, carol):
     w = World()
-    names = ["alice", "bob", "dan", "erin", "frank", "gina"]
+    names = ["alice", "bob", "dan", "erin", "frank", "gina", "coach", "other_coach"]
     users = {name: make_user(name.title()) for name in names}
     w.personas = {**users, "carol": carol, "staff": staff, "anonymous": None}
     w.allowed = {name: set() for name in w.personas}
-    w.articles = [make_article(), make_article()]
-    first, second = w.articles
-    alice, bob, dan, erin, frank, gina = (users[n] for n in names)
+    w.articles = [make_article(), make_article(), make_article()]
+    first, second, third = w.articles
+    alice, bob, dan, erin, frank, gina, coach, other_coach = (users[n] for n in names)
+    for person in (coach, other_coach):
+        coach_profile_save(user=person, name=f"{person.name} Coaching")
+        article = article_save(
+            coach=person,
+            title=f"{person.name}'s article",
+            source_title="S",
+            source_name="N",
+            source_url="https://example.com/s",
+            summary="Mine.",
+            visibility=Article.Visibility.CLIENTS,
+        )
+        prompt_save(article=article, kind="text", text="A coach's question?")
+        prompt_save(article=article, kind="scale", text="How much?", scale_min_label="No", scale_max_label="Yes")
+        w.articles.append(article_save(coach=person, article=article, status=Article.Status.PUBLISHED))
 
-    # Alice and Bob: one revealed reflection, one open where Alice is ready.
+    # Alice and Bob, coached by Coach: a revealed reflection both shared with
+    # Coach; another revealed one where Bob took sharing back; an assigned one
+    # where Alice is ready.
     link(alice, bob)
+    coach_for(coach, (alice, bob))
     revealed = reflection_start(article=first, by=alice)
-    plant(w, revealed, alice, readers=["alice", "bob"])
-    plant(w, revealed, bob, readers=["bob", "alice"])
-    readiness_set(reflection=revealed, user=alice)
-    readiness_set(reflection=revealed, user=bob)
-    waiting = reflection_start(article=second, by=bob)
+    plant(w, revealed, alice, readers=["alice", "bob", "coach"])
+    plant(w, revealed, bob, readers=["bob", "alice", "coach"])
+    reveal(revealed, alice, bob)
+    for person in (alice, bob):
+        reflection_share(reflection=revealed, user=person, coach=coach)
+    unshared = reflection_start(article=third, by=bob)
+    plant(w, unshared, alice, readers=["alice", "bob"])
+    plant(w, unshared, bob, readers=["bob", "alice"])
+    reveal(unshared, alice, bob)
+    for person in (alice, bob):
+        reflection_share(reflection=unshared, user=person, coach=coach)
+    reflection_unshare(reflection=unshared, user=bob, coach=coach)
+    (waiting,) = assignment_create(coach=coach, article=second, couples=[alice.memberships.get().couple])
     plant(w, waiting, alice, readers=["alice"])
     readiness_set(reflection=waiting, user=alice)
     plant(w, waiting, bob, readers=["bob"])
 
-    # Dan and Erin: another couple with a revealed reflection.
+    # Dan and Erin, coached by Other Coach: revealed, shared by Dan alone.
     link(dan, erin)
+    coach_for(other_coach, (dan, erin))
     theirs = reflection_start(article=first, by=dan)
     plant(w, theirs, dan, readers=["dan", "erin"])
     plant(w, theirs, erin, readers=["erin", "dan"])
-    readiness_set(reflection=theirs, user=dan)
-    readiness_set(reflection=theirs, user=erin)
+    reveal(theirs, dan, erin)
+    reflection_share(reflection=theirs, user=dan, coach=other_coach)
 
-    # Frank and Gina revealed one, left one open, then unlinked (P4).
+    # Frank and Gina, coached by Coach, shared a revealed reflection, left
+    # one open, then unlinked (P4): sharing ends with the couple.
     ended = link(frank, gina)
+    coach_for(coach, (frank, gina))
     was_shared = reflection_start(article=first, by=frank)
     plant(w, was_shared, frank, readers=["frank"])
     plant(w, was_shared, gina, readers=["gina"])
-    readiness_set(reflection=was_shared, user=frank)
-    readiness_set(reflection=was_shared, user=gina)
+    reveal(was_shared, frank, gina)
+    for person in (frank, gina):
+        reflection_share(reflection=was_shared, user=person, coach=coach)
     never_shared = reflection_start(article=second, by=gina)
     plant(w, never_shared, frank, readers=["frank"])
     plant(w, never_shared, gina, readers=["gina"])
     readiness_set(reflection=never_shared, user=gina)
     couple_unlink(couple=ended, by=gina)
 
-    # Carol has an open invitation; Frank has one too, now that he is single.
+    # Open invitations: Carol's, Frank's (single again), and a coach's.
     w.invitations = [invitation_create(inviter=carol), invitation_create(inviter=frank)]
-    w.reflections = [revealed, waiting, theirs, was_shared, never_shared]
-    assert Answer.objects.count() == 10 * 3
+    coaching_invite_create(coach=coach)
+    w.reflections = [revealed, unshared, waiting, theirs, was_shared, never_shared]
+    assert Answer.objects.count() == 12 * 3
     return w
 
 
 def url_arguments(name, world):
     """Every argument set to request `name` with: real ids from the world."""
+    reflections = [{"pk": r.pk} for r in world.reflections]
+    articles = [{"pk": a.pk} for a in world.articles]
     project = {
         "article": [{"slug": a.slug} for a in world.articles],
         "reflection_start": [{"slug": a.slug} for a in world.articles],
@@ -136,6 +212,17 @@ def url_arguments(name, world):
         "withdraw": [{"pk": r.pk} for r in world.reflections],
         "invitation_revoke": [{"pk": i.pk} for i in world.invitations],
         "invitation_accept": [{"token": i.token} for i in Invitation.objects.all()],
+        "reflection_share": reflections,
+        "coach_reflection": reflections,
+        "coach_article": articles,
+        "coach_article_delete": articles,
+        "coach_article_preview": articles,
+        "coach_prompt_new": articles,
+        "coach_prompt": [{"pk": pk} for pk in Prompt.objects.values_list("pk", flat=True)],
+        "coach_prompt_delete": [{"pk": pk} for pk in Prompt.objects.values_list("pk", flat=True)],
+        "coach_prompt_move": [{"pk": pk} for pk in Prompt.objects.values_list("pk", flat=True)],
+        "coaching_end": [{"pk": pk} for pk in CoachingLink.objects.values_list("pk", flat=True)],
+        "coaching_accept": [{"token": t} for t in CoachingLink.objects.values_list("token", flat=True)],
     }
     return project.get(name)
 

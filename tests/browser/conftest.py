@@ -116,8 +116,9 @@ def check_accessibility(page, context=""):
             scratch.close()
     result = page.evaluate(
         """async ([tags, rules]) => {
-          const wcag = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
-          const structure = await axe.run(document, {runOnly: {type: 'rule', values: rules}, resultTypes: ['violations']});
+          const only = (type, values) => ({runOnly: {type, values}, resultTypes: ['violations']});
+          const wcag = await axe.run(document, only('tag', tags));
+          const structure = await axe.run(document, only('rule', rules));
           return {violations: wcag.violations.concat(structure.violations)};
         }""",
         [AXE_TAGS, STRUCTURE_RULES],

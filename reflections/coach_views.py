@@ -1,0 +1,185 @@
+"""The coach workspace: dashboard, articles and their questions, assigning,
+and reading what couples chose to share. P5: a coach sees progress, never
+text, except through the answer gate for shared reflections."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.coach_views import coach_required
+from accounts.errors import DomainError
+
+from .authoring import article_delete, article_save, assignment_create, prompt_delete, prompt_move, prompt_save
+from .forms import ArticleForm, AssignForm, PromptForm, form_values
+from .models import SCALE_MAX, SCALE_MIN, Article, Prompt, Reflection
+from .selectors import coach_overview, prompts_by_author
+
+SCALE_RANGE = range(SCALE_MIN, SCALE_MAX + 1)
+
+
+def _my_article(request, pk):
+    """Another coach's article is a 404, like anything else not yours."""
+    return get_object_or_404(Article.objects.filter(owner=request.user), pk=pk)
+
+
+def _my_prompt(request, pk):
+    return get_object_or_404(Prompt.objects.select_related("article").filter(article__owner=request.user), pk=pk)
+
+
+def _save(form, action):
+    """Run a service with a valid form's data; put its refusal on the form."""
+    try:
+        return action(**form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+    except DomainError as error:
+        form.add_error(None, str(error))
+    return None
+
+
+@coach_required
+def dashboard(request):
+    return render(request, "coach/dashboard.html", {"clients": coach_overview(request.user)})
+
+
+@coach_required
+def articles(request):
+    mine = Article.objects.filter(owner=request.user).prefetch_related("prompts").order_by("-created_at")
+    return render(request, "coach/articles.html", {"articles": mine})
+
+
+@coach_required
+def article_new(request):
+    form = ArticleForm(request.POST or None, initial={"status": Article.Status.DRAFT})
+    if request.method == "POST" and form.is_valid():
+        article = _save(form, lambda **data: article_save(coach=request.user, **data))
+        if article:
+            messages.success(request, "Article created. Now add its questions.")
+            return redirect("coach_article", pk=article.pk)
+    return render(request, "coach/article_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _article_page(request, article, *, form=None, prompt_form=None, status=200):
+    return render(
+        request,
+        "coach/article.html",
+        {
+            "article": article,
+            "form": form or ArticleForm(instance=article),
+            "prompt_form": prompt_form or PromptForm(initial={"kind": "text"}),
+            "prompts": article.prompts.all(),
+        },
+        status=status,
+    )
+
+
+@coach_required
+def article_edit(request, pk):
+    article = _my_article(request, pk)
+    if request.method != "POST":
+        return _article_page(request, article)
+    form = ArticleForm(request.POST, instance=Article.objects.get(pk=article.pk))
+    if form.is_valid() and _save(form, lambda **data: article_save(coach=request.user, article=article, **data)):
+        messages.success(request, "Article saved.")
+        return redirect("coach_article", pk=pk)
+    return _article_page(request, _my_article(request, pk), form=form, status=400)
+
+
+@coach_required
+def article_remove(request, pk):
+    article = _my_article(request, pk)
+    if request.method == "POST":
+        article_delete(coach=request.user, article=article)
+        messages.success(request, f"“{article.title}” was deleted. Couples who started it keep their answers.")
+        return redirect("coach_articles")
+    started = Reflection.objects.filter(article=article).count()
+    return render(request, "coach/article_delete.html", {"article": article, "started": started})
+
+
+@coach_required
+def article_preview(request, pk):
+    article = _my_article(request, pk)
+    prompts = list(article.prompts.all())
+    for prompt in prompts:
+        prompt.form = form_values(prompt)
+    return render(request, "coach/preview.html", {"article": article, "prompts": prompts, "scale_range": SCALE_RANGE})
+
+
+@coach_required
+@require_POST
+def prompt_new(request, pk):
+    article = _my_article(request, pk)
+    form = PromptForm(request.POST)
+    if form.is_valid() and _save(form, lambda **data: prompt_save(article=article, **data)):
+        messages.success(request, "Question added.")
+        return redirect("coach_article", pk=pk)
+    return _article_page(request, article, prompt_form=form, status=400)
+
+
+@coach_required
+def prompt_edit(request, pk):
+    prompt = _my_prompt(request, pk)
+    form = PromptForm(request.POST) if request.method == "POST" else PromptForm.for_prompt(prompt)
+    save = lambda **data: prompt_save(article=prompt.article, prompt=prompt, **data)  # noqa: E731
+    if request.method == "POST" and form.is_valid() and _save(form, save):
+        messages.success(request, "Question saved.")
+        return redirect("coach_article", pk=prompt.article_id)
+    return render(
+        request, "coach/prompt_edit.html", {"prompt": prompt, "form": form}, status=400 if form.errors else 200
+    )
+
+
+@coach_required
+def prompt_remove(request, pk):
+    prompt = _my_prompt(request, pk)
+    if request.method == "POST":
+        try:
+            prompt_delete(prompt=prompt)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Question deleted.")
+        return redirect("coach_article", pk=prompt.article_id)
+    return render(request, "coach/prompt_delete.html", {"prompt": prompt})
+
+
+@coach_required
+@require_POST
+def prompt_reorder(request, pk):
+    """Up or down; htmx swaps the list in place, without JavaScript the page reloads."""
+    prompt = _my_prompt(request, pk)
+    try:
+        prompt_move(prompt=prompt, direction=request.POST.get("direction", ""))
+    except DomainError as error:
+        messages.error(request, str(error))
+    if request.htmx:
+        return _prompt_list(request, prompt)
+    return redirect("coach_article", pk=prompt.article_id)
+
+
+def _prompt_list(request, prompt):
+    article = prompt.article
+    return render(request, "coach/article.html#prompt-list", {"article": article, "prompts": article.prompts.all()})
+
+
+@coach_required
+def assign(request):
+    form = AssignForm(request.POST or None, coach=request.user)
+    if request.method == "POST" and form.is_valid():
+        created = _save(form, lambda **data: assignment_create(coach=request.user, **data))
+        if created:
+            messages.success(request, f"Assigned to {len(created)} couple{'s' if len(created) != 1 else ''}.")
+            return redirect("coach_dashboard")
+    return render(request, "coach/assign.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@coach_required
+def shared_reflection(request, pk):
+    """Read-only, and only what both partners shared with me (P5)."""
+    reflection = get_object_or_404(Reflection.objects.shared_with(request.user), pk=pk)
+    return render(
+        request,
+        "coach/shared.html",
+        {"reflection": reflection, "prompts": prompts_by_author(reflection, request.user), "scale_range": SCALE_RANGE},
+    )
