@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Couple, Invitation, Membership, User
+from .models import CoachingLink, CoachProfile, Couple, Invitation, Membership, User
 
 
 @admin.register(User)
@@ -37,5 +37,24 @@ class CoupleAdmin(admin.ModelAdmin):
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ["inviter", "created_at", "expires_at", "used_at", "revoked_at"]
-    readonly_fields = ["inviter", "token", "code", "created_at", "used_at", "used_by"]
-    exclude = []
+    # The token and code would let staff accept on someone's behalf.
+    readonly_fields = ["inviter", "created_at", "used_at", "used_by"]
+    exclude = ["token", "code"]
+
+
+@admin.register(CoachProfile)
+class CoachProfileAdmin(admin.ModelAdmin):
+    """Staff grant a coach profile (add) or remove it (untick active)."""
+
+    list_display = ["name", "user", "practice", "active", "created_at"]
+    list_filter = ["active"]
+    list_editable = ["active"]
+    search_fields = ["name", "user__email"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(CoachingLink)
+class CoachingLinkAdmin(admin.ModelAdmin):
+    list_display = ["coach", "couple", "created_at", "started_at", "ended_at"]
+    readonly_fields = ["coach", "couple", "created_at", "expires_at", "started_at", "ended_at", "ended_by"]
+    exclude = ["token"]

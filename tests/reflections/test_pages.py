@@ -293,10 +293,10 @@ def test_seed_demo_creates_the_demo_content(db):
     call_command("seed_demo", stdout=StringIO())
 
     counts = row_counts()
-    assert counts["User"] == 3
-    assert counts["Couple"] == 1
-    assert counts["Reflection"] == 1
-    assert counts["Answer"] == 3
+    assert counts["User"] == 6  # two couples, someone single, and their coach
+    assert counts["Couple"] == 2
+    assert counts["Reflection"] == 4
+    assert counts["Answer"] == 3 + 14 + 1
 
 
 def test_seed_demo_is_idempotent(db):

@@ -1,44 +1,157 @@
-"""Demo content for `make run`: the library, and two linked partners with a
-reflection under way. Running it again changes nothing."""
+"""Demo content for `make run`: the library, two couples and their coach at
+different stages. Running it again changes nothing."""
+
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import CoachingLink, User
 from accounts.selectors import linked_couple_for
-from accounts.services import invitation_accept, invitation_create
-from reflections.content import library_load
-from reflections.services import answer_save, reflection_start
+from accounts.services import (
+    coach_profile_save,
+    coaching_accept,
+    coaching_invite_create,
+    invitation_accept,
+    invitation_create,
+)
+from reflections.authoring import article_save, assignment_create, prompt_save
+from reflections.content import LIBRARY, library_load
+from reflections.models import Article, PromptKind, Reflection
+from reflections.services import answer_save, readiness_set, reflection_share, reflection_start
 
 DEMO_PASSWORD = "twofold-demo"
 DEMO_PEOPLE = [
     ("sam@example.com", "Sam"),
     ("robin@example.com", "Robin"),
+    ("alex@example.com", "Alex"),
+    ("riley@example.com", "Riley"),
     ("jordan@example.com", "Jordan"),
+    ("morgan@example.com", "Morgan"),
+]
+COACH_ARTICLE = {
+    "title": "After closeness: what each of us needs",
+    "source_title": LIBRARY[0]["source_title"],
+    "source_name": LIBRARY[0]["source_name"],
+    "source_url": LIBRARY[0]["source_url"],
+    "summary": (
+        "A follow-up to our session on closeness and distance. Before we meet again, note "
+        "what helps each of you come back to each other after one of you has taken space."
+    ),
+    "visibility": Article.Visibility.CLIENTS,
+}
+COACH_PROMPTS = [
+    {"kind": PromptKind.TEXT, "text": "What helps you come back after you have taken some space?"},
+    {
+        "kind": PromptKind.SCALE,
+        "text": "How clearly do you say when you need time to yourself?",
+        "scale_min_label": "Not at all",
+        "scale_max_label": "Very clearly",
+    },
+    {
+        "kind": PromptKind.CHOICE,
+        "text": "Which would help most this week?",
+        "choices": ["A short check-in each evening", "A signal that means 'I need an hour'", "A walk together"],
+    },
 ]
 SAMS_ANSWERS = [
     {"text": "Our walk by the river last Sunday. I felt light for the rest of the day."},
     {"scale_value": 7},
     {"passed": True},
 ]
+REVEALED_ANSWERS = {
+    "alex@example.com": [
+        "The morning after our anniversary dinner. I wanted to hold on to it all day.",
+        6,
+        3,
+        "When you make me tea without asking, and we read in the same room.",
+        5,
+        "That I am too much. I would like to hear that you are coming back.",
+        "Tell each other roughly how long we need.",
+    ],
+    "riley@example.com": [
+        "That same dinner. Afterwards I went quiet, and I think you noticed.",
+        8,
+        6,
+        "Cooking together with music on, nobody needing to talk.",
+        4,
+        "That I am letting you down. I would like you to know I am recharging, not leaving.",
+        "Say 'I need an hour' out loud instead of disappearing into my phone.",
+    ],
+}
 
 
 class Command(BaseCommand):
-    help = "Load the library and demo accounts (idempotent)."
+    help = "Load the library, demo couples and their coach (idempotent)."
 
+    @transaction.atomic
     def handle(self, *args, **options):
-        articles = library_load()
-        people = [self.person(email, name) for email, name in DEMO_PEOPLE]
-        sam, robin, _ = people
-        if not linked_couple_for(sam) and not linked_couple_for(robin):
+        (library_article,) = library_load()
+        people = {email: self.person(email, name) for email, name in DEMO_PEOPLE}
+        sam, robin = people["sam@example.com"], people["robin@example.com"]
+        alex, riley = people["alex@example.com"], people["riley@example.com"]
+        morgan = people["morgan@example.com"]
+
+        if not linked_couple_for(sam):
             invitation_accept(invitation=invitation_create(inviter=sam), user=robin)
-            reflection = reflection_start(article=articles[0], by=sam)
+            reflection = reflection_start(article=library_article, by=sam)
             for prompt, answer in zip(reflection.prompts.all(), SAMS_ANSWERS, strict=False):
                 answer_save(prompt=prompt, author=sam, **answer)
+
+        if not linked_couple_for(alex):
+            invitation_accept(invitation=invitation_create(inviter=alex), user=riley)
+            revealed = reflection_start(article=library_article, by=alex)
+            for person in (alex, riley):
+                for prompt, value in zip(revealed.prompts.all(), REVEALED_ANSWERS[person.email], strict=True):
+                    field = "scale_value" if prompt.is_scale else "text"
+                    answer_save(prompt=prompt, author=person, **{field: value})
+                readiness_set(reflection=revealed, user=person)
+
+        if not hasattr(morgan, "coach_profile"):
+            self.coach(morgan, couples=[(sam, robin), (alex, riley)])
+
         self.stdout.write(f"Demo logins (password for each: {DEMO_PASSWORD}):")
-        self.stdout.write("  sam@example.com    linked with Robin, 3 answers given")
-        self.stdout.write("  robin@example.com  linked with Sam, nothing answered yet")
-        self.stdout.write("  jordan@example.com not linked: try inviting someone")
+        self.stdout.write("  sam@example.com     linked with Robin; 3 answers given; coached by Morgan")
+        self.stdout.write("  robin@example.com   linked with Sam; nothing answered yet")
+        self.stdout.write("  alex@example.com    linked with Riley; a revealed reflection shared with Morgan")
+        self.stdout.write("  riley@example.com   linked with Alex; an overdue assignment from Morgan")
+        self.stdout.write("  jordan@example.com  not linked: try inviting someone")
+        self.stdout.write("  morgan@example.com  a coach with two client couples")
+
+    def coach(self, morgan, *, couples):
+        coach_profile_save(
+            user=morgan, name="Morgan Lee", practice="Lee Couples Practice", bio="Couples coach for ten years."
+        )
+        for a, b in couples:
+            link = coaching_invite_create(coach=morgan)
+            coaching_accept(link=link, user=a)
+            coaching_accept(link=link, user=b)
+        article = article_save(coach=morgan, **COACH_ARTICLE)
+        for prompt in COACH_PROMPTS:
+            prompt_save(article=article, **prompt)
+        article = article_save(coach=morgan, article=article, status=Article.Status.PUBLISHED)
+
+        (sam, robin), (alex, riley) = couples
+        assignment_create(
+            coach=morgan,
+            article=article,
+            couples=[linked_couple_for(sam)],
+            note="Take your time with this before our next session.",
+            due_date=timezone.localdate() + timedelta(days=7),
+        )
+        (late,) = assignment_create(
+            coach=morgan,
+            article=article,
+            couples=[linked_couple_for(alex)],
+            due_date=timezone.localdate() - timedelta(days=2),
+        )
+        answer_save(prompt=late.prompts.first(), author=alex, text="A quiet walk, then a hug.")
+        revealed = Reflection.objects.get(couple=linked_couple_for(alex), revealed_at__isnull=False)
+        for person in (alex, riley):
+            reflection_share(reflection=revealed, user=person, coach=morgan)
+        assert CoachingLink.objects.active().filter(coach=morgan).count() == 2
 
     def person(self, email, name):
         user, created = User.objects.get_or_create(email=email, defaults={"display_name": name})

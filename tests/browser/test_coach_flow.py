@@ -1,0 +1,153 @@
+"""A coach's day in the browser: author, invite, assign, watch progress, read
+a reveal the couple shared, with axe checks on every coach page."""
+
+import re
+
+from reflections.models import Reflection
+from reflections.services import readiness_set
+from tests.conftest import answer_all, link
+
+from .conftest import check_page, log_in, make_person
+
+
+def test_coach_authors_invites_assigns_follows_and_reads_what_is_shared(new_page, db):
+    morgan, alice, bob = make_person("Morgan"), make_person("Alice"), make_person("Bob")
+    link(alice, bob)
+    coach = new_page()
+    log_in(coach, morgan.email)
+
+    # Become a coach.
+    coach.goto("/coach/")
+    coach.get_by_role("heading", name="Become a coach").wait_for()
+    check_page(coach, "become a coach")
+    coach.get_by_label("Name shown to clients").fill("Morgan Lee")
+    coach.get_by_label("Practice").fill("Lee Couples Practice")
+    coach.get_by_role("button", name="Create my coach profile").click()
+    coach.get_by_text("No client couples yet").wait_for()
+    check_page(coach, "empty dashboard")
+
+    # Author an article with three kinds of question.
+    coach.get_by_role("link", name="Articles", exact=True).click()
+    check_page(coach, "articles, empty")
+    coach.get_by_role("link", name="Write a new article entry").click()
+    check_page(coach, "new article")
+    coach.get_by_label("Title", exact=True).fill("Coming back after space")
+    coach.get_by_label("Title of the original").fill("Why do guys distance themselves after intimacy?")
+    coach.get_by_label("Author or publication").fill("Ecstatic Intimacy")
+    coach.get_by_label("Link to the source").fill("https://example.com/original")
+    coach.get_by_label("Your summary, in your own words").fill("What helps each of you come back.")
+    coach.get_by_role("button", name="Create and add questions").click()
+    check_page(coach, "article editor")
+
+    def add_question(kind, text, **extra):
+        coach.get_by_label("Kind of answer").select_option(kind)
+        coach.get_by_label("Question", exact=True).fill(text)
+        for label, value in extra.items():
+            coach.get_by_label(label).fill(value)
+        coach.get_by_role("button", name="Add the question").click()
+        coach.get_by_text("Question added.").wait_for()
+
+    add_question("text", "What helps you come back?")
+    coach.get_by_label("Kind of answer").select_option("scale")
+    coach.get_by_label("Question", exact=True).fill("How clearly do you ask for space?")
+    coach.get_by_role("button", name="Add the question").click()
+    coach.get_by_text("Say what 1 means.").wait_for()
+    check_page(coach, "question with errors")
+    add_question(
+        "scale",
+        "How clearly do you ask for space?",
+        **{"What 1 means (scale)": "Not at all", "What 10 means (scale)": "Very clearly"},
+    )
+    add_question("choice", "Which would help most?", **{"Options (single choice), one per line": "A walk\nA call"})
+
+    # Reorder with htmx: the list is swapped in place.
+    questions = coach.locator("#prompt-list > li")
+    coach.get_by_role("button", name="Move up question 3").click()
+    coach.wait_for_function("document.querySelectorAll('#prompt-list > li p')[2].innerText.includes('Which would')")
+    assert questions.nth(1).inner_text().startswith("Which would help most?")
+    assert questions.nth(2).inner_text().startswith("How clearly")
+    coach.get_by_role("link", name="Edit question 1").click()
+    check_page(coach, "edit question")
+    coach.go_back()
+    coach.get_by_role("link", name="Delete question 1").click()
+    check_page(coach, "delete question")
+    coach.go_back()
+    coach.get_by_role("link", name="Delete this article…").click()
+    check_page(coach, "delete article")
+    coach.go_back()
+    coach.get_by_role("link", name="Preview as a partner sees it").click()
+    coach.get_by_text("This is a preview").wait_for()
+    assert coach.locator("fieldset.prompt").count() == 3
+    check_page(coach, "preview")
+    coach.go_back()
+    coach.get_by_label("Status").select_option("published")
+    coach.get_by_role("button", name="Save details").click()
+    coach.get_by_text("Article saved.").wait_for()
+
+    # Invite Alice and Bob: nothing of them shows until both accept.
+    coach.get_by_role("link", name="Clients", exact=True).click()
+    coach.get_by_role("button", name="Create an invitation link").click()
+    invite = coach.locator(".copy-field").first.input_value()
+    check_page(coach, "clients with a pending invitation")
+    for person in (alice, bob):
+        partner = new_page()
+        log_in(partner, person.email)
+        partner.goto(invite)
+        check_page(partner, "coaching invitation")
+        partner.get_by_role("button", name="Accept Morgan Lee as our coach").click()
+        partner.get_by_role("heading", name="Coaching").wait_for()
+        coach.reload()
+        assert ("Alice &amp; Bob" in coach.content()) == (person == bob)
+    check_page(partner, "partner page with a coach")
+
+    # Assign, then watch progress: counts, never text.
+    coach.get_by_role("link", name="Assign", exact=True).click()
+    check_page(coach, "assign")
+    coach.get_by_label("Article").select_option(label="Coming back after space")
+    coach.get_by_label("Alice & Bob").check()
+    coach.get_by_label("A note for them (optional)").fill("Before our next session, please.")
+    coach.get_by_role("button", name="Assign").click()
+    coach.get_by_text("Assigned to 1 couple.").wait_for()
+    assert coach.get_by_text("Alice: 0 of 3").is_visible()
+
+    reflection = Reflection.objects.get(title="Coming back after space")
+    answer_all(reflection, alice, text="Alice's private walk")
+    answer_all(reflection, bob, text="Bob's private call")
+    coach.reload()
+    assert coach.get_by_text("Alice: 3 of 3").is_visible()
+    assert "private walk" not in coach.content() and "private call" not in coach.content()
+    check_page(coach, "dashboard with progress")
+    for person in (alice, bob):
+        readiness_set(reflection=reflection, user=person)
+
+    # Both partners share the reveal; the coach reads it, read-only.
+    for page in (partner, new_page()):
+        if page is not partner:
+            log_in(page, alice.email)
+        page.goto(f"/reflections/{reflection.pk}/")
+        page.get_by_text("From Morgan Lee").wait_for()
+        page.get_by_role("button", name="Share with Morgan Lee").click()
+        page.get_by_text("You chose to share this reflection with Morgan Lee").wait_for()
+    check_page(page, "shared view, shared with the coach")
+    coach.reload()
+    coach.get_by_role("link", name="Read what they shared").click()
+    assert coach.get_by_text("Alice's private walk").first.is_visible()
+    assert coach.get_by_text("Bob's private call").first.is_visible()
+    check_page(coach, "coach reads a shared reflection")
+    shared_url = coach.url
+
+    # Bob takes it back: the coach loses it at once.
+    partner.get_by_role("button", name="Stop sharing with Morgan Lee").click()
+    partner.get_by_text("You stopped sharing").wait_for()
+    coach.goto(shared_url)
+    assert coach.get_by_role("heading", name="We could not find that page").is_visible()
+    assert "private walk" not in coach.content()
+
+    # Ending coaching, from the coach's side, after a confirmation.
+    coach.goto("/coach/clients/")
+    coach.get_by_role("link", name="End coaching…").click()
+    check_page(coach, "end coaching")
+    coach.get_by_role("button", name="End coaching").click()
+    coach.get_by_text("Coaching has ended.").wait_for()
+    coach.goto("/coach/")
+    assert not re.search("Alice", coach.locator("main").inner_text())
