@@ -13,7 +13,7 @@ from accounts.errors import DomainError
 from .authoring import article_delete, article_save, assignment_create, prompt_delete, prompt_move, prompt_save
 from .forms import ArticleForm, AssignForm, PromptForm, form_values
 from .models import SCALE_MAX, SCALE_MIN, Article, Prompt, Reflection
-from .selectors import coach_overview, prompts_by_author
+from .selectors import coach_overview, notes_for, prompts_by_author
 
 SCALE_RANGE = range(SCALE_MIN, SCALE_MAX + 1)
 
@@ -181,5 +181,10 @@ def shared_reflection(request, pk):
     return render(
         request,
         "coach/shared.html",
-        {"reflection": reflection, "prompts": prompts_by_author(reflection, request.user), "scale_range": SCALE_RANGE},
+        {
+            "reflection": reflection,
+            "prompts": prompts_by_author(reflection, request.user),
+            "notes": notes_for(reflection, request.user),
+            "scale_range": SCALE_RANGE,
+        },
     )

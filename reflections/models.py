@@ -272,3 +272,55 @@ class ShareConsent(models.Model):
 
     def __str__(self):
         return f"{self.user} shares {self.reflection} with {self.coach}"
+
+
+class TalkedMark(models.Model):
+    """Together mode: "we talked about this", one mark per prompt, shared by
+    both partners (either can set or clear it)."""
+
+    prompt = models.OneToOneField(ReflectionPrompt, on_delete=models.CASCADE, related_name="talked")
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Talked about {self.prompt_id}"
+
+
+class JointNoteQuerySet(models.QuerySet):
+    def visible_to(self, viewer):
+        """The gate to joint notes, by the same rules as revealed answers:
+        the partners while linked, and a coach both partners shared with."""
+        if not viewer.is_authenticated:
+            return self.none()
+        my_linked_couple = Couple.objects.linked().filter(memberships__user=viewer, memberships__active=True)
+        return self.filter(
+            Q(reflection__revealed_at__isnull=False, reflection__couple__in=my_linked_couple)
+            | Q(reflection__in=Reflection.objects.shared_with(viewer).values("pk"))
+        )
+
+
+class JointNote(models.Model):
+    """What the couple wants to remember or to try, written together after
+    the reveal. `version` goes up with every save, so that a save made from
+    an older version is caught instead of overwriting the partner's words."""
+
+    class Kind(models.TextChoices):
+        REMEMBER = "remember", "What we want to remember"
+        TRY = "try", "What we will try"
+
+    reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    text = models.TextField(blank=True, max_length=ANSWER_MAX_LENGTH)
+    version = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = JointNoteQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reflection", "kind"], name="one_note_of_each_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.reflection_id})"

@@ -183,3 +183,50 @@ def sharing_with_coaches(reflection, viewer):
         partners = any(coach == link.coach_id and user != viewer.pk for coach, user in consents)
         result.append(CoachSharing(link, link.coach.coach_profile.name, mine, partners))
     return result
+
+
+@dataclass
+class ScaleComparison:
+    prompt: ReflectionPrompt
+    mine: int
+    partners: int
+
+    @property
+    def gap(self):
+        return abs(self.mine - self.partners)
+
+
+def scale_summary(prompts, *, close=1, apart=3):
+    """Where the two of you are close on a scale, and where you differ most
+    (largest gap first). Uses the answers already read through the gate."""
+    both = [
+        ScaleComparison(p, p.mine.scale_value, p.partners.scale_value)
+        for p in prompts
+        if p.is_scale
+        and p.mine
+        and p.partners
+        and p.mine.scale_value is not None
+        and p.partners.scale_value is not None
+    ]
+    return {
+        "close": [c for c in both if c.gap <= close],
+        "apart": sorted((c for c in both if c.gap >= apart), key=lambda c: -c.gap),
+    }
+
+
+def notes_for(reflection, viewer):
+    """The joint notes `viewer` may read, one per kind (empty ones made up)."""
+    from .models import JointNote
+
+    saved = {n.kind: n for n in JointNote.objects.visible_to(viewer).filter(reflection=reflection)}
+    return [saved.get(kind) or JointNote(reflection=reflection, kind=kind) for kind in JointNote.Kind.values]
+
+
+def history_for(user):
+    """Our revealed reflections, as the couple we are now, newest first."""
+    from accounts.selectors import linked_couple_for
+
+    couple = linked_couple_for(user)
+    if couple is None:
+        return Reflection.objects.none()
+    return couple.reflections.filter(revealed_at__isnull=False).order_by("-revealed_at")

@@ -13,11 +13,13 @@ from .models import (
     SCALE_MIN,
     Answer,
     Article,
+    JointNote,
     Participant,
     PromptKind,
     Reflection,
     ReflectionPrompt,
     ShareConsent,
+    TalkedMark,
 )
 from .selectors import answered_counts
 from .signals import reflection_revealed
@@ -174,3 +176,62 @@ def reflection_unshare(*, reflection, user, coach):
     if not reflection.participants.filter(user=user).exists():
         raise DomainError("You are not part of this reflection.")
     ShareConsent.objects.filter(reflection=reflection, user=user, coach=coach).delete()
+
+
+def _together_reflection(reflection, user):
+    """Together mode and joint notes are for the two partners, after the
+    reveal, while they are linked."""
+    reflection = Reflection.objects.select_related("couple").get(pk=reflection.pk)
+    if not reflection.participants.filter(user=user).exists():
+        raise DomainError("You are not part of this reflection.")
+    if not reflection.is_revealed:
+        raise DomainError("This opens once you are both ready.")
+    if reflection.couple.ended_at:
+        raise DomainError("You are no longer linked, so the shared view is closed.")
+    return reflection
+
+
+def talked_toggle(*, prompt, user):
+    """Mark a prompt "we talked about this", or clear the mark. Returns
+    whether it is marked now."""
+    _together_reflection(prompt.reflection, user)
+    with transaction.atomic():
+        deleted, _ = TalkedMark.objects.filter(prompt=prompt).delete()
+        if deleted:
+            return False
+        TalkedMark.objects.create(prompt=prompt, marked_by=user)
+        return True
+
+
+class NoteConflict(DomainError):
+    """The note changed since the editor loaded it. Carries the newer note
+    so that both versions can be shown and nothing is lost."""
+
+    def __init__(self, note):
+        super().__init__(
+            f"{note.updated_by.name if note.updated_by else 'Your partner'} saved this note while you were "
+            "writing. Their version is shown, and yours is still in the box: combine them and save again."
+        )
+        self.note = note
+
+
+def note_save(*, reflection, user, kind, text, base_version):
+    """Save a joint note written from `base_version`. A save from an older
+    version raises NoteConflict instead of overwriting the newer words."""
+    if kind not in JointNote.Kind.values:
+        raise DomainError("There is no such note.")
+    text = (text or "").replace("\x00", "")
+    if len(text) > ANSWER_MAX_LENGTH:
+        raise DomainError(f"A note can be at most {ANSWER_MAX_LENGTH:,} characters; this one has {len(text):,}.")
+    reflection = _together_reflection(reflection, user)
+    with transaction.atomic():
+        note, _ = JointNote.objects.select_for_update().get_or_create(reflection=reflection, kind=kind)
+        if note.version != base_version:
+            raise NoteConflict(note)
+        if note.text != text:
+            note.text = text
+            note.version += 1
+            note.updated_by = user
+            note.updated_at = timezone.now()
+            note.save()
+    return note

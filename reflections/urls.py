@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import exports, together_views, views
 
 urlpatterns = [
     path("library/", views.library, name="library"),
@@ -12,4 +12,12 @@ urlpatterns = [
     path("reflections/<int:pk>/ready/", views.ready, name="ready"),
     path("reflections/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("reflections/<int:pk>/share/", views.share, name="reflection_share"),
+    path("reflections/<int:pk>/together/", together_views.together, name="together_start"),
+    path("reflections/<int:pk>/together/<int:number>/", together_views.together, name="together"),
+    path("reflections/<int:pk>/together/<int:number>/talked/", together_views.talked, name="together_talked"),
+    path("reflections/<int:pk>/notes/", together_views.notes_save, name="notes_save"),
+    path("reflections/<int:pk>/export.md", exports.reflection_markdown, name="export_reflection"),
+    path("history/", together_views.history, name="history"),
+    path("account/export/answers.md", exports.mine_markdown, name="export_mine_markdown"),
+    path("account/export/answers.json", exports.mine_json, name="export_mine_json"),
 ]

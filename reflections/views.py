@@ -12,9 +12,11 @@ from .forms import form_values, parse_answer
 from .models import ANSWER_MAX_LENGTH, SCALE_MAX, SCALE_MIN, Article
 from .selectors import (
     answered_counts,
+    notes_for,
     prompts_with_answers,
     reflection_status,
     reflections_for,
+    scale_summary,
     sharing_with_coaches,
 )
 from .services import (
@@ -87,7 +89,9 @@ def reflection_new(request, slug):
     return redirect("reflection", pk=reflection.pk)
 
 
-def _reflection_page(request, reflection, *, posted=None, errors=None, status=200, just_revealed=False):
+def reflection_page(request, reflection, *, posted=None, errors=None, status=200, just_revealed=False, notes=None):
+    """The reflection as its state shows it: answering, waiting, archived,
+    or the shared view (with notes and the scale summary)."""
     prompts = prompts_with_answers(reflection, request.user)
     posted, errors = posted or {}, errors or {}
     for prompt in prompts:
@@ -95,7 +99,9 @@ def _reflection_page(request, reflection, *, posted=None, errors=None, status=20
         prompt.error = errors.get(prompt.pk, "")
     state = reflection_status(reflection, request.user, answered_counts([reflection]))
     template = "reflections/shared.html" if state.state == "revealed" else "reflections/reflection.html"
-    coaches = sharing_with_coaches(reflection, request.user) if state.state == "revealed" else []
+    revealed = state.state == "revealed"
+    coaches = sharing_with_coaches(reflection, request.user) if revealed else []
+    joint_notes = [(notes or {}).get(n.kind, n) for n in notes_for(reflection, request.user)] if revealed else []
     return render(
         request,
         template,
@@ -107,6 +113,8 @@ def _reflection_page(request, reflection, *, posted=None, errors=None, status=20
             "scale_range": SCALE_RANGE,
             "just_revealed": just_revealed,
             "coaches": coaches,
+            "notes": joint_notes,
+            "summary": scale_summary(prompts) if revealed else None,
         },
         status=status,
     )
@@ -115,7 +123,7 @@ def _reflection_page(request, reflection, *, posted=None, errors=None, status=20
 @login_required
 def reflection_detail(request, pk):
     reflection = get_object_or_404(reflections_for(request.user), pk=pk)
-    return _reflection_page(request, reflection)
+    return reflection_page(request, reflection)
 
 
 @login_required
@@ -126,7 +134,7 @@ def live_status(request, pk):
     reflection = get_object_or_404(reflections_for(request.user), pk=pk)
     state = reflection_status(reflection, request.user, answered_counts([reflection]))
     if state.state == "revealed":
-        response = _reflection_page(request, reflection, just_revealed=True)
+        response = reflection_page(request, reflection, just_revealed=True)
         response["HX-Retarget"], response["HX-Reswap"], response["HX-Reselect"] = "#main", "outerHTML", "#main"
         return response
     if request.GET.get("seen") == state.fingerprint:
@@ -168,7 +176,7 @@ def answers_save(request, pk):
     if errors:
         reasons = " ".join(sorted(set(errors.values())))
         messages.error(request, f"Some answers were not saved. {reasons} Your text is still on this page.")
-        return _reflection_page(request, reflection, posted=posted, errors=errors, status=400)
+        return reflection_page(request, reflection, posted=posted, errors=errors, status=400)
     messages.success(request, "Saved.")
     return redirect("reflection", pk=pk)
 

@@ -23,9 +23,10 @@ from accounts.services import (
     invitation_create,
 )
 from reflections.authoring import article_save, assignment_create, prompt_save
-from reflections.models import Answer, Article, Prompt
+from reflections.models import Answer, Article, JointNote, Prompt
 from reflections.services import (
     answer_save,
+    note_save,
     readiness_set,
     reflection_share,
     reflection_start,
@@ -70,6 +71,14 @@ PROJECT_URLS = {
     "coaching_invite",
     "coaching_end",
     "coaching_accept",
+    "together_start",
+    "together",
+    "together_talked",
+    "notes_save",
+    "export_reflection",
+    "history",
+    "export_mine_markdown",
+    "export_mine_json",
 }
 
 # Arguments for third-party URLs that never show answers; any value will do.
@@ -84,9 +93,20 @@ class World:
     articles: list = field(default_factory=list)
     invitations: list = field(default_factory=list)
 
+    planted: set = field(default_factory=set)  # every marker, readable or not
+
     @property
     def all_markers(self):
-        return set().union(*self.allowed.values())
+        return self.planted
+
+
+def plant_note(world, reflection, author, *, readers):
+    """A joint note with a unique marker that exactly `readers` may read."""
+    marker = f"MARKER{uuid.uuid4().hex}"
+    world.planted.add(marker)
+    note_save(reflection=reflection, user=author, kind="remember", text=f"Our note {marker}", base_version=0)
+    for reader in readers:
+        world.allowed[reader].add(marker)
 
 
 def plant(world, reflection, author, *, readers):
@@ -99,6 +119,7 @@ def plant(world, reflection, author, *, readers):
             answer_save(prompt=prompt, author=author, text=prompt.choices[1])
         else:
             marker = f"MARKER{uuid.uuid4().hex}"
+            world.planted.add(marker)
             answer_save(prompt=prompt, author=author, text=f"Private words {marker}")
             for reader in readers:
                 world.allowed[reader].add(marker)
@@ -153,6 +174,7 @@ def world(make_user, staff, carol):
     reveal(revealed, alice, bob)
     for person in (alice, bob):
         reflection_share(reflection=revealed, user=person, coach=coach)
+    plant_note(w, revealed, alice, readers=["alice", "bob", "coach"])
     unshared = reflection_start(article=third, by=bob)
     plant(w, unshared, alice, readers=["alice", "bob"])
     plant(w, unshared, bob, readers=["bob", "alice"])
@@ -160,6 +182,7 @@ def world(make_user, staff, carol):
     for person in (alice, bob):
         reflection_share(reflection=unshared, user=person, coach=coach)
     reflection_unshare(reflection=unshared, user=bob, coach=coach)
+    plant_note(w, unshared, bob, readers=["alice", "bob"])
     (waiting,) = assignment_create(coach=coach, article=second, couples=[alice.memberships.get().couple])
     plant(w, waiting, alice, readers=["alice"])
     readiness_set(reflection=waiting, user=alice)
@@ -172,6 +195,7 @@ def world(make_user, staff, carol):
     plant(w, theirs, dan, readers=["dan", "erin"])
     plant(w, theirs, erin, readers=["erin", "dan"])
     reveal(theirs, dan, erin)
+    plant_note(w, theirs, erin, readers=["dan", "erin"])
     reflection_share(reflection=theirs, user=dan, coach=other_coach)
 
     # Frank and Gina, coached by Coach, shared a revealed reflection, left
@@ -184,6 +208,7 @@ def world(make_user, staff, carol):
     reveal(was_shared, frank, gina)
     for person in (frank, gina):
         reflection_share(reflection=was_shared, user=person, coach=coach)
+    plant_note(w, was_shared, frank, readers=[])  # closed for both once they unlink
     never_shared = reflection_start(article=second, by=gina)
     plant(w, never_shared, frank, readers=["frank"])
     plant(w, never_shared, gina, readers=["gina"])
@@ -223,6 +248,11 @@ def url_arguments(name, world):
         "coach_prompt_move": [{"pk": pk} for pk in Prompt.objects.values_list("pk", flat=True)],
         "coaching_end": [{"pk": pk} for pk in CoachingLink.objects.values_list("pk", flat=True)],
         "coaching_accept": [{"token": t} for t in CoachingLink.objects.values_list("token", flat=True)],
+        "together_start": reflections,
+        "together": [{"pk": r.pk, "number": n} for r in world.reflections for n in (1, 3)],
+        "together_talked": [{"pk": r.pk, "number": 1} for r in world.reflections],
+        "notes_save": reflections,
+        "export_reflection": reflections,
     }
     return project.get(name)
 
@@ -301,4 +331,5 @@ def test_world_gives_each_persona_what_the_gate_gives(world):
         if user is None:
             continue
         texts = " ".join(Answer.objects.visible_to(user).values_list("text", flat=True))
+        texts += " ".join(JointNote.objects.visible_to(user).values_list("text", flat=True))
         assert {m for m in world.all_markers if m in texts} == world.allowed[persona], persona

@@ -15,3 +15,14 @@
   setInterval(poll, INTERVAL_MS);
   document.addEventListener("visibilitychange", poll);
 })();
+
+// Together mode: the left and right arrow keys follow the previous and next
+// links, unless someone is typing.
+document.addEventListener("keydown", function (event) {
+  "use strict";
+  if (!document.querySelector("[data-together]") || event.altKey || event.ctrlKey || event.metaKey) return;
+  if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+  var rel = { ArrowLeft: "prev", ArrowRight: "next" }[event.key];
+  var link = rel && document.querySelector('[data-together] a[rel="' + rel + '"]');
+  if (link) link.click();
+});

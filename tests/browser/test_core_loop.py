@@ -73,5 +73,5 @@ def test_two_partners_link_answer_withdraw_and_reveal(new_page, library):
     assert "Sam privately wrote #1" in alex.content()
     assert alex.url == reflection_url
     check_page(alex, "shared view after live reveal")
-    assert alex.locator(".scale-cell.is-mine").count() == 3
-    assert alex.locator(".scale-cell.is-partners").count() == 3
+    assert alex.locator(".scale-svg .marker-mine").count() == 3
+    assert alex.locator(".scale-svg .marker-partner").count() == 3

@@ -1,6 +1,6 @@
-"""The README's screenshots: home, answering, waiting and the shared view, on
-a phone and a desktop. Saved under docs/screenshots by `make screenshots`;
-in every run the pages are checked all the same."""
+"""The README's screenshots: home, answering, waiting, the shared view and
+together mode, on a phone and a desktop. Saved under docs/screenshots by
+`make screenshots`; in every run the pages are checked all the same."""
 
 import pytest
 
@@ -53,6 +53,7 @@ def test_key_pages_look_right(new_page, library, device):
         ("answering", f"/reflections/{answering.pk}/", "2 of 7 answered"),
         ("waiting", f"/reflections/{waiting.pk}/", "You are ready."),
         ("shared", f"/reflections/{revealed.pk}/", "Robin"),
+        ("together", f"/reflections/{revealed.pk}/together/2/", "Question 2 of 7"),
     ]
     for name, url, expected in shots:
         page.goto(url)

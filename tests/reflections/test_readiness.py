@@ -344,10 +344,10 @@ def test_shared_view_puts_the_answers_side_by_side(client, revealed, alice):
 
 
 def scale_cell_classes(body, n):
-    """The classes on the shared view's scale cell for number `n`."""
-    match = re.search(rf'<span class="scale-cell([^"]*)">\s*<span class="scale-number">{n}</span>', body)
-    assert match, f"no scale cell {n}"
-    return set(match.group(1).split())
+    """Which markers the shared view's scale drawing puts on number `n`."""
+    marks = re.findall(r'<g class="marker marker-(mine|partner)" data-value="(\d+)">', body)
+    assert marks, "no markers drawn on the scale"
+    return {"is-mine" if who == "mine" else "is-partners" for who, value in marks if int(value) == n}
 
 
 def test_shared_view_marks_both_positions_on_the_scale(client, reflection, alice, bob):

@@ -1,0 +1,98 @@
+"""Taking it with you: a revealed reflection as Markdown, and everything I
+wrote (any state) as Markdown or JSON. Exports read through the same gates
+as pages, so they obey the privacy promise exactly like pages do."""
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import Answer
+from .selectors import notes_for, prompts_with_answers
+from .together_views import revealed_reflection
+
+
+def _download(content, filename, content_type):
+    response = HttpResponse(content, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def reflection_markdown(request, pk):
+    reflection = revealed_reflection(request, pk)
+    content = render_to_string(
+        "reflections/export/reflection.md",
+        {
+            "reflection": reflection,
+            "prompts": prompts_with_answers(reflection, request.user),
+            "notes": notes_for(reflection, request.user),
+            "me": request.user,
+        },
+    )
+    return _download(content, f"twofold-reflection-{reflection.pk}.md", "text/markdown")
+
+
+def my_answers(user):
+    """Every answer I wrote, in any state, grouped by reflection."""
+    answers = (
+        Answer.objects.visible_to(user)
+        .filter(author=user)
+        .select_related("prompt__reflection")
+        .order_by("prompt__reflection__created_at", "prompt__order", "prompt__pk")
+    )
+    grouped = {}
+    for answer in answers:
+        grouped.setdefault(answer.prompt.reflection, []).append(answer)
+    return grouped
+
+
+def _answer_value(answer):
+    if answer.passed:
+        return "(passed)"
+    return str(answer.scale_value) if answer.prompt.is_scale else answer.text
+
+
+@login_required
+def mine_markdown(request):
+    content = render_to_string(
+        "reflections/export/mine.md",
+        {
+            "me": request.user,
+            "exported_at": timezone.now(),
+            "reflections": [
+                (r, [(a, _answer_value(a)) for a in answers]) for r, answers in my_answers(request.user).items()
+            ],
+        },
+    )
+    return _download(content, "twofold-my-answers.md", "text/markdown")
+
+
+@login_required
+def mine_json(request):
+    data = {
+        "exported_at": timezone.now().isoformat(),
+        "account": {"email": request.user.email, "name": request.user.name},
+        "reflections": [
+            {
+                "title": reflection.title,
+                "started_at": reflection.created_at.isoformat(),
+                "revealed_at": reflection.revealed_at.isoformat() if reflection.revealed_at else None,
+                "answers": [
+                    {
+                        "question": answer.prompt.text,
+                        "kind": answer.prompt.kind,
+                        "text": answer.text,
+                        "scale_value": answer.scale_value,
+                        "passed": answer.passed,
+                        "updated_at": answer.updated_at.isoformat(),
+                    }
+                    for answer in answers
+                ],
+            }
+            for reflection, answers in my_answers(request.user).items()
+        ],
+    }
+    return _download(json.dumps(data, indent=2, ensure_ascii=False), "twofold-my-answers.json", "application/json")

@@ -1,0 +1,80 @@
+"""Together mode and joint notes in the browser, keyboard included."""
+
+from reflections.services import answer_save, readiness_set, reflection_start
+from tests.conftest import link
+
+from .conftest import check_page, log_in, make_person
+
+
+def revealed_reflection(library):
+    alice, bob = make_person("Alice"), make_person("Bob")
+    link(alice, bob)
+    reflection = reflection_start(article=library[0], by=alice)
+    for offset, person in enumerate((alice, bob)):
+        for i, prompt in enumerate(reflection.prompts.all()):
+            if prompt.is_scale:
+                answer_save(prompt=prompt, author=person, scale_value=[2, 9][offset] if i == 1 else 5)
+            else:
+                answer_save(prompt=prompt, author=person, text=f"{person.name} on question {i + 1}")
+        readiness_set(reflection=reflection, user=person)
+    return alice, bob, reflection
+
+
+def test_together_mode_goes_one_question_at_a_time_by_keyboard(new_page, library):
+    alice, bob, reflection = revealed_reflection(library)
+    page = new_page()
+    log_in(page, alice.email)
+    page.goto(f"/reflections/{reflection.pk}/")
+    assert page.get_by_role("heading", name="Where you differ most").is_visible()
+    check_page(page, "shared view with summary and notes")
+    page.get_by_role("link", name="Go through it together, one question at a time").click()
+
+    page.get_by_text("Question 1 of 7").wait_for()
+    assert page.get_by_text("Alice on question 1").is_visible()
+    assert page.get_by_text("Bob on question 1").is_visible()
+    check_page(page, "together mode")
+    page.keyboard.press("ArrowRight")
+    page.get_by_text("Question 2 of 7").wait_for()
+    assert page.locator(".scale-svg title").text_content().startswith("You: 2. Bob: 9.")
+    check_page(page, "together mode, scale question")
+    page.keyboard.press("ArrowLeft")
+    page.get_by_text("Question 1 of 7").wait_for()
+
+    page.get_by_role("button", name="We talked about this").focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("You talked about this one.").wait_for()
+    assert page.get_by_text("Talked about 1 of 7").is_visible()
+
+    partner = new_page()
+    log_in(partner, bob.email)
+    partner.goto(f"/reflections/{reflection.pk}/together/1/")
+    assert partner.get_by_text("You talked about this one.").is_visible()
+
+
+def test_two_partners_editing_a_note_at_once_lose_nothing(new_page, library):
+    alice, bob, reflection = revealed_reflection(library)
+    pages = {}
+    for person in (alice, bob):
+        pages[person] = new_page()
+        log_in(pages[person], person.email)
+        pages[person].goto(f"/reflections/{reflection.pk}/#notes")
+
+    pages[alice].get_by_label("What we want to remember").fill("Alice: the river walk")
+    pages[alice].get_by_role("button", name="Save “what we want to remember”").click()
+    pages[alice].get_by_text("Note saved.").wait_for()
+
+    bob_page = pages[bob]
+    bob_page.get_by_label("What we want to remember").fill("Bob: the dinner")
+    bob_page.get_by_role("button", name="Save “what we want to remember”").click()
+    bob_page.get_by_text("saved this note while you were writing").wait_for()
+    assert bob_page.get_by_label("The version saved by Alice").input_value() == "Alice: the river walk"
+    assert bob_page.get_by_label("What we want to remember").input_value() == "Bob: the dinner"
+    check_page(bob_page, "note conflict")
+
+    bob_page.get_by_label("What we want to remember").fill("Alice: the river walk\nBob: the dinner")
+    bob_page.get_by_role("button", name="Save “what we want to remember”").click()
+    bob_page.get_by_text("Note saved.").wait_for()
+    pages[alice].reload()
+    assert pages[alice].get_by_label("What we want to remember").input_value() == (
+        "Alice: the river walk\nBob: the dinner"
+    )
