@@ -35,7 +35,7 @@ def coaching_links_for_couple(couple):
     if couple is None:
         return CoachingLink.objects.none()
     return (
-        CoachingLink.objects.filter(couple=couple, ended_at__isnull=True)
+        CoachingLink.objects.filter(couple=couple, ended_at__isnull=True, coach__coach_profile__active=True)
         .select_related("coach__coach_profile")
         .prefetch_related("acceptances")
     )

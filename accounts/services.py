@@ -120,6 +120,9 @@ def coaching_accept(*, link, user):
             raise DomainError("This coaching invitation has expired. Ask your coach for a new one.")
         if link.coach_id == user.pk:
             raise DomainError("This is your own coaching invitation. Send it to a couple.")
+        profile = getattr(link.coach, "coach_profile", None)
+        if profile is None or not profile.active:
+            raise DomainError("This coach is not available on Twofold at the moment.")
         if couple is None:
             raise DomainError("Link with your partner first: a coach works with both of you.")
         if couple.memberships.filter(user=link.coach).exists():
@@ -151,4 +154,10 @@ def coaching_end(*, link, by):
         link.ended_at = timezone.now()
         link.ended_by = by
         link.save(update_fields=["ended_at", "ended_by"])
+        if link.couple_id:
+            # P5: consent to share was given to this coaching; it ends with it,
+            # so coaching again later never reopens old reflections by itself.
+            from reflections.models import ShareConsent
+
+            ShareConsent.objects.filter(coach=link.coach, reflection__couple=link.couple).delete()
     return link

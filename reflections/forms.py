@@ -103,7 +103,12 @@ class PromptForm(forms.Form):
 class AssignForm(forms.Form):
     article = forms.ModelChoiceField(label="Article", queryset=Article.objects.none())
     couples = forms.ModelMultipleChoiceField(
-        label="Couples", queryset=Couple.objects.none(), widget=forms.CheckboxSelectMultiple
+        label="Couples",
+        queryset=Couple.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "You can only assign to couples you coach; one of these is not your client (any more).",
+        },
     )
     note = forms.CharField(
         label="A note for them (optional)", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -215,9 +215,10 @@ def withdraw(request, pk):
 def share(request, pk):
     """P5: share a revealed reflection with our coach, or take it back."""
     reflection = get_object_or_404(reflections_for(request.user), pk=pk)
-    coach = get_object_or_404(
-        CoachingLink.objects.active().filter(couple=reflection.couple), pk=request.POST.get("link")
-    )
+    link_id = request.POST.get("link", "")
+    if not link_id.isdigit():
+        raise Http404("No such coach.")
+    coach = get_object_or_404(CoachingLink.objects.active().filter(couple=reflection.couple), pk=link_id)
     action = reflection_unshare if request.POST.get("action") == "stop" else reflection_share
     try:
         action(reflection=reflection, user=request.user, coach=coach.coach)

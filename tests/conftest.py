@@ -115,3 +115,102 @@ def _postgres_only(request):
 def fast_password_hashing(settings):
     """Real hashers take a third of a second per user; tests make many users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Coaches. A coach's display name and the name shown to clients differ on
+# purpose, so a test can tell which one a page shows.
+
+COACH_NAME = "Sam Rivera"
+OTHER_COACH_NAME = "Otto Weiss"
+
+
+def make_coach(make_user, display_name, profile_name, **profile):
+    from accounts.services import coach_profile_save
+
+    user = make_user(display_name)
+    coach_profile_save(user=user, name=profile_name, **profile)
+    return user
+
+
+@pytest.fixture
+def coach(make_user):
+    return make_coach(make_user, "Coachuser", COACH_NAME, practice="Riverside Couples Practice")
+
+
+@pytest.fixture
+def other_coach(make_user):
+    return make_coach(make_user, "Othercoach", OTHER_COACH_NAME)
+
+
+def coach_link(coach, *partners):
+    """A coaching invitation from `coach`, accepted by each of `partners`
+    (both partners: an active coaching link)."""
+    from accounts.services import coaching_accept, coaching_invite_create
+
+    invitation = coaching_invite_create(coach=coach)
+    for partner in partners:
+        invitation = coaching_accept(link=invitation, user=partner)
+    return invitation
+
+
+@pytest.fixture
+def coached(coach, alice, bob, couple):
+    """Alice and Bob's active coaching link with `coach`."""
+    return coach_link(coach, alice, bob)
+
+
+def make_coach_article(coach, *, prompts=None, **fields):
+    """An article written by `coach` through the authoring services:
+    published for clients only unless told otherwise."""
+    from reflections.authoring import article_save, prompt_save
+
+    status = fields.pop("status", Article.Status.PUBLISHED)
+    article = article_save(
+        coach=coach,
+        title=fields.pop("title", f"Coach article {next(_article_numbers)}"),
+        source_title="A source",
+        source_name="Somewhere",
+        source_url="https://example.com/source",
+        summary="The coach's own words.",
+        visibility=fields.pop("visibility", Article.Visibility.CLIENTS),
+        **fields,
+    )
+    for prompt in prompts or [
+        {"kind": PromptKind.TEXT, "text": "What stayed with you?"},
+        {"kind": PromptKind.SCALE, "text": "How safe?", "scale_min_label": "Not at all", "scale_max_label": "Fully"},
+        {"kind": PromptKind.CHOICE, "text": "Which fits?", "choices": ["Near", "Far"]},
+    ]:
+        prompt_save(article=article, **prompt)
+    if status == Article.Status.PUBLISHED:
+        article = article_save(coach=coach, article=article, status=status)
+    return article
+
+
+def reveal(reflection, *people):
+    """Answer every prompt as each of `people` (text answers say
+    "Private words of <Name>") and say ready, so the reflection is revealed."""
+    from reflections.services import readiness_set
+
+    for person in people:
+        answer_all(reflection, person, text=f"Private words of {person.name}")
+    for person in people:
+        readiness_set(reflection=reflection, user=person)
+    reflection.refresh_from_db()
+    return reflection
+
+
+@pytest.fixture
+def dan(make_user):
+    return make_user("Dan")
+
+
+@pytest.fixture
+def erin(make_user):
+    return make_user("Erin")
+
+
+@pytest.fixture
+def other_couple(dan, erin):
+    """A second couple, Dan and Erin, linked after Alice and Bob when both
+    are requested (`couple` first)."""
+    return link(dan, erin)
