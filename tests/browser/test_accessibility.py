@@ -66,8 +66,9 @@ def sweep(page, urls):
     """Visit each URL and check every HTML page that comes back."""
     checked = 0
     for url in urls:
-        if page.request.get(url, max_redirects=0).status == 405:
-            continue  # a POST-only endpoint, not a page
+        probe = page.request.get(url, max_redirects=0)
+        if probe.status == 405 or "attachment" in probe.headers.get("content-disposition", ""):
+            continue  # a POST-only endpoint or a download, not a page
         response = page.goto(url)
         if "text/html" not in response.headers.get("content-type", ""):
             continue
