@@ -49,8 +49,12 @@ migrate: $(STAMP)
 demo: migrate
 	$(PY) manage.py seed_demo
 
+# The background worker (notification emails) runs beside the server; the
+# trap stops it whenever runserver stops, Ctrl-C included.
 run: demo
-	@echo "Serving Twofold on http://127.0.0.1:8000 (Ctrl-C stops it)"
+	@echo "Serving Twofold on http://127.0.0.1:8000 with its background worker (Ctrl-C stops both)"
+	@$(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP) browser-tools

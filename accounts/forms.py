@@ -36,3 +36,18 @@ class CoachProfileForm(forms.Form):
     name = forms.CharField(label="Name shown to clients", max_length=80)
     practice = forms.CharField(label="Practice", max_length=120, required=False)
     bio = forms.CharField(label="Short bio", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label="Your password, to confirm", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        if not self.user.check_password(self.cleaned_data["password"]):
+            raise forms.ValidationError("That is not your password. Nothing was deleted.")
+        return self.cleaned_data["password"]

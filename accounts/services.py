@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from notifications.services import notify_partner_joined
+
 from .errors import DomainError
 from .models import CoachingAcceptance, CoachingLink, CoachProfile, Couple, Invitation, Membership
 from .selectors import linked_couple_for
@@ -66,6 +68,7 @@ def invitation_accept(*, invitation, user):
         invitation.used_at = timezone.now()
         invitation.used_by = user
         invitation.save(update_fields=["used_at", "used_by"])
+        notify_partner_joined(inviter=invitation.inviter, partner=user)
         return couple
 
 
@@ -161,3 +164,17 @@ def coaching_end(*, link, by):
 
             ShareConsent.objects.filter(coach=link.coach, reflection__couple=link.couple).delete()
     return link
+
+
+def account_delete(*, user):
+    """Delete an account and everything it wrote. A linked couple is unlinked
+    first (P4: the shared view closes for both); the partner keeps their own
+    answers, which stay theirs alone. Coaching links the user ran as a coach
+    end with the account."""
+    with transaction.atomic():
+        couple = linked_couple_for(user)
+        if couple is not None:
+            couple_unlink(couple=couple, by=user)
+        # Answers, notes' authorship, readiness, consents and memberships go
+        # with the user (CASCADE / SET_NULL on their foreign keys).
+        user.delete()

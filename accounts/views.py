@@ -1,14 +1,15 @@
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from .errors import DomainError
-from .forms import InvitationCodeForm
+from .forms import AccountDeleteForm, InvitationCodeForm
 from .models import Invitation
-from .selectors import coaching_links_for_couple, linked_couple_for, open_invitation_for
-from .services import couple_unlink, invitation_accept, invitation_create, invitation_revoke
+from .selectors import coaching_links_for_couple, linked_couple_for, open_invitation_for, partner_of
+from .services import account_delete, couple_unlink, invitation_accept, invitation_create, invitation_revoke
 
 
 @login_required
@@ -102,3 +103,19 @@ def unlink(request):
             messages.success(request, "You are no longer linked. Your own answers stay with you.")
         return redirect("partner")
     return render(request, "accounts/unlink.html", {"partner": couple.partner_of(request.user)})
+
+
+@login_required
+def account_delete_view(request):
+    """Says exactly what happens, asks for the password, then does it."""
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        account_delete(user=user)
+        messages.success(request, "Your account and everything you wrote are deleted.")
+        return redirect("home")
+    partner = partner_of(request.user)
+    return render(
+        request, "accounts/delete.html", {"form": form, "partner": partner}, status=400 if form.errors else 200
+    )

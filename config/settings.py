@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -60,6 +61,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 INSTALLED_APPS = [
     "accounts",
     "reflections",
+    "notifications",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -70,10 +72,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -98,6 +102,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -155,7 +160,10 @@ STORAGES = {
 # Mail goes through Django's mail API; the console in development.
 MAILERS = {
     "default": {
-        "BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+        "BACKEND": env_str(
+            "EMAIL_BACKEND",
+            "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+        ),
         "OPTIONS": {
             key: value
             for key, value in {
@@ -185,8 +193,57 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Twofold] "
 
+# Answer text and joint notes are encrypted at rest (reflections/encryption.py).
+# FIELD_ENCRYPTION_KEYS: comma-separated Fernet keys, the first one encrypts.
+# In development a key is made on first run and kept in .keys/ (not in git).
+def _development_encryption_key():
+    from cryptography.fernet import Fernet
+
+    path = BASE_DIR / ".keys" / "field-encryption.key"
+    if not path.exists():
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        path.write_text(Fernet.generate_key().decode())
+        path.chmod(0o600)
+    return [path.read_text().strip()]
+
+
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
+if not FIELD_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("Set FIELD_ENCRYPTION_KEYS when DEBUG is off (see SECURITY.md).")
+    FIELD_ENCRYPTION_KEYS = _development_encryption_key()
+
+# The web surface: a strict Content-Security-Policy (no inline script or
+# style, no eval; htmx is configured for it in base.html), no framing, no
+# referrer beyond our own origin, and an isolated browsing context.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
 # How long a partner invitation stays usable.
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+
+# Background work (notification emails) goes through Django's tasks API; the
+# database backend keeps the queue in the database and `manage.py db_worker`
+# runs it (`make run` starts one).
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# After how many days of one partner being ready the other gets the one
+# gentle reminder (`manage.py send_reminders`).
+REMINDER_DAYS = env_int("REMINDER_DAYS", 3)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -7,6 +7,8 @@ urlpatterns = [
     path("", reflection_views.home, name="home"),
     path("", include("reflections.urls")),
     path("partner/", include("accounts.urls")),
+    path("account/", include("accounts.account_urls")),
+    path("", include("notifications.urls")),
     path("coach/", include("reflections.coach_urls")),
     path("coach/", include("accounts.coach_urls")),
     path("accounts/", include("allauth.urls")),

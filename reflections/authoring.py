@@ -11,6 +11,7 @@ from django.utils.text import slugify
 
 from accounts.errors import DomainError
 from accounts.models import CoachingLink
+from notifications.services import notify_assigned
 
 from .models import Article, Prompt, Reflection
 from .services import reflection_create
@@ -128,4 +129,6 @@ def assignment_create(*, coach, article, couples, note="", due_date=None):
                     due_date=due_date,
                 )
             )
+        for reflection in reflections:
+            notify_assigned(reflection=reflection, coach=coach)
     return reflections

@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from accounts.models import Couple
 
+from .encryption import EncryptedTextField
+
 ANSWER_MAX_LENGTH = 10_000
 SCALE_MIN, SCALE_MAX = 1, 10
 
@@ -232,7 +234,7 @@ class Answer(models.Model):
 
     prompt = models.ForeignKey(ReflectionPrompt, on_delete=models.CASCADE, related_name="answers")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="answers")
-    text = models.TextField(blank=True, max_length=ANSWER_MAX_LENGTH)
+    text = EncryptedTextField(blank=True, max_length=ANSWER_MAX_LENGTH)
     scale_value = models.PositiveSmallIntegerField(null=True, blank=True)
     passed = models.BooleanField(default=False)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -310,7 +312,7 @@ class JointNote(models.Model):
 
     reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    text = models.TextField(blank=True, max_length=ANSWER_MAX_LENGTH)
+    text = EncryptedTextField(blank=True, max_length=ANSWER_MAX_LENGTH)
     version = models.PositiveIntegerField(default=0)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
@@ -324,3 +326,28 @@ class JointNote(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.reflection_id})"
+
+
+class ReflectionEvent(models.Model):
+    """The visible trail of a reflection: who became ready or withdrew, the
+    reveal, and sharing with a coach or taking it back. Never any text."""
+
+    class Kind(models.TextChoices):
+        READY = "ready", "became ready to reveal"
+        WITHDREW = "withdrew", "withdrew to edit again"
+        REVEALED = "revealed", "Revealed to both of you"
+        SHARED = "shared", "chose to share it with"
+        UNSHARED = "unshared", "stopped sharing it with"
+
+    reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["reflection", "at"])]
+
+    def __str__(self):
+        return f"{self.kind} on {self.reflection_id}"

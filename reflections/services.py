@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.errors import DomainError
 from accounts.selectors import linked_couple_for
+from notifications.services import notify_partner_ready
 
 from .models import (
     ANSWER_MAX_LENGTH,
@@ -17,6 +18,7 @@ from .models import (
     Participant,
     PromptKind,
     Reflection,
+    ReflectionEvent,
     ReflectionPrompt,
     ShareConsent,
     TalkedMark,
@@ -129,6 +131,7 @@ def readiness_set(*, reflection, user):
             raise DomainError(f"Answer every prompt first ({missing} still open). A pass counts as an answer.")
         participant.ready_at = timezone.now()
         participant.save(update_fields=["ready_at"])
+        ReflectionEvent.objects.create(reflection=reflection, kind=ReflectionEvent.Kind.READY, user=user)
         if not reflection.participants.filter(ready_at__isnull=True).exists():
             # The conditional update is the "exactly once": only one caller
             # can move revealed_at from empty to set.
@@ -137,7 +140,11 @@ def readiness_set(*, reflection, user):
             )
             reflection.refresh_from_db(fields=["revealed_at"])
             if revealed:
+                ReflectionEvent.objects.create(reflection=reflection, kind=ReflectionEvent.Kind.REVEALED)
                 transaction.on_commit(lambda: reflection_revealed.send(sender=Reflection, reflection=reflection))
+        else:
+            # Only when this call did not reveal: the reveal has its own notice.
+            notify_partner_ready(reflection=reflection, user=user)
     return reflection
 
 
@@ -149,6 +156,7 @@ def readiness_withdraw(*, reflection, user):
         if participant.is_ready:
             participant.ready_at = None
             participant.save(update_fields=["ready_at"])
+            ReflectionEvent.objects.create(reflection=reflection, kind=ReflectionEvent.Kind.WITHDREW, user=user)
     return reflection
 
 
@@ -166,7 +174,12 @@ def reflection_share(*, reflection, user, coach):
         raise DomainError("You are no longer linked, so this reflection cannot be shared.")
     if not CoachingLink.objects.active().filter(coach=coach, couple=reflection.couple).exists():
         raise DomainError("You can only share with a coach who works with both of you.")
-    consent, _ = ShareConsent.objects.get_or_create(reflection=reflection, user=user, coach=coach)
+    with transaction.atomic():
+        consent, created = ShareConsent.objects.get_or_create(reflection=reflection, user=user, coach=coach)
+        if created:
+            ReflectionEvent.objects.create(
+                reflection=reflection, kind=ReflectionEvent.Kind.SHARED, user=user, coach=coach
+            )
     return consent
 
 
@@ -175,7 +188,12 @@ def reflection_unshare(*, reflection, user, coach):
     access at once."""
     if not reflection.participants.filter(user=user).exists():
         raise DomainError("You are not part of this reflection.")
-    ShareConsent.objects.filter(reflection=reflection, user=user, coach=coach).delete()
+    with transaction.atomic():
+        deleted, _ = ShareConsent.objects.filter(reflection=reflection, user=user, coach=coach).delete()
+        if deleted:
+            ReflectionEvent.objects.create(
+                reflection=reflection, kind=ReflectionEvent.Kind.UNSHARED, user=user, coach=coach
+            )
 
 
 def _together_reflection(reflection, user):

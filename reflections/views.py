@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from accounts.errors import DomainError
 from accounts.models import CoachingLink
 from accounts.selectors import linked_couple_for
+from notifications.selectors import whats_new_for
 
 from .forms import form_values, parse_answer
 from .models import ANSWER_MAX_LENGTH, SCALE_MAX, SCALE_MIN, Article
@@ -45,6 +46,7 @@ def home(request):
             "partner": couple.partner_of(request.user) if couple else None,
             "groups": [(heading, groups[state]) for state, heading in STATE_HEADINGS],
             "has_reflections": bool(statuses),
+            "whats_new": whats_new_for(request.user),
         },
     )
 
@@ -113,6 +115,7 @@ def reflection_page(request, reflection, *, posted=None, errors=None, status=200
             "scale_range": SCALE_RANGE,
             "just_revealed": just_revealed,
             "coaches": coaches,
+            "trail": reflection.events.select_related("user", "coach__coach_profile"),
             "notes": joint_notes,
             "summary": scale_summary(prompts) if revealed else None,
         },

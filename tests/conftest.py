@@ -214,3 +214,10 @@ def other_couple(dan, erin):
     """A second couple, Dan and Erin, linked after Alice and Bob when both
     are requested (`couple` first)."""
     return link(dan, erin)
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Background tasks (notification emails) run at once, in the test, so
+    that mail.outbox shows what a worker would have sent."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -22,6 +22,7 @@ from accounts.services import (
     couple_unlink,
     invitation_create,
 )
+from notifications.models import Notification
 from reflections.authoring import article_save, assignment_create, prompt_save
 from reflections.models import Answer, Article, JointNote, Prompt
 from reflections.services import (
@@ -79,6 +80,10 @@ PROJECT_URLS = {
     "history",
     "export_mine_markdown",
     "export_mine_json",
+    "delete_account",
+    "notification_read",
+    "notifications_read_all",
+    "notification_settings",
 }
 
 # Arguments for third-party URLs that never show answers; any value will do.
@@ -253,6 +258,7 @@ def url_arguments(name, world):
         "together_talked": [{"pk": r.pk, "number": 1} for r in world.reflections],
         "notes_save": reflections,
         "export_reflection": reflections,
+        "notification_read": [{"pk": pk} for pk in Notification.objects.values_list("pk", flat=True)],
     }
     return project.get(name)
 

@@ -37,7 +37,7 @@ def test_two_partners_link_answer_withdraw_and_reveal(new_page, library):
     alex.get_by_text("You are linked with Sam").wait_for()
     alex.get_by_role("link", name="Library", exact=True).click()
     check_page(alex, "library")
-    alex.get_by_role("link", name="Closeness, then distance").click()
+    alex.get_by_role("link", name="Closeness, then distance", exact=True).click()
     check_page(alex, "article")
     alex.get_by_role("button", name="Start this reflection together").click()
     alex.get_by_text("0 of 7 answered").wait_for()
@@ -51,7 +51,7 @@ def test_two_partners_link_answer_withdraw_and_reveal(new_page, library):
     check_page(alex, "waiting for partner")
 
     sam.goto("/")
-    sam.get_by_role("link", name="Closeness, then distance").click()
+    sam.get_by_role("link", name="Closeness, then distance", exact=True).click()
     sam.get_by_text("Alex has answered 7 of 7 and is ready to reveal").wait_for()
     assert "Alex privately wrote" not in sam.content()
 

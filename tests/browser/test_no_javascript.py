@@ -42,7 +42,7 @@ def test_core_loop_works_without_javascript(new_page, library):
     alex.get_by_text("You are ready.").first.wait_for()
 
     sam.goto("/")
-    sam.get_by_role("link", name="Closeness, then distance").click()
+    sam.get_by_role("link", name="Closeness, then distance", exact=True).click()
     assert sam.get_by_text("Alex has answered 7 of 7 and is ready to reveal").is_visible()
     answer_with_the_form(sam, "Sam without scripts")
     sam.get_by_role("button", name="I’m ready to reveal").click()

@@ -1,0 +1,18 @@
+from django import forms
+
+from .models import EmailPreferences, Kind
+
+HELP = {
+    Kind.PARTNER_JOINED: "When someone you invited links with you.",
+    Kind.PARTNER_READY: "When your partner has finished answering and is ready to reveal. Never what they wrote.",
+    Kind.REVEALED: "When you are both ready and your answers are side by side.",
+    Kind.ASSIGNED: "When your coach assigns you both something to read.",
+    Kind.REMINDER: "At most once per reflection, when your partner has been ready for a few days and you have not.",
+}
+
+
+class EmailPreferencesForm(forms.ModelForm):
+    class Meta:
+        model = EmailPreferences
+        fields = list(Kind.values)
+        help_texts = HELP

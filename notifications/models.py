@@ -1,0 +1,119 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.timesince import timesince
+
+
+class Kind(models.TextChoices):
+    """What happened. Each kind is also an email preference (EmailPreferences
+    has one boolean named after each value)."""
+
+    PARTNER_JOINED = "partner_joined", "My partner accepted my invitation"
+    PARTNER_READY = "partner_ready", "My partner is ready to reveal"
+    REVEALED = "revealed", "A reflection was revealed"
+    ASSIGNED = "assigned", "My coach assigned a reflection"
+    REMINDER = "reminder", "A gentle reminder"
+
+
+# Notices that only matter while the reflection waits for the recipient: they
+# go quiet once it is revealed or the couple has unlinked.
+WAITING_KINDS = [Kind.PARTNER_READY, Kind.REMINDER]
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def still_relevant(self):
+        """Drops "your partner is ready" and reminders for reflections that
+        were revealed since, or whose couple has unlinked."""
+        moot = Q(kind__in=WAITING_KINDS) & (
+            Q(reflection__revealed_at__isnull=False) | Q(reflection__couple__ended_at__isnull=False)
+        )
+        return self.exclude(moot)
+
+
+class Notification(models.Model):
+    """Something that happened that concerns `user`. It carries who and what
+    (names and a reflection), never text anyone wrote."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    reflection = models.ForeignKey(
+        "reflections.Reflection", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The partner or coach who did it, if anyone.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+        constraints = [
+            # "At most one gentle reminder": the database has the last word,
+            # even when two runs of send_reminders overlap.
+            models.UniqueConstraint(
+                fields=["user", "reflection"],
+                condition=Q(kind="reminder"),
+                name="one_reminder_per_person_and_reflection",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.user}"
+
+    @property
+    def when(self):
+        """Calm and approximate: "just now", "3 hours ago"."""
+        if timezone.now() - self.created_at < timedelta(minutes=1):
+            return "just now"
+        return f"{timesince(self.created_at, depth=1)} ago"
+
+    @property
+    def actor_name(self):
+        """The name to show for who did it: a coach by the name they show
+        clients, a partner by their display name."""
+        if self.actor is None:
+            # Someone who has since deleted their account; templates capitalise.
+            return "your coach" if self.kind == Kind.ASSIGNED else "your partner"
+        if self.kind == Kind.ASSIGNED:
+            profile = getattr(self.actor, "coach_profile", None)
+            if profile is not None:
+                return profile.name
+        return self.actor.name
+
+
+class EmailPreferences(models.Model):
+    """Which emails a person wants, one switch per kind, all on until they
+    say otherwise. Notices on the home page are always kept."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="email_preferences"
+    )
+    partner_joined = models.BooleanField(Kind.PARTNER_JOINED.label, default=True)
+    partner_ready = models.BooleanField(Kind.PARTNER_READY.label, default=True)
+    revealed = models.BooleanField(Kind.REVEALED.label, default=True)
+    assigned = models.BooleanField(Kind.ASSIGNED.label, default=True)
+    reminder = models.BooleanField(Kind.REMINDER.label, default=True)
+
+    class Meta:
+        verbose_name_plural = "email preferences"
+
+    def __str__(self):
+        return f"Email preferences of {self.user}"
+
+    def wants(self, kind):
+        return getattr(self, kind)

@@ -1,0 +1,150 @@
+"""Notices on the home page and their emails. Calm by design: no streaks, no
+guilt, no answer or note text anywhere — a notification names who and which
+reflection, nothing more. Each notice is written in the transaction of what
+caused it; its email is queued only once that transaction commits, and a
+failure to queue never breaks the page that caused it."""
+
+import logging
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
+from django.utils import timezone
+
+from accounts.errors import DomainError
+from reflections.models import Participant
+
+from .models import EmailPreferences, Kind, Notification
+
+logger = logging.getLogger(__name__)
+
+
+def notification_create(*, user, kind, reflection=None, actor=None):
+    """A notice for `user`; its email follows in the background after commit
+    (the task checks the person's preferences when it runs)."""
+    notification = Notification.objects.create(user=user, kind=kind, reflection=reflection, actor=actor)
+    transaction.on_commit(partial(_email_enqueue, notification.pk), robust=True)
+    return notification
+
+
+def _email_enqueue(notification_id):
+    from .tasks import send_notification_email
+
+    try:
+        send_notification_email.enqueue(notification_id=notification_id)
+    except Exception:
+        # The notice itself is saved; a queue that is down must not turn the
+        # action that caused it into an error page.
+        logger.exception("Could not queue the email for notification %s", notification_id)
+
+
+def notify_partner_joined(*, inviter, partner):
+    """The person who invited hears that their invitation was accepted."""
+    return notification_create(user=inviter, kind=Kind.PARTNER_JOINED, actor=partner)
+
+
+def notify_partner_ready(*, reflection, user):
+    """`user` is ready and the reflection is not revealed yet: the other
+    partner hears it (P6: that, never what). One unread notice per reflection
+    is enough, however often someone withdraws and is ready again."""
+    notifications = []
+    for other in reflection.participants.exclude(user=user).select_related("user"):
+        already = Notification.objects.unread().filter(user=other.user, kind=Kind.PARTNER_READY, reflection=reflection)
+        if not already.exists():
+            notifications.append(
+                notification_create(user=other.user, kind=Kind.PARTNER_READY, reflection=reflection, actor=user)
+            )
+    return notifications
+
+
+def notify_revealed(*, reflection):
+    """Both partners hear that the reveal happened. "Your partner is ready"
+    and reminders about it have nothing left to ask, so they are put away."""
+    with transaction.atomic():
+        participants = list(reflection.participants.select_related("user"))
+        Notification.objects.unread().filter(
+            reflection=reflection, kind__in=[Kind.PARTNER_READY, Kind.REMINDER]
+        ).update(read_at=timezone.now())
+        return [
+            notification_create(
+                user=p.user,
+                kind=Kind.REVEALED,
+                reflection=reflection,
+                actor=next((o.user for o in participants if o.pk != p.pk), None),
+            )
+            for p in participants
+        ]
+
+
+def notify_assigned(*, reflection, coach):
+    """Both partners of the couple hear that their coach assigned something."""
+    return [
+        notification_create(user=p.user, kind=Kind.ASSIGNED, reflection=reflection, actor=coach)
+        for p in reflection.participants.select_related("user")
+    ]
+
+
+def reminders_send(*, now=None):
+    """A gentle reminder to whoever has not said ready while their partner
+    has been ready for REMINDER_DAYS days. At most one per person and
+    reflection, ever (a database constraint); never for a revealed
+    reflection or an unlinked couple. Running it again sends nothing new.
+    Returns how many reminders were created."""
+    now = now or timezone.now()
+    partner_waiting = Participant.objects.filter(
+        reflection=OuterRef("reflection"), ready_at__lte=now - timedelta(days=settings.REMINDER_DAYS)
+    ).exclude(user=OuterRef("user"))
+    reminded = Notification.objects.filter(kind=Kind.REMINDER, user=OuterRef("user"), reflection=OuterRef("reflection"))
+    due = (
+        Participant.objects.filter(
+            ready_at__isnull=True,
+            reflection__revealed_at__isnull=True,
+            reflection__couple__ended_at__isnull=True,
+            user__is_active=True,
+        )
+        .filter(Exists(partner_waiting))
+        .exclude(Exists(reminded))
+        .annotate(waiting_partner=Subquery(partner_waiting.values("user")[:1]))
+        .select_related("user", "reflection")
+    )
+    created = 0
+    for participant in due:
+        try:
+            with transaction.atomic():
+                notification_create(
+                    user=participant.user,
+                    kind=Kind.REMINDER,
+                    reflection=participant.reflection,
+                    actor=get_user_model().objects.get(pk=participant.waiting_partner),
+                )
+        except IntegrityError:
+            continue  # another run reminded them a moment ago
+        created += 1
+    return created
+
+
+def notification_mark_read(*, notification, user):
+    """Only the person it is for can put a notice away."""
+    Notification.objects.filter(pk=notification.pk, user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notifications_mark_all_read(*, user):
+    return Notification.objects.unread().filter(user=user).update(read_at=timezone.now())
+
+
+def email_preferences_for(user):
+    """The person's choices; everything is on until they change it."""
+    return EmailPreferences.objects.filter(user=user).first() or EmailPreferences(user=user)
+
+
+def email_preferences_save(*, user, **choices):
+    """Every kind of email can be turned off by everyone."""
+    unknown = set(choices) - set(Kind.values)
+    if unknown:
+        raise DomainError(f"There is no such kind of email: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        preferences, _ = EmailPreferences.objects.update_or_create(user=user, defaults=choices)
+    return preferences

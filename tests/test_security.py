@@ -1,0 +1,80 @@
+"""The web surface: security headers on every page, and a production
+configuration that Django's own deployment checks find nothing wrong with."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+from cryptography.fernet import Fernet
+from django.conf import settings
+from django.urls import reverse
+
+
+def test_pages_carry_a_strict_content_security_policy(client, alice):
+    client.force_login(alice)
+
+    policy = client.get(reverse("home"))["Content-Security-Policy"]
+
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+def test_pages_carry_the_other_security_headers(client):
+    response = client.get(reverse("home"))
+
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_htmx_is_configured_without_eval_or_injected_styles(client):
+    html = client.get(reverse("home")).content.decode()
+
+    assert '"allowEval": false' in html
+    assert '"includeIndicatorStyles": false' in html
+    assert "<script>" not in html and " style=" not in html
+
+
+def production_environment(**extra):
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env.update(
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        ALLOWED_HOSTS="twofold.example",
+        EMAIL_HOST="smtp.example",
+    )
+    env.update(extra)
+    return env
+
+
+def manage(*args, env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
+    )
+
+
+def test_deployment_checks_find_nothing_with_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_environment())
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_real_secret_key():
+    result = manage("check", env=production_environment(SECRET_KEY="short"))
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_encryption_keys():
+    result = manage("check", env=production_environment(FIELD_ENCRYPTION_KEYS=""))
+
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS" in result.stderr
