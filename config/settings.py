@@ -160,10 +160,7 @@ STORAGES = {
 # Mail goes through Django's mail API; the console in development.
 MAILERS = {
     "default": {
-        "BACKEND": env_str(
-            "EMAIL_BACKEND",
-            "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
-        ),
+        "BACKEND": env_str("EMAIL_BACKEND", f"django.core.mail.backends.{'console' if DEBUG else 'smtp'}.EmailBackend"),
         "OPTIONS": {
             key: value
             for key, value in {
@@ -192,6 +189,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Twofold] "
+
 
 # Answer text and joint notes are encrypted at rest (reflections/encryption.py).
 # FIELD_ENCRYPTION_KEYS: comma-separated Fernet keys, the first one encrypts.

@@ -6,8 +6,8 @@ line saying how to enable them; with CI=true a missing piece is a failure.
 
 import json
 import os
-import weakref
 import re
+import weakref
 from pathlib import Path
 
 import pytest
