@@ -1,3 +1,4 @@
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -65,6 +66,10 @@ def invitation_cancel(request, pk):
 @login_required
 def invitation_enter_code(request):
     form = InvitationCodeForm(request.POST or None)
+    if request.method == "POST" and not ratelimit.consume(request, action="invitation_code", user=request.user):
+        # Guessing someone's code must be impractical: a few tries an hour.
+        form.add_error(None, "Too many codes tried. Please wait an hour, or ask your partner for their link.")
+        return render(request, "accounts/join.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         invitation = Invitation.objects.filter(code=form.cleaned_data["code"]).first()
         if invitation is None:

@@ -123,6 +123,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# One cache shared by every worker process (rate limits must not be per
+# process): Redis when REDIS_URL is set, else a table in the database.
+REDIS_URL = env_str("REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "twofold_cache"}
+    )
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -189,6 +200,9 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Twofold] "
+# allauth's limits (login, signup, password reset, ...) plus ours. Partner
+# codes: 31^8 possible codes against 10 tries an hour per account.
+ACCOUNT_RATE_LIMITS = {"invitation_code": "10/h/user,30/h/ip"}
 
 
 # Answer text and joint notes are encrypted at rest (reflections/encryption.py).

@@ -20,10 +20,16 @@ class PostedAnswer:
     scale_value: int | None = None
     passed: bool = False
     error: str = ""
+    version: int | None = None  # the saved version the form was loaded with
 
     @property
     def values(self):
-        return {"text": self.text, "scale_value": self.scale_value, "passed": self.passed}
+        return {
+            "text": self.text,
+            "scale_value": self.scale_value,
+            "passed": self.passed,
+            "base_version": self.version,
+        }
 
 
 def field_name(prompt, name):
@@ -35,6 +41,8 @@ def parse_answer(prompt, data):
     if field_name(prompt, "shown") not in data:
         return None
     answer = PostedAnswer(passed=data.get(field_name(prompt, "passed")) == "on")
+    version = data.get(field_name(prompt, "version"), "")
+    answer.version = int(version) if version.isdigit() else None
     if prompt.is_scale:
         raw = data.get(field_name(prompt, "scale"), "").strip()
         if raw:
@@ -54,8 +62,8 @@ def form_values(prompt, posted=None):
         return posted
     mine = getattr(prompt, "mine", None)
     if mine is None:
-        return PostedAnswer()
-    return PostedAnswer(text=mine.text, scale_value=mine.scale_value, passed=mine.passed)
+        return PostedAnswer(version=0)
+    return PostedAnswer(text=mine.text, scale_value=mine.scale_value, passed=mine.passed, version=mine.version)
 
 
 class ArticleForm(forms.ModelForm):

@@ -238,6 +238,8 @@ class Answer(models.Model):
     scale_value = models.PositiveSmallIntegerField(null=True, blank=True)
     passed = models.BooleanField(default=False)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Goes up with every save, so a save from a stale tab is caught.
+    version = models.PositiveIntegerField(default=1)
 
     objects = AnswerQuerySet.as_manager()
 

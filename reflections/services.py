@@ -95,22 +95,40 @@ def _clean_answer(prompt, *, text, scale_value, passed):
     return {"text": text if text.strip() else "", "scale_value": None, "passed": False}
 
 
-def answer_save(*, prompt, author, text="", scale_value=None, passed=False):
+class AnswerConflict(DomainError):
+    """The answer was saved elsewhere (another tab or device) since this
+    editor loaded it. Carries the saved answer, so both can be shown."""
+
+    def __init__(self, answer):
+        super().__init__(
+            "You changed this answer in another tab or window. The saved version is shown; what you typed "
+            "here is still in the box. Save again to keep this one."
+        )
+        self.answer = answer
+
+
+def answer_save(*, prompt, author, text="", scale_value=None, passed=False, base_version=None):
     """Save `author`'s answer to `prompt` (None when it is left empty). P3:
     refused once the author is ready (until they withdraw) and forever after
-    the reveal."""
+    the reveal. With `base_version` (what the editor loaded), a save over a
+    newer version raises AnswerConflict instead of overwriting it."""
     with transaction.atomic():
         reflection = Reflection.objects.select_for_update().get(pk=prompt.reflection_id)
         participant = _editable_participant(reflection, author)
         if participant.is_ready:
             raise DomainError("You said you are ready, so your answers are locked. Withdraw to edit them.")
         values = _clean_answer(prompt, text=text, scale_value=scale_value, passed=passed)
+        current = Answer.objects.filter(prompt=prompt, author=author).first()
+        if current and base_version is not None and current.version != base_version:
+            raise AnswerConflict(current)
         if not (values["passed"] or values["text"] or values["scale_value"] is not None):
             # An emptied answer is no answer: nothing is kept.
             Answer.objects.filter(prompt=prompt, author=author).delete()
             return None
         answer, _ = Answer.objects.update_or_create(
-            prompt=prompt, author=author, defaults={**values, "updated_at": timezone.now()}
+            prompt=prompt,
+            author=author,
+            defaults={**values, "updated_at": timezone.now(), "version": (current.version + 1) if current else 1},
         )
     return answer
 

@@ -21,6 +21,7 @@ from .selectors import (
     sharing_with_coaches,
 )
 from .services import (
+    AnswerConflict,
     answer_save,
     readiness_set,
     readiness_withdraw,
@@ -91,7 +92,9 @@ def reflection_new(request, slug):
     return redirect("reflection", pk=reflection.pk)
 
 
-def reflection_page(request, reflection, *, posted=None, errors=None, status=200, just_revealed=False, notes=None):
+def reflection_page(
+    request, reflection, *, posted=None, errors=None, conflicts=None, status=200, just_revealed=False, notes=None
+):
     """The reflection as its state shows it: answering, waiting, archived,
     or the shared view (with notes and the scale summary)."""
     prompts = prompts_with_answers(reflection, request.user)
@@ -99,6 +102,7 @@ def reflection_page(request, reflection, *, posted=None, errors=None, status=200
     for prompt in prompts:
         prompt.form = form_values(prompt, posted.get(prompt.pk))
         prompt.error = errors.get(prompt.pk, "")
+        prompt.conflict = (conflicts or {}).get(prompt.pk)
     state = reflection_status(reflection, request.user, answered_counts([reflection]))
     template = "reflections/shared.html" if state.state == "revealed" else "reflections/reflection.html"
     revealed = state.state == "revealed"
@@ -151,7 +155,7 @@ def answers_save(request, pk):
     """Save the prompts present in the form: all of them from the plain
     form, one at a time from htmx autosave."""
     reflection = get_object_or_404(reflections_for(request.user), pk=pk)
-    posted, errors = {}, {}
+    posted, errors, conflicts = {}, {}, {}
     for prompt in reflection.prompts.all():
         answer = parse_answer(prompt, request.POST)
         if answer is None:
@@ -161,9 +165,14 @@ def answers_save(request, pk):
             errors[prompt.pk] = answer.error
             continue
         try:
-            answer_save(prompt=prompt, author=request.user, **answer.values)
+            saved = answer_save(prompt=prompt, author=request.user, **answer.values)
+        except AnswerConflict as conflict:
+            errors[prompt.pk], conflicts[prompt.pk] = str(conflict), conflict.answer
+            saved = conflict.answer  # the next save from this page is deliberate
         except DomainError as error:
             errors[prompt.pk] = str(error)
+            continue
+        answer.version = saved.version if saved else 0
     if request.htmx:
         counts = answered_counts([reflection])
         return render(
@@ -172,14 +181,17 @@ def answers_save(request, pk):
             {
                 "saved": posted,
                 "errors": errors,
+                "conflicts": conflicts,
                 "status": reflection_status(reflection, request.user, counts),
             },
-            status=422 if errors else 200,
+            status=409 if conflicts else 422 if errors else 200,
         )
     if errors:
         reasons = " ".join(sorted(set(errors.values())))
         messages.error(request, f"Some answers were not saved. {reasons} Your text is still on this page.")
-        return reflection_page(request, reflection, posted=posted, errors=errors, status=400)
+        return reflection_page(
+            request, reflection, posted=posted, errors=errors, conflicts=conflicts, status=409 if conflicts else 400
+        )
     messages.success(request, "Saved.")
     return redirect("reflection", pk=pk)
 

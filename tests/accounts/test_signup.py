@@ -20,7 +20,7 @@ CODE = re.compile(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", re.MULTILINE)
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits():
+def fresh_rate_limits(db):
     """allauth counts attempts in the cache; each test starts from zero."""
     cache.clear()
     yield

@@ -95,3 +95,28 @@ def test_an_answer_over_the_limit_is_refused_and_kept_without_javascript(new_pag
     assert page.locator("textarea").first.input_value() == TOO_LONG
     assert not Answer.objects.filter(author=alice).exists()
     check_page(page, "answer over the limit, no JavaScript")
+
+
+def test_two_tabs_editing_one_answer_lose_nothing(new_page, library):
+    alice, bob = make_person("Alice"), make_person("Bob")
+    link(alice, bob)
+    reflection = reflection_start(article=library[0], by=alice)
+    first, second = new_page(), None
+    log_in(first, alice.email)
+    second = first.context.new_page()
+    for tab in (first, second):
+        open_reflection(tab, reflection)
+
+    first.locator("textarea").first.fill("Typed in the first tab")
+    first.locator(".save-status").first.get_by_text("Saved.").wait_for()
+    second.locator("textarea").first.fill("Typed in the second tab")
+
+    status = second.locator(".save-status").first
+    status.get_by_text("another tab or window").wait_for()
+    assert "Typed in the first tab" in status.inner_text()
+    assert second.locator("textarea").first.input_value() == "Typed in the second tab"
+    check_page(second, "answer changed in another tab")
+
+    second.locator("textarea").first.fill("Typed in the second tab, on purpose")
+    status.get_by_text("Saved.").wait_for()
+    assert Answer.objects.get(author=alice, prompt__order=1).text == "Typed in the second tab, on purpose"
