@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import Answer
+from .models import Answer, JointNote
 from .selectors import notes_for, prompts_with_answers
 from .together_views import revealed_reflection
 
@@ -49,6 +49,11 @@ def my_answers(user):
     return grouped
 
 
+def my_notes(user):
+    """Joint notes I last wrote, as far as the notes gate lets me read them."""
+    return JointNote.objects.visible_to(user).filter(updated_by=user).select_related("reflection")
+
+
 def _answer_value(answer):
     if answer.passed:
         return "(passed)"
@@ -65,6 +70,7 @@ def mine_markdown(request):
             "reflections": [
                 (r, [(a, _answer_value(a)) for a in answers]) for r, answers in my_answers(request.user).items()
             ],
+            "notes": my_notes(request.user),
         },
     )
     return _download(content, "twofold-my-answers.md", "text/markdown")
@@ -93,6 +99,15 @@ def mine_json(request):
                 ],
             }
             for reflection, answers in my_answers(request.user).items()
+        ],
+        "notes": [
+            {
+                "reflection": note.reflection.title,
+                "kind": note.get_kind_display(),
+                "text": note.text,
+                "updated_at": note.updated_at.isoformat(),
+            }
+            for note in my_notes(request.user)
         ],
     }
     return _download(json.dumps(data, indent=2, ensure_ascii=False), "twofold-my-answers.json", "application/json")

@@ -210,3 +210,14 @@ def test_the_shared_view_sums_up_where_you_are_close_and_apart(client, alice, bo
     assert "Where you differ most" in html
     assert "(you 2, Bob 9)" in html
     assert "You: 2. Bob: 9." in html  # the drawing's text alternative
+
+
+def test_my_export_includes_the_joint_notes_i_wrote(client, alice, bob, revealed):
+    note_save(reflection=revealed, user=alice, kind="remember", text="Alice's note", base_version=0)
+    note_save(reflection=revealed, user=bob, kind="try", text="Bob's note", base_version=0)
+
+    markdown = get(client, alice, "export_mine_markdown").content.decode()
+    data = json.loads(get(client, alice, "export_mine_json").content)
+
+    assert "Alice's note" in markdown and "Bob's note" not in markdown
+    assert [n["text"] for n in data["notes"]] == ["Alice's note"]
