@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "django.contrib.humanize",
     "django_tasks_db",
 ]
 
@@ -83,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -203,6 +207,15 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Twofold] "
 # allauth's limits (login, signup, password reset, ...) plus ours. Partner
 # codes: 31^8 possible codes against 10 tries an hour per account.
 ACCOUNT_RATE_LIMITS = {"invitation_code": "10/h/user,30/h/ip"}
+
+# Optional two-factor sign-in for everyone: an authenticator app (TOTP) with
+# recovery codes, and passkeys / security keys (WebAuthn). WebAuthn needs a
+# secure origin; in development plain http://localhost is allowed.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Signed-in devices: a list of a user's sessions, others can be signed out.
+USERSESSIONS_TRACK_ACTIVITY = True
 
 
 # Answer text and joint notes are encrypted at rest (reflections/encryption.py).

@@ -12,7 +12,11 @@ from .services import email_preferences_for, email_preferences_save, notificatio
 def _back(request):
     """Back where the button was pressed (home by default), never off-site."""
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    # Only a path on this site: anything else (even a bare word, which
+    # redirect() would take for a view name) goes home.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(target)
     return redirect("home")
 

@@ -32,6 +32,22 @@ class PostedAnswer:
         }
 
 
+def whole_number(raw):
+    """A posted id or version as an int, or None: ASCII digits only (str.isdigit
+    also accepts "²") and small enough for any database integer column."""
+    raw = str(raw or "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
+
+
+class ClientCouplesField(forms.ModelMultipleChoiceField):
+    """Tampered ids (huge, non-numeric) are an invalid choice, never a 500."""
+
+    def _check_values(self, value):
+        if any(whole_number(v) is None for v in value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super()._check_values(value)
+
+
 def field_name(prompt, name):
     return f"p{prompt.pk}-{name}"
 
@@ -41,8 +57,7 @@ def parse_answer(prompt, data):
     if field_name(prompt, "shown") not in data:
         return None
     answer = PostedAnswer(passed=data.get(field_name(prompt, "passed")) == "on")
-    version = data.get(field_name(prompt, "version"), "")
-    answer.version = int(version) if version.isdigit() else None
+    answer.version = whole_number(data.get(field_name(prompt, "version")))
     if prompt.is_scale:
         raw = data.get(field_name(prompt, "scale"), "").strip()
         if raw:
@@ -110,7 +125,7 @@ class PromptForm(forms.Form):
 
 class AssignForm(forms.Form):
     article = forms.ModelChoiceField(label="Article", queryset=Article.objects.none())
-    couples = forms.ModelMultipleChoiceField(
+    couples = ClientCouplesField(
         label="Couples",
         queryset=Couple.objects.none(),
         widget=forms.CheckboxSelectMultiple,

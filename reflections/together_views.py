@@ -54,9 +54,10 @@ def together(request, pk, number=1):
 @require_POST
 def talked(request, pk, number):
     reflection = revealed_reflection(request, pk)
-    prompt = ReflectionPrompt.objects.filter(reflection=reflection).order_by("order", "pk")[number - 1 : number]
-    if not prompt:
+    prompts = list(ReflectionPrompt.objects.filter(reflection=reflection).order_by("order", "pk"))
+    if not 1 <= number <= len(prompts):
         raise Http404("No such question.")
+    prompt = prompts[number - 1 : number]
     try:
         talked_toggle(prompt=prompt[0], user=request.user)
     except DomainError as error:

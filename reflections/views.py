@@ -9,7 +9,7 @@ from accounts.models import CoachingLink
 from accounts.selectors import linked_couple_for
 from notifications.selectors import whats_new_for
 
-from .forms import form_values, parse_answer
+from .forms import form_values, parse_answer, whole_number
 from .models import ANSWER_MAX_LENGTH, SCALE_MAX, SCALE_MIN, Article
 from .selectors import (
     answered_counts,
@@ -230,8 +230,8 @@ def withdraw(request, pk):
 def share(request, pk):
     """P5: share a revealed reflection with our coach, or take it back."""
     reflection = get_object_or_404(reflections_for(request.user), pk=pk)
-    link_id = request.POST.get("link", "")
-    if not link_id.isdigit():
+    link_id = whole_number(request.POST.get("link"))
+    if link_id is None:
         raise Http404("No such coach.")
     coach = get_object_or_404(CoachingLink.objects.active().filter(couple=reflection.couple), pk=link_id)
     action = reflection_unshare if request.POST.get("action") == "stop" else reflection_share

@@ -41,7 +41,8 @@ def test_htmx_is_configured_without_eval_or_injected_styles(client):
 
 
 def production_environment(**extra):
-    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    # Not the test run's own switches (the browser tests allow sync ORM calls).
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),

@@ -182,7 +182,7 @@ def log_in(page, email, password=PASSWORD):
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
     page.wait_for_url(lambda url: "/accounts/" not in url)
 
 
