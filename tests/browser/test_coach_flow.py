@@ -63,7 +63,8 @@ def test_coach_authors_invites_assigns_follows_and_reads_what_is_shared(new_page
     # Reorder with htmx: the list is swapped in place.
     questions = coach.locator("#prompt-list > li")
     coach.get_by_role("button", name="Move up question 3").click()
-    coach.wait_for_function("document.querySelectorAll('#prompt-list > li p')[2].innerText.includes('Which would')")
+    # htmx swaps the list in place; wait for the new order (no eval: strict CSP).
+    questions.nth(1).get_by_text("Which would help most?").wait_for()
     assert questions.nth(1).inner_text().startswith("Which would help most?")
     assert questions.nth(2).inner_text().startswith("How clearly")
     coach.get_by_role("link", name="Edit question 1").click()
