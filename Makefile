@@ -14,11 +14,12 @@ BASE_PYTHON := $(shell for p in python3.13 python3.14 python3.12 python3 python;
 
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: help run test test-postgres lint format migrate demo clean screenshots browser-tools
+.PHONY: help run serve test test-postgres lint format migrate demo clean screenshots browser-tools
 
 help:
 	@echo "make run            set up and serve Twofold with demo content on http://127.0.0.1:8000"
 	@echo "make test           run the test suite (SQLite)"
+	@echo "make serve          the production setup locally: gunicorn, DEBUG off, http://127.0.0.1:8001"
 	@echo "make test-postgres  run the test suite against PostgreSQL ($(POSTGRES_URL))"
 	@echo "make lint           ruff"
 	@echo "make screenshots    retake the README's screenshots (docs/screenshots)"
@@ -57,6 +58,11 @@ run: demo
 	@$(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Production settings on this machine (bin/serve says how); DATABASE_URL and
+# REDIS_URL are honoured. `make run` first if you want the demo content.
+serve: $(STAMP)
+	@bin/serve
 
 test: $(STAMP) browser-tools
 	$(PY) -m pytest

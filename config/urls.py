@@ -1,9 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config import health
 from reflections import views as reflection_views
 
+handler500 = "config.health.server_error"
+
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("bench/ceiling/", health.ceiling, name="ceiling"),
     path("", reflection_views.home, name="home"),
     path("", include("reflections.urls")),
     path("partner/", include("accounts.urls")),

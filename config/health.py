@@ -1,0 +1,50 @@
+"""What load balancers and people see when the database is away.
+
+`/healthz` answers 200 only when the database answers. A page whose request
+hits a lost database answers a friendly 503 instead of a 500: nothing was
+written, and trying again later is the right advice.
+"""
+
+import logging
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.template import loader
+from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger(__name__)
+
+# Connection-level failures: the database is down or unreachable. Other
+# database errors (a constraint, a bad query) are bugs and stay 500s.
+UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+@never_cache
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        logger.warning("health check failed", extra={"error": type(error).__name__})
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "up"})
+
+
+def server_error(request):
+    """handler500. Django calls it while the exception is being handled, so
+    sys.exception() tells a lost database from a bug. Neither page touches
+    the database: no context processors, no user."""
+    if isinstance(sys.exception(), UNAVAILABLE):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+def ceiling(request):
+    """The benchmark's yardstick (`make bench`): the least a Twofold page can
+    cost, since it passes through the same server, settings and middleware
+    (session, user, CSRF, CSP) and does nothing else."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,124 @@
+"""What production needs from the app itself: a health check for load
+balancers, a friendly 503 when the database is away, and JSON logs that
+never hold what anyone wrote. The real outage (a database stopped mid-use)
+is in tests/faults/."""
+
+import io
+import json
+import logging
+from unittest import mock
+
+import pytest
+from django.db import OperationalError, ProgrammingError
+from django.urls import reverse
+
+from config.logs import LogFormatter
+
+MARKER = "zebra-marmalade-7731"
+
+
+@pytest.fixture
+def as_alice(client, alice):
+    client.force_login(alice)
+    return client
+
+
+@pytest.mark.django_db
+def test_healthz_is_200_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "up"}
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_database_does_not(client):
+    with mock.patch("config.health.connection.cursor", side_effect=OperationalError("connection refused")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "down"
+
+
+def test_healthz_is_exempt_from_the_https_redirect(settings, client):
+    settings.SECURE_SSL_REDIRECT = True
+    with mock.patch("config.health.connection.cursor", side_effect=OperationalError):
+        assert client.get("/healthz").status_code == 503  # not a 301 to https
+
+
+def test_a_lost_database_gives_a_friendly_503(as_alice):
+    as_alice.raise_request_exception = False
+    with mock.patch("reflections.views.reflections_for", side_effect=OperationalError("server closed the connection")):
+        response = as_alice.get(reverse("home"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "back in a moment" in response.content.decode()
+    assert "nothing was saved" in response.content.decode()
+
+
+def test_other_database_errors_stay_500s(as_alice):
+    as_alice.raise_request_exception = False
+    with mock.patch("reflections.views.reflections_for", side_effect=ProgrammingError("no such column")):
+        response = as_alice.get(reverse("home"))
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
+
+
+def test_ceiling_is_the_bare_stack(client):
+    response = client.get(reverse("ceiling"))
+    assert response.status_code == 200
+    assert response.content == b"ok"
+    assert "Content-Security-Policy" in response  # the same middleware as every page
+
+
+@pytest.fixture
+def json_log():
+    """Everything logged during the test, formatted as production formats it."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(LogFormatter())
+    root = logging.getLogger()
+    old_level, request_logger = root.level, logging.getLogger("twofold.request")
+    old_request_level = request_logger.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    request_logger.setLevel(logging.INFO)
+    yield stream
+    root.removeHandler(handler)
+    root.setLevel(old_level)
+    request_logger.setLevel(old_request_level)
+
+
+def log_lines(stream):
+    return [json.loads(line) for line in stream.getvalue().splitlines()]
+
+
+def test_each_request_is_one_json_line_without_query_or_body(json_log, as_alice, alice):
+    as_alice.get(reverse("home") + f"?next={MARKER}")
+    (line,) = [entry for entry in log_lines(json_log) if entry["logger"] == "twofold.request"]
+    assert line["method"] == "GET"
+    assert line["path"] == "/"
+    assert line["status"] == 200
+    assert line["user_id"] == alice.pk
+    assert isinstance(line["duration_ms"], float)
+    assert {"time", "level", "message"} <= line.keys()
+    assert MARKER not in json_log.getvalue()
+
+
+def test_logs_never_hold_answer_text(json_log, as_alice, alice, bob, reflection):
+    """Saving, failing to save and a crash mid-save: the words stay out of
+    every log line (DEBUG level included)."""
+    prompt = reflection.prompts.get(kind="text")
+    url = reverse("answers_save", args=[reflection.pk])
+    fields = {f"p{prompt.pk}-shown": "1", f"p{prompt.pk}-text": MARKER, f"p{prompt.pk}-version": "0"}
+    assert as_alice.post(url, fields, headers={"HX-Request": "true"}).status_code == 200
+    stale = {**fields, f"p{prompt.pk}-text": MARKER + " again"}  # version 0 is stale now: 409
+    assert as_alice.post(url, stale, headers={"HX-Request": "true"}).status_code == 409
+    too_long = {**fields, f"p{prompt.pk}-text": MARKER * 2000, f"p{prompt.pk}-version": "1"}
+    assert as_alice.post(url, too_long, headers={"HX-Request": "true"}).status_code == 422
+    as_alice.raise_request_exception = False
+    with mock.patch("reflections.views.answer_save", side_effect=RuntimeError("boom")):
+        assert as_alice.post(url, fields).status_code == 500
+    output = json_log.getvalue()
+    assert '"status": 500' in output  # the crash was logged, and the requests were
+    assert "Internal Server Error" in output
+    assert MARKER not in output
