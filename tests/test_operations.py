@@ -122,3 +122,21 @@ def test_logs_never_hold_answer_text(json_log, as_alice, alice, bob, reflection)
     assert '"status": 500' in output  # the crash was logged, and the requests were
     assert "Internal Server Error" in output
     assert MARKER not in output
+
+
+def test_readme_documents_every_environment_variable():
+    """The README's environment table is the operator's whole contract: a
+    new env_*() or os.environ.get() in the settings must join it."""
+    import re
+
+    from django.conf import settings
+
+    root = settings.BASE_DIR
+    code = (root / "config" / "settings.py").read_text() + (root / "config" / "gunicorn.py").read_text()
+    read = set(re.findall(r'(?:env_\w+|environ\.get)\("([A-Z_]+)"', code))
+    readme = (root / "README.md").read_text()
+    table = readme[readme.index("### Environment") :]
+    documented = set(re.findall(r"^\| `([A-Z_]+)`|, `([A-Z_]+)`", table, flags=re.MULTILINE))
+    documented = {name for pair in documented for name in pair if name}
+    assert len(read) > 20
+    assert read <= documented, f"undocumented: {sorted(read - documented)}"
