@@ -26,3 +26,24 @@ document.addEventListener("keydown", function (event) {
   var link = rel && document.querySelector('[data-together] a[rel="' + rel + '"]');
   if (link) link.click();
 });
+
+// Autosave that does not reach the database (the server answers 5xx, or the
+// network is down) must not look saved: say so where "Saved." would appear.
+// The words stay in the box, and the next keystroke tries again.
+(function () {
+  "use strict";
+  var MESSAGE = "Not saved: Twofold cannot be reached just now. Your words are still here; keep typing or try again in a minute.";
+
+  function showUnsaved(event) {
+    var status = event.detail && event.detail.target;
+    if (!status || !status.classList.contains("save-status")) return;
+    status.textContent = "";
+    var error = document.createElement("span");
+    error.className = "field-error";
+    error.textContent = MESSAGE;
+    status.appendChild(error);
+  }
+
+  document.addEventListener("htmx:responseError", showUnsaved);
+  document.addEventListener("htmx:sendError", showUnsaved);
+})();

@@ -120,3 +120,32 @@ def test_two_tabs_editing_one_answer_lose_nothing(new_page, library):
     second.locator("textarea").first.fill("Typed in the second tab, on purpose")
     status.get_by_text("Saved.").wait_for()
     assert Answer.objects.get(author=alice, prompt__order=1).text == "Typed in the second tab, on purpose"
+
+
+def test_an_autosave_that_fails_says_not_saved_and_keeps_the_words(new_page, library):
+    """The database away (503) or the network down: never "Saved.", the words
+    stay, and the next keystroke after recovery saves them."""
+    alice, bob = make_person("Alice"), make_person("Bob")
+    link(alice, bob)
+    reflection = reflection_start(article=library[0], by=alice)
+    page = new_page()
+    log_in(page, alice.email)
+    open_reflection(page, reflection)
+    box, status = page.locator("textarea").first, page.locator(".save-status").first
+    answers_url = f"**/reflections/{reflection.pk}/answers/"
+
+    for outage in (lambda route: route.fulfill(status=503, body="back in a moment"), lambda route: route.abort()):
+        page.route(answers_url, outage)
+        box.fill("Words written while the server is away")
+        status.get_by_text("Not saved").wait_for()
+        assert box.input_value() == "Words written while the server is away"
+        page.unroute(answers_url)
+    assert not Answer.objects.filter(prompt__reflection=reflection).exclude(text="").exists()
+
+    box.press("End")
+    box.type("!")
+    status.get_by_text("Saved.").wait_for()
+    assert Answer.objects.get(prompt__reflection=reflection, author=alice).text == (
+        "Words written while the server is away!"
+    )
+    check_page(page, "autosave failed, then saved")
