@@ -13,7 +13,7 @@ from accounts.errors import DomainError
 from .authoring import article_delete, article_save, assignment_create, prompt_delete, prompt_move, prompt_save
 from .forms import ArticleForm, AssignForm, PromptForm, form_values
 from .models import SCALE_MAX, SCALE_MIN, Article, Prompt, Reflection
-from .selectors import coach_overview, notes_for, prompts_by_author
+from .selectors import coach_overview, notes_for, prompts_by_author, shared_reflections_for
 
 SCALE_RANGE = range(SCALE_MIN, SCALE_MAX + 1)
 
@@ -177,7 +177,7 @@ def assign(request):
 @coach_required
 def shared_reflection(request, pk):
     """Read-only, and only what both partners shared with me (P5)."""
-    reflection = get_object_or_404(Reflection.objects.shared_with(request.user), pk=pk)
+    reflection = get_object_or_404(shared_reflections_for(request.user), pk=pk)
     return render(
         request,
         "coach/shared.html",

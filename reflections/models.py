@@ -170,6 +170,12 @@ class Reflection(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["couple", "article"], name="one_reflection_per_article"),
         ]
+        indexes = [
+            # A couple's revealed reflections: the history page (newest reveal
+            # first), and the gates that open a partner's answers and joint
+            # notes, or a coach's shared view, only once a reflection is revealed.
+            models.Index(fields=["couple", "revealed_at"], name="reflection_couple_revealed"),
+        ]
 
     def __str__(self):
         return self.title

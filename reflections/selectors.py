@@ -3,7 +3,7 @@ Answer.objects.visible_to (P8); everything else here is counts and states."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from .models import Answer, Participant, Reflection, ReflectionPrompt
@@ -12,13 +12,19 @@ from .models import Answer, Participant, Reflection, ReflectionPrompt
 GIVEN = Q(passed=True) | ~Q(text="") | Q(scale_value__isnull=False)
 
 
+def with_partners():
+    """Loads a reflection's participants and their users in one query, so
+    that naming the partners costs nothing per reflection or per partner."""
+    return Prefetch("participants", queryset=Participant.objects.select_related("user"))
+
+
 def reflections_for(user):
     """Reflections `user` takes part in, with participants and prompt counts
     loaded for status lines."""
     return (
         Reflection.objects.filter(participants__user=user)
         .select_related("couple", "article", "assigned_by__coach_profile")
-        .prefetch_related(Prefetch("participants", queryset=Participant.objects.select_related("user")))
+        .prefetch_related(with_partners())
         .annotate(prompt_count=Count("prompts", distinct=True))
     )
 
@@ -132,7 +138,7 @@ def coach_overview(coach):
     reflections = list(
         Reflection.objects.filter(couple__in=[link.couple_id for link in links])
         .filter(Q(assigned_by=coach) | Q(pk__in=shared_ids))
-        .prefetch_related(Prefetch("participants", queryset=Participant.objects.select_related("user")))
+        .prefetch_related(with_partners())
         .annotate(prompt_count=Count("prompts", distinct=True))
         .order_by("-created_at")
     )
@@ -146,11 +152,18 @@ def coach_overview(coach):
     return [(link, rows.get(link.couple_id, [])) for link in links]
 
 
+def shared_reflections_for(coach):
+    """P5: the reflections both partners shared with `coach`, with the
+    partners loaded for the read-only view."""
+    return Reflection.objects.shared_with(coach).prefetch_related(with_partners())
+
+
 def prompts_by_author(reflection, viewer):
     """For a read-only view of everyone's answers (a coach reading what was
     shared): each prompt gets `by_author`, in participant order, as far as the
     gate lets `viewer` read them."""
-    participants = list(reflection.participants.select_related("user"))
+    prefetch_related_objects([reflection], with_partners())  # no query when already loaded
+    participants = list(reflection.participants.all())
     visible = {
         (a.prompt_id, a.author_id): a for a in Answer.objects.visible_to(viewer).filter(prompt__reflection=reflection)
     }
@@ -218,7 +231,8 @@ def notes_for(reflection, viewer):
     """The joint notes `viewer` may read, one per kind (empty ones made up)."""
     from .models import JointNote
 
-    saved = {n.kind: n for n in JointNote.objects.visible_to(viewer).filter(reflection=reflection)}
+    visible = JointNote.objects.visible_to(viewer).filter(reflection=reflection).select_related("updated_by")
+    saved = {n.kind: n for n in visible}
     return [saved.get(kind) or JointNote(reflection=reflection, kind=kind) for kind in JointNote.Kind.values]
 
 

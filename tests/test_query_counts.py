@@ -1,0 +1,480 @@
+"""Efficient by construction: every hot page costs a fixed number of queries,
+whatever the data size. Each page is measured with a little data and with a
+lot, against ONE named bound (the count measured for the small case): a
+bound that had to grow with the data would be an N+1.
+
+The meta-checks go further than a bound: they measure the same page small
+and large in one test and demand the very same count, and one of them puts
+an N+1 back in on purpose to show that the bound catches it.
+
+Counts include what every signed-in request costs (session, user, allauth's
+usersessions, the coach-profile check in the menu); they are constant, and
+each test warms the page up once first, since the first signed-in request
+also records the device."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from reflections.models import (
+    Answer,
+    Participant,
+    PromptKind,
+    Reflection,
+    ReflectionEvent,
+    ReflectionPrompt,
+    ShareConsent,
+    TalkedMark,
+)
+from reflections.services import note_save, readiness_set, reflection_create, reflection_share, reflection_start
+
+from .conftest import answer_all, coach_link, link, make_article, reveal
+
+# The data sizes: reflections on lists, prompts on one reflection.
+FEW, MANY = 1, 200
+FEW_PROMPTS, MANY_PROMPTS = 1, 50
+
+# The bounds, one per page: what the page costs with the least data.
+HOME_QUERIES = 15
+HISTORY_QUERIES = 12
+REFLECTION_ANSWERING_QUERIES = 14  # before the reveal, answering
+REFLECTION_WAITING_QUERIES = 14  # before the reveal, ready and waiting for the partner
+REFLECTION_REVEALED_QUERIES = 17  # the shared view: the same URL after the reveal
+TOGETHER_QUERIES = 13
+COACH_REFLECTION_QUERIES = 13  # a coach reading a reflection both partners shared
+COACH_DASHBOARD_QUERIES = 15
+
+
+# Building data. The first reflection of a size always goes through the real
+# services; the hundreds after it are written in bulk (the same rows that
+# reflection_create, answer_save, readiness_set and reflection_share write),
+# since hundreds of them through the services would take most of a minute.
+
+
+def prompts(count):
+    """`count` prompts, cycling text, scale and choice."""
+    kinds = [
+        {"kind": PromptKind.TEXT, "text": "What did you notice?"},
+        {"kind": PromptKind.SCALE, "text": "How close?", "scale_min_label": "Far", "scale_max_label": "Close"},
+        {"kind": PromptKind.CHOICE, "text": "Which one?", "choices": ["Tea", "Coffee"]},
+    ]
+    return [{**kinds[i % len(kinds)], "text": f"{kinds[i % len(kinds)]['text']} ({i + 1})"} for i in range(count)]
+
+
+def answer_value(prompt, user):
+    if prompt.is_scale:
+        return {"scale_value": 3 + user.pk % 5}
+    if prompt.is_choice:
+        return {"text": prompt.choices[0]}
+    return {"text": f"Private words of {user.name}"}
+
+
+def add_reflections(couple, count, *, state="revealed", assigned_by=None, share_with=None):
+    """`count` more reflections for `couple`, in `state`: "revealed" (both
+    answered everything and were ready), "waiting" (the first partner is
+    ready, the second answered half) or "answering" (half answered)."""
+    if count <= 0:
+        return []
+    partners = [m.user for m in couple.memberships.select_related("user").order_by("pk")]
+    reflections = [
+        reflection_create(
+            couple=couple,
+            article=make_article(prompts=prompts(2)),
+            started_by=None if assigned_by else partners[0],
+            assigned_by=assigned_by,
+        )
+        for _ in range(count)
+    ]
+    snapshot = list(ReflectionPrompt.objects.filter(reflection__in=reflections))
+    answered = {
+        "revealed": {partners[0]: snapshot, partners[1]: snapshot},
+        "waiting": {partners[0]: snapshot, partners[1]: snapshot[::2]},
+        "answering": {partners[0]: snapshot[::2], partners[1]: snapshot[1::2]},
+    }[state]
+    Answer.objects.bulk_create(
+        Answer(prompt=p, author=user, **answer_value(p, user)) for user, ps in answered.items() for p in ps
+    )
+    now = timezone.now()
+    ready = partners if state == "revealed" else partners[:1] if state == "waiting" else []
+    Participant.objects.filter(reflection__in=reflections, user__in=ready).update(ready_at=now)
+    ReflectionEvent.objects.bulk_create(
+        ReflectionEvent(reflection=r, kind=ReflectionEvent.Kind.READY, user=user) for r in reflections for user in ready
+    )
+    if state == "revealed":
+        Reflection.objects.filter(pk__in=[r.pk for r in reflections]).update(revealed_at=now)
+        ReflectionEvent.objects.bulk_create(
+            ReflectionEvent(reflection=r, kind=ReflectionEvent.Kind.REVEALED) for r in reflections
+        )
+    if share_with:
+        ShareConsent.objects.bulk_create(
+            ShareConsent(reflection=r, user=user, coach=share_with) for r in reflections for user in partners
+        )
+    return reflections
+
+
+def first_reflection(alice, bob, *, prompt_count=3, state="revealed"):
+    """One reflection through the real services: started by Alice, answered,
+    and ready or revealed as `state` says."""
+    reflection = reflection_start(article=make_article(prompts=prompts(prompt_count)), by=alice)
+    if state == "revealed":
+        return reveal(reflection, alice, bob)
+    answer_all(reflection, alice, text="Private words of Alice")
+    if state == "waiting":
+        readiness_set(reflection=reflection, user=alice)
+    return reflection
+
+
+def reflections_of(couple, alice, bob, coach, count):
+    """`count` reflections of Alice and Bob: the first through the services,
+    the rest a mix of every state the home page groups, some assigned by
+    their coach."""
+    first_reflection(alice, bob)
+    rest = count - 1
+    add_reflections(couple, rest // 2, state="revealed")
+    add_reflections(couple, rest // 4, state="waiting", assigned_by=coach)
+    add_reflections(couple, rest - rest // 2 - rest // 4, state="answering", assigned_by=coach)
+
+
+def revealed_past(couple, alice, bob, count):
+    """`count` revealed reflections: the history."""
+    first_reflection(alice, bob)
+    add_reflections(couple, count - 1, state="revealed")
+
+
+def get(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def signed_in(client, user, url):
+    """Sign in and open `url` once: the first signed-in request also records
+    the device (usersessions), which later requests do not repeat."""
+    client.force_login(user)
+    get(client, url)
+    return client
+
+
+def measured(client, url):
+    """(number of queries, page) for one request."""
+    with CaptureQueriesContext(connection) as captured:
+        html = get(client, url)
+    return len(captured), html
+
+
+@pytest.fixture
+def assert_queries(django_assert_max_num_queries):
+    """At most `bound` queries; a failure lists them."""
+    return django_assert_max_num_queries
+
+
+@pytest.fixture
+def coached_couple(coach, alice, bob, couple):
+    coach_link(coach, alice, bob)
+    return couple
+
+
+# Home and history
+
+
+@pytest.mark.parametrize("count", [FEW, MANY])
+def test_home_costs_a_fixed_number_of_queries(client, alice, bob, coach, coached_couple, count, assert_queries):
+    reflections_of(coached_couple, alice, bob, coach, count)
+    url = reverse("home")
+    signed_in(client, alice, url)
+
+    with assert_queries(HOME_QUERIES):
+        html = get(client, url)
+
+    assert html.count('class="status-line"') == count
+
+
+@pytest.mark.parametrize("count", [FEW, MANY])
+def test_history_costs_a_fixed_number_of_queries(client, alice, bob, couple, count, assert_queries):
+    revealed_past(couple, alice, bob, count)
+    url = reverse("history")
+    signed_in(client, alice, url)
+
+    with assert_queries(HISTORY_QUERIES):
+        html = get(client, url)
+
+    assert html.count('<li class="card">') == count
+
+
+# One reflection: answering, waiting, revealed; together mode; the coach's view
+
+
+def one_reflection(alice, bob, coach, prompt_count, state):
+    """A reflection with `prompt_count` prompts. Revealed, it has what the
+    shared view shows: shared with the coach, both notes, talked marks."""
+    reflection = first_reflection(alice, bob, prompt_count=prompt_count, state=state)
+    if state == "revealed":
+        for partner in (alice, bob):
+            reflection_share(reflection=reflection, user=partner, coach=coach)
+        note_save(reflection=reflection, user=alice, kind="remember", text="Alice's note", base_version=0)
+        note_save(reflection=reflection, user=bob, kind="try", text="Bob's note", base_version=0)
+        TalkedMark.objects.bulk_create(
+            TalkedMark(prompt=p, marked_by=alice) for p in reflection.prompts.all()[: (prompt_count + 1) // 2]
+        )
+    return reflection
+
+
+REFLECTION_STATES = {
+    "answering": REFLECTION_ANSWERING_QUERIES,
+    "waiting": REFLECTION_WAITING_QUERIES,
+    "revealed": REFLECTION_REVEALED_QUERIES,
+}
+
+
+@pytest.mark.parametrize("state", REFLECTION_STATES)
+@pytest.mark.parametrize("prompt_count", [FEW_PROMPTS, MANY_PROMPTS])
+def test_reflection_page_costs_a_fixed_number_of_queries(
+    client, alice, bob, coach, coached_couple, prompt_count, state, assert_queries
+):
+    reflection = one_reflection(alice, bob, coach, prompt_count, state)
+    url = reverse("reflection", args=[reflection.pk])
+    signed_in(client, alice, url)
+
+    with assert_queries(REFLECTION_STATES[state]):
+        html = get(client, url)
+
+    assert html.count("Private words of Alice") == (prompt_count + 2) // 3
+    if state == "revealed":
+        assert html.count("Private words of Bob") == (prompt_count + 2) // 3
+        assert "Last saved by Alice" in html and "Last saved by Bob" in html
+    else:
+        assert "Private words of Bob" not in html
+
+
+@pytest.mark.parametrize("prompt_count", [FEW_PROMPTS, MANY_PROMPTS])
+def test_together_mode_costs_a_fixed_number_of_queries(
+    client, alice, bob, coach, coached_couple, prompt_count, assert_queries
+):
+    reflection = one_reflection(alice, bob, coach, prompt_count, "revealed")
+    first, last = (
+        reverse("together_start", args=[reflection.pk]),
+        reverse("together", args=[reflection.pk, prompt_count]),
+    )
+    signed_in(client, alice, first)
+
+    for url in (first, last):
+        with assert_queries(TOGETHER_QUERIES):
+            html = get(client, url)
+        assert f"Question {prompt_count if url == last else 1} of {prompt_count}" in html
+        assert f"Talked about {(prompt_count + 1) // 2} of {prompt_count}" in html
+
+
+@pytest.mark.parametrize("prompt_count", [FEW_PROMPTS, MANY_PROMPTS])
+def test_coach_view_of_a_shared_reflection_costs_a_fixed_number_of_queries(
+    client, alice, bob, coach, coached_couple, prompt_count, assert_queries
+):
+    reflection = one_reflection(alice, bob, coach, prompt_count, "revealed")
+    url = reverse("coach_reflection", args=[reflection.pk])
+    signed_in(client, coach, url)
+
+    with assert_queries(COACH_REFLECTION_QUERIES):
+        html = get(client, url)
+
+    assert html.count("Private words of Alice") == (prompt_count + 2) // 3
+    assert html.count("Private words of Bob") == (prompt_count + 2) // 3
+
+
+# The coach dashboard
+
+
+def client_couples(make_user, coach, alice, bob, couple):
+    """Alice and Bob and two more couples, all clients of `coach`."""
+    couples = [couple]
+    for n in range(2):
+        a, b = make_user(f"Client{n}a"), make_user(f"Client{n}b")
+        couples.append(link(a, b))
+        coach_link(coach, a, b)
+    return couples
+
+
+def dashboard_reflections(couples, alice, bob, coach, count):
+    """`count` reflections across the client couples: the first assigned and
+    revealed through the services and shared; the rest assigned, in every
+    state, and some revealed ones shared."""
+    from reflections.authoring import assignment_create
+
+    (first,) = assignment_create(coach=coach, article=make_article(), couples=[couples[0]])
+    reveal(first, alice, bob)
+    for partner in (alice, bob):
+        reflection_share(reflection=first, user=partner, coach=coach)
+    rest = count - 1
+    for i, couple in enumerate(couples):
+        share = rest // len(couples) + (1 if i < rest % len(couples) else 0)
+        add_reflections(couple, share // 3, state="revealed", assigned_by=coach, share_with=coach)
+        add_reflections(couple, share // 3, state="waiting", assigned_by=coach)
+        add_reflections(couple, share - 2 * (share // 3), state="answering", assigned_by=coach)
+
+
+@pytest.mark.parametrize("count", [FEW, MANY])
+def test_coach_dashboard_costs_a_fixed_number_of_queries(
+    client, make_user, alice, bob, coach, coached_couple, count, assert_queries
+):
+    couples = client_couples(make_user, coach, alice, bob, coached_couple)
+    dashboard_reflections(couples, alice, bob, coach, count)
+    url = reverse("coach_dashboard")
+    signed_in(client, coach, url)
+
+    with assert_queries(COACH_DASHBOARD_QUERIES):
+        html = get(client, url)
+
+    assert html.count('class="partner-progress"') == 2 * count
+
+
+# Meta-checks: the same page, small then large, costs exactly the same; and
+# the bound fails when an N+1 comes back.
+
+
+def test_home_costs_exactly_the_same_for_many_reflections_as_for_one(client, alice, bob, coach, coached_couple):
+    reflections_of(coached_couple, alice, bob, coach, FEW)
+    url = reverse("home")
+    signed_in(client, alice, url)
+    few, _ = measured(client, url)
+
+    add_reflections(coached_couple, MANY - FEW, state="waiting", assigned_by=coach)
+    many, html = measured(client, url)
+
+    assert html.count('class="status-line"') == MANY
+    assert many == few == HOME_QUERIES
+
+
+def test_history_costs_exactly_the_same_for_many_reflections_as_for_one(client, alice, bob, couple):
+    revealed_past(couple, alice, bob, FEW)
+    url = reverse("history")
+    signed_in(client, alice, url)
+    few, _ = measured(client, url)
+
+    add_reflections(couple, MANY - FEW)
+    many, html = measured(client, url)
+
+    assert html.count('<li class="card">') == MANY
+    assert many == few == HISTORY_QUERIES
+
+
+def test_coach_dashboard_costs_exactly_the_same_for_many_reflections_as_for_one(
+    client, make_user, alice, bob, coach, coached_couple
+):
+    couples = client_couples(make_user, coach, alice, bob, coached_couple)
+    dashboard_reflections(couples, alice, bob, coach, FEW)
+    url = reverse("coach_dashboard")
+    signed_in(client, coach, url)
+    few, _ = measured(client, url)
+
+    for couple in couples:
+        add_reflections(couple, (MANY - FEW) // len(couples), assigned_by=coach, share_with=coach)
+    many, html = measured(client, url)
+
+    assert html.count("Read what they shared") == 1 + (MANY - FEW) // len(couples) * len(couples)
+    assert many == few == COACH_DASHBOARD_QUERIES
+
+
+@pytest.mark.parametrize(
+    "page, viewer, bound",
+    [
+        ("reflection", "alice", REFLECTION_REVEALED_QUERIES),
+        ("together_start", "alice", TOGETHER_QUERIES),
+        ("coach_reflection", "coach", COACH_REFLECTION_QUERIES),
+    ],
+)
+def test_revealed_pages_cost_exactly_the_same_for_many_prompts_as_for_one(
+    client, alice, bob, coach, coached_couple, page, viewer, bound
+):
+    small = one_reflection(alice, bob, coach, FEW_PROMPTS, "revealed")
+    large = one_reflection(alice, bob, coach, MANY_PROMPTS, "revealed")
+    viewer = {"alice": alice, "coach": coach}[viewer]
+    signed_in(client, viewer, reverse(page, args=[small.pk]))
+
+    few, _ = measured(client, reverse(page, args=[small.pk]))
+    many, html = measured(client, reverse(page, args=[large.pk]))
+
+    assert "Private words of Alice" in html
+    assert many == few == bound
+
+
+def test_reflection_page_costs_exactly_the_same_for_many_prompts_as_for_one_before_the_reveal(
+    client, alice, bob, coached_couple
+):
+    small = first_reflection(alice, bob, prompt_count=FEW_PROMPTS, state="answering")
+    large = first_reflection(alice, bob, prompt_count=MANY_PROMPTS, state="answering")
+    signed_in(client, alice, reverse("reflection", args=[small.pk]))
+
+    few, _ = measured(client, reverse("reflection", args=[small.pk]))
+    many, html = measured(client, reverse("reflection", args=[large.pk]))
+
+    assert html.count("Private words of Alice") == (MANY_PROMPTS + 2) // 3
+    assert many == few == REFLECTION_ANSWERING_QUERIES
+
+
+def test_the_bound_catches_an_n_plus_one(client, alice, bob, coach, coached_couple, monkeypatch, assert_queries):
+    """The home page as it would be if reflections_for forgot to load the
+    participants and the prompt counts: one query more per reflection, and
+    the bound fails."""
+    from reflections import views
+
+    reflections_of(coached_couple, alice, bob, coach, MANY)
+    url = reverse("home")
+    signed_in(client, alice, url)
+    monkeypatch.setattr(views, "reflections_for", lambda user: Reflection.objects.filter(participants__user=user))
+
+    with pytest.raises(pytest.fail.Exception, match="Expected to perform"), assert_queries(HOME_QUERIES):
+        get(client, url)
+
+
+# Indexes: the composite ones the lookups above rely on. Foreign keys get
+# their own one-column index from Django; these are the ones that don't
+# come for free, so dropping one must fail here.
+
+HOT_PATH_INDEXES = {
+    # history, and the gates' "revealed, and ours" (new in 0007)
+    "reflections_reflection": [("couple_id", "revealed_at")],
+    # answered counts and answer_save: one answer per prompt and author
+    "reflections_answer": [("prompt_id", "author_id")],
+    # a reflection's partners, and "is this user in it?"
+    "reflections_participant": [("reflection_id", "user_id")],
+    # the trail, oldest first
+    "reflections_reflectionevent": [("reflection_id", "at")],
+    # the reflection's two joint notes
+    "reflections_jointnote": [("reflection_id", "kind")],
+    # sharing with a coach: whose consent, for which reflection
+    "reflections_shareconsent": [("reflection_id", "user_id", "coach_id")],
+    # what's new: my unread notices
+    "notifications_notification": [("user_id", "read_at")],
+    # a couple's two members
+    "accounts_membership": [("couple_id", "user_id")],
+}
+
+
+def test_hot_path_indexes(db):
+    with connection.cursor() as cursor:
+        found = {
+            table: {
+                tuple(c["columns"])
+                for c in connection.introspection.get_constraints(cursor, table).values()
+                if c["index"] or c["unique"]
+            }
+            for table in HOT_PATH_INDEXES
+        }
+
+    missing = [
+        (table, columns)
+        for table, wanted in HOT_PATH_INDEXES.items()
+        for columns in wanted
+        if columns not in found[table]
+    ]
+    assert missing == []
+
+
+def test_the_linked_couple_lookup_has_its_index(db):
+    """Every page finds "my linked couple" by user and active membership: the
+    partial unique index that keeps one linked couple per user (P7) serves it."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "accounts_membership")
+
+    index = constraints["one_linked_couple_per_user"]
+    assert index["columns"] == ["user_id"] and index["unique"]
