@@ -12,10 +12,8 @@ from accounts.errors import DomainError
 
 from .authoring import article_delete, article_save, assignment_create, prompt_delete, prompt_move, prompt_save
 from .forms import ArticleForm, AssignForm, PromptForm, form_values
-from .models import SCALE_MAX, SCALE_MIN, Article, Prompt, Reflection
+from .models import SCALE_RANGE, Article, Prompt, Reflection
 from .selectors import coach_overview, notes_for, prompts_by_author, shared_reflections_for
-
-SCALE_RANGE = range(SCALE_MIN, SCALE_MAX + 1)
 
 
 def _my_article(request, pk):

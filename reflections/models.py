@@ -10,6 +10,7 @@ from .encryption import EncryptedTextField
 
 ANSWER_MAX_LENGTH = 10_000
 SCALE_MIN, SCALE_MAX = 1, 10
+SCALE_RANGE = range(SCALE_MIN, SCALE_MAX + 1)
 
 
 class PromptKind(models.TextChoices):

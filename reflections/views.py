@@ -10,7 +10,7 @@ from accounts.selectors import linked_couple_for
 from notifications.selectors import whats_new_for
 
 from .forms import form_values, parse_answer, whole_number
-from .models import ANSWER_MAX_LENGTH, SCALE_MAX, SCALE_MIN, Article
+from .models import ANSWER_MAX_LENGTH, SCALE_RANGE, Article
 from .selectors import (
     answered_counts,
     notes_for,
@@ -51,8 +51,6 @@ def home(request):
         },
     )
 
-
-SCALE_RANGE = range(SCALE_MIN, SCALE_MAX + 1)
 
 STATE_HEADINGS = [
     ("yours", "Waiting for you"),
