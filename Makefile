@@ -14,15 +14,17 @@ BASE_PYTHON := $(shell for p in python3.13 python3.14 python3.12 python3 python;
 
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: help run serve test test-postgres lint format migrate demo clean screenshots browser-tools
+.PHONY: help run serve test test-postgres test-faults lint format migrate demo clean screenshots browser-tools bench
 
 help:
 	@echo "make run            set up and serve Twofold with demo content on http://127.0.0.1:8000"
 	@echo "make test           run the test suite (SQLite)"
 	@echo "make serve          the production setup locally: gunicorn, DEBUG off, http://127.0.0.1:8001"
 	@echo "make test-postgres  run the test suite against PostgreSQL ($(POSTGRES_URL))"
+	@echo "make test-faults    races, an autosave storm and a database outage (minutes; SQLite, then PostgreSQL)"
 	@echo "make lint           ruff"
 	@echo "make screenshots    retake the README's screenshots (docs/screenshots)"
+	@echo "make bench          load-test the key pages against the ceiling view (BENCH_ARGS=--help for options)"
 
 $(STAMP): requirements.txt
 	@if [ -z "$(BASE_PYTHON)" ]; then \
@@ -69,6 +71,19 @@ test: $(STAMP) browser-tools
 
 test-postgres: $(STAMP) browser-tools
 	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest
+
+# The fault tests start their own servers (and a PostgreSQL cluster of their
+# own for the outage), so they run in a pytest session of their own: on
+# SQLite (the storm and the outage), then on PostgreSQL (all three).
+test-faults: $(STAMP)
+	$(PY) -m pytest -m faults tests/faults
+	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest -m faults tests/faults
+
+# Seeds 10,000 couples into PostgreSQL's twofold_bench (SQLite bench.sqlite3
+# without PostgreSQL), serves with gunicorn and compares the key pages with the
+# ceiling view (bench/run.py). E.g. BENCH_ARGS="--couples 500 --seconds 5".
+bench: $(STAMP)
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 screenshots: $(STAMP) browser-tools
 	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/browser/test_screenshots.py

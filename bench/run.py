@@ -1,0 +1,389 @@
+"""`make bench` (python -m bench.run): seed, serve, load, compare.
+
+1. Picks the bench database: --database-url, else $BENCH_DATABASE_URL, else
+   PostgreSQL's twofold_bench on 127.0.0.1 when it answers (created if
+   missing), else SQLite in bench.sqlite3. Never the development database,
+   `twofold` or a test database. It migrates it and seeds the dataset
+   (bench/seed.py) unless that is already there.
+2. Signs in the partners of --virtual-couples couples (sessions written
+   straight into the database, tools/servers.py) and starts gunicorn with
+   production settings (DEBUG off, CONN_MAX_AGE=60, config/gunicorn.py) and
+   the encryption keys the seeding used.
+3. Warms every endpoint up, then measures for --seconds each, in order: the
+   ceiling, the home page, the answering page, autosave, the shared view, and
+   the ceiling again (bench/load.py). The ceiling used for the ratios is the
+   better of its two runs for each figure (the higher rps, the lower
+   latency): the strictest yardstick, and one a disturbance during one
+   ceiling run cannot soften.
+4. Prints the table, writes bench/results/latest.json, and exits 1 when a
+   target is missed or any request failed.
+
+Targets: the home page, the answering page and the shared view serve at least
+50 % of the ceiling's requests per second; autosave's p95 latency is at most
+twice the ceiling's.
+"""
+
+import argparse
+import asyncio
+import datetime
+import json
+import os
+import platform
+import random
+import secrets
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/twofold_bench"
+DEFAULT_SQLITE = f"sqlite:///{ROOT / 'bench.sqlite3'}"
+FORBIDDEN_DATABASES = {"twofold", "postgres", "template0", "template1"}
+
+THROUGHPUT_TARGET = 0.5  # of the ceiling's rps, for pages
+AUTOSAVE_P95_TARGET = 2.0  # times the ceiling's p95
+PAGES = ["home", "answering page", "shared view"]
+ORDER = ["ceiling", "home", "answering page", "autosave", "shared view"]
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=20, help="measured seconds per endpoint (default 20)")
+    parser.add_argument("--warmup", type=float, default=2, help="unmeasured seconds per endpoint first (default 2)")
+    parser.add_argument("--concurrency", type=int, default=16, help="concurrent clients (default 16)")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="gunicorn workers (default: config/gunicorn.py, 2 x cores + 1)"
+    )
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"), help="the bench database")
+    parser.add_argument("--couples", type=int, default=10_000, help="couples in the dataset (default 10000)")
+    parser.add_argument(
+        "--virtual-couples", type=int, default=200, help="couples whose partners send the requests (default 200)"
+    )
+    parser.add_argument("--reseed", action="store_true", help="flush the bench database and seed again")
+    return parser.parse_args(argv)
+
+
+# -- the database ------------------------------------------------------------------
+
+
+def postgres_answers(url):
+    import psycopg
+
+    try:
+        psycopg.connect(_libpq(url, dbname="postgres"), connect_timeout=2).close()
+    except psycopg.Error:
+        return False
+    return True
+
+
+def _libpq(url, dbname=None):
+    """A psycopg conninfo for the dj_database_url `url`."""
+    import dj_database_url
+
+    config = dj_database_url.parse(url)
+    parts = {
+        "host": config.get("HOST") or "127.0.0.1",
+        "port": config.get("PORT") or 5432,
+        "user": config.get("USER") or "postgres",
+        "password": config.get("PASSWORD") or None,
+        "dbname": dbname or config["NAME"],
+    }
+    return " ".join(f"{key}='{value}'" for key, value in parts.items() if value is not None)
+
+
+def choose_database(url):
+    if url:
+        return url
+    if postgres_answers(DEFAULT_POSTGRES):
+        return DEFAULT_POSTGRES
+    print("PostgreSQL does not answer on 127.0.0.1:5432; using SQLite (bench.sqlite3).")
+    return DEFAULT_SQLITE
+
+
+def refuse_unsafe(url):
+    """The bench flushes its database when the dataset changes: never let it
+    near one that holds anything else."""
+    import dj_database_url
+
+    config = dj_database_url.parse(url)
+    name = str(config["NAME"])
+    if "sqlite" in config["ENGINE"]:
+        if Path(name).resolve() == (ROOT / "db.sqlite3").resolve():
+            sys.exit("Refusing to benchmark on the development database db.sqlite3.")
+    elif name in FORBIDDEN_DATABASES or name.startswith("test"):
+        sys.exit(f"Refusing to benchmark on the database {name!r}: it is not a bench database.")
+
+
+def create_postgres_database(url):
+    import dj_database_url
+    import psycopg
+    from psycopg import sql
+
+    name = dj_database_url.parse(url)["NAME"]
+    with psycopg.connect(_libpq(url, dbname="postgres"), autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            print(f"Creating the PostgreSQL database {name} ...")
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def quiet_http_client_logs():
+    """Django's development logging, set up in this process, would print a
+    line per request: noise, and client CPU taken from the server."""
+    import logging
+
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def setup_django(url):
+    """Django in this process, on the bench database, with the development
+    settings (and so the development encryption key in .keys/)."""
+    os.environ["DATABASE_URL"] = url
+    os.environ["DEBUG"] = "true"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    import django
+
+    django.setup()
+
+
+# -- virtual users -----------------------------------------------------------------
+
+
+def virtual_users(count, secret_key, *, seed=7):
+    """Both partners of `count` linked couples chosen at random (seeded),
+    each with a reflection in progress that neither is ready in, and a
+    revealed one. Signed in with fresh sessions; old ones are removed."""
+    from allauth.usersessions.models import UserSession
+    from django.contrib.sessions.models import Session
+
+    from accounts.models import Membership
+    from bench.load import VirtualUser
+    from bench.seed import EMAIL_DOMAIN
+    from reflections.models import Answer, PromptKind, Reflection, ReflectionPrompt
+    from tools.servers import session_cookie_for
+
+    Session.objects.all().delete()
+    UserSession.objects.all().delete()
+
+    linked = Reflection.objects.filter(
+        couple__ended_at__isnull=True, couple__memberships__user__email__endswith="@" + EMAIL_DOMAIN
+    )
+    in_progress = dict(
+        linked.filter(revealed_at__isnull=True)
+        .exclude(participants__ready_at__isnull=False)
+        .values_list("couple_id", "pk")
+        .distinct()
+    )
+    revealed = dict(linked.filter(revealed_at__isnull=False).values_list("couple_id", "pk").distinct())
+    eligible = sorted(set(in_progress) & set(revealed))
+    chosen = random.Random(seed).sample(eligible, min(count, len(eligible)))
+    if len(chosen) < count:
+        print(f"Only {len(chosen)} couples qualify as virtual users (asked for {count}).")
+
+    users = []
+    for couple_id in chosen:
+        prompt = (
+            ReflectionPrompt.objects.filter(reflection_id=in_progress[couple_id], kind=PromptKind.TEXT)
+            .order_by("order", "pk")
+            .first()
+        )
+        for membership in Membership.objects.filter(couple_id=couple_id).select_related("user"):
+            user = membership.user
+            answer = Answer.objects.filter(prompt=prompt, author=user).first()
+            cookie = session_cookie_for(user, secret_key)
+            users.append(
+                VirtualUser(
+                    email=user.email,
+                    session_cookie="; ".join(f"{k}={v}" for k, v in cookie.items()),
+                    answering_pk=in_progress[couple_id],
+                    prompt_pk=prompt.pk,
+                    shared_pk=revealed[couple_id],
+                    version=answer.version if answer else 0,
+                )
+            )
+    return users
+
+
+# -- measuring -------------------------------------------------------------------
+
+
+async def measure(base_url, users, args, out=print):
+    from bench.load import ENDPOINTS, drive, new_client, prepare
+
+    async with new_client(base_url, args.concurrency) as client:
+        problems = await prepare(client, users)
+        if problems:
+            for problem in problems[:10]:
+                out(f"  setup: {problem}")
+            raise SystemExit(f"{len(problems)} virtual users could not be prepared; see above.")
+        out(f"Warming up each endpoint for {args.warmup:g} s ...")
+        for name in ORDER:
+            await drive(client, ENDPOINTS[name](), users, seconds=args.warmup, concurrency=args.concurrency)
+        results = {}
+        for name in [*ORDER, "ceiling (again)"]:
+            endpoint = ENDPOINTS[name.removesuffix(" (again)")]()
+            out(f"Measuring {name} for {args.seconds:g} s ...")
+            result = await drive(client, endpoint, users, seconds=args.seconds, concurrency=args.concurrency)
+            result.name = name
+            results[name] = result
+            out(
+                f"  {result.requests} requests, {result.rps:.0f} rps, p95 {result.percentile(95):.1f} ms"
+                f" (the client used {result.client_cpu / result.elapsed:.0%} of a core)"
+            )
+    return results
+
+
+def evaluate(results):
+    """Rows for the table and the JSON, with the ratios and verdicts."""
+    runs = [results["ceiling"], results["ceiling (again)"]]
+    ceiling = {
+        "rps": max(r.rps for r in runs),
+        "p50_ms": min(r.percentile(50) for r in runs),
+        "p95_ms": min(r.percentile(95) for r in runs),
+        "p99_ms": min(r.percentile(99) for r in runs),
+    }
+    rows = []
+    for name, result in results.items():
+        row = {"endpoint": name, **result.summary()}
+        row["rps_ratio"] = round(result.rps / ceiling["rps"], 3)
+        row["p95_ratio"] = round(result.percentile(95) / ceiling["p95_ms"], 3)
+        if name in PAGES:
+            row["target"] = f"rps >= {THROUGHPUT_TARGET:.0%} of ceiling"
+            row["passed"] = row["rps_ratio"] >= THROUGHPUT_TARGET
+        elif name == "autosave":
+            row["target"] = f"p95 <= {AUTOSAVE_P95_TARGET:g} x ceiling"
+            row["passed"] = row["p95_ratio"] <= AUTOSAVE_P95_TARGET
+        else:
+            row["target"], row["passed"] = None, None
+        if row["errors"]:
+            row["passed"] = False
+        rows.append(row)
+    return ceiling, rows
+
+
+def print_table(ceiling, rows, out=print):
+    header = (
+        f"{'endpoint':<16} {'requests':>8} {'errors':>6} {'rps':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
+        f" {'rps/ceil':>8} {'p95/ceil':>8} {'client':>6}  verdict"
+    )
+    out("")
+    out(header)
+    out("-" * len(header))
+    for row in rows:
+        errors = sum(row["errors"].values())
+        if row["passed"] is None:
+            verdict = "errors" if errors else "(yardstick)"
+        else:
+            verdict = f"{'PASS' if row['passed'] else 'FAIL'} ({row['target']}{', errors' if errors else ''})"
+        out(
+            f"{row['endpoint']:<16} {row['requests']:>8} {errors:>6} {row['rps']:>7.1f} {row['p50_ms']:>8.1f}"
+            f" {row['p95_ms']:>8.1f} {row['p99_ms']:>8.1f} {row['rps_ratio']:>8.2f} {row['p95_ratio']:>8.2f}"
+            f" {row['client_cpu_share']:>6.0%}  {verdict}"
+        )
+    out("-" * len(header))
+    out("client: the share of one core the load generator itself used (it runs on the same machine)")
+    out(
+        f"ceiling used for the ratios (better of its two runs): {ceiling['rps']:.1f} rps,"
+        f" p95 {ceiling['p95_ms']:.1f} ms"
+    )
+    for row in rows:
+        for sample in row["error_samples"]:
+            out(f"  error on {row['endpoint']}: {sample}")
+
+
+def machine():
+    ram_kib = 0
+    with open("/proc/meminfo") as meminfo:
+        for line in meminfo:
+            if line.startswith("MemTotal:"):
+                ram_kib = int(line.split()[1])
+    return {
+        "cpus": os.cpu_count(),
+        "ram_gib": round(ram_kib / 1024 / 1024, 1),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+    }
+
+
+def safe_url(url):
+    """The database URL without a password, for the results file."""
+    import dj_database_url
+
+    config = dj_database_url.parse(url)
+    if "sqlite" in config["ENGINE"]:
+        return url
+    return f"{config['ENGINE'].rsplit('.', 1)[-1]}://{config.get('USER')}@{config.get('HOST')}:{config.get('PORT')}/{config['NAME']}"
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    url = choose_database(args.database_url)
+    refuse_unsafe(url)
+    if url.startswith(("postgres://", "postgresql://", "pgsql://")):
+        create_postgres_database(url)
+    setup_django(url)
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection, connections
+
+    from bench.seed import dataset_counts, ensure_dataset
+    from tools.servers import gunicorn, production_env
+
+    quiet_http_client_logs()
+    print(f"Bench database: {safe_url(url)} ({connection.vendor})")
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    seeding = ensure_dataset(args.couples, reseed=args.reseed)
+    counts = dataset_counts()
+    print("Dataset: " + ", ".join(f"{key} {value:,}" for key, value in counts.items()))
+
+    secret_key = secrets.token_urlsafe(50)
+    users = virtual_users(args.virtual_couples, secret_key)
+    if len(users) < args.concurrency:
+        sys.exit(f"{len(users)} virtual users cannot keep {args.concurrency} clients busy; seed more couples.")
+    workers = args.workers or int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))
+    env = production_env(
+        database_url=url, field_keys=settings.FIELD_ENCRYPTION_KEYS, secret_key=secret_key, WEB_CONCURRENCY=workers
+    )
+    connections.close_all()
+
+    RESULTS.mkdir(exist_ok=True)
+    load_before = os.getloadavg()
+    print(
+        f"Serving with gunicorn ({workers} workers); {len(users)} virtual users, {args.concurrency} concurrent"
+        f" clients; load average {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}"
+    )
+    with open(RESULTS / "gunicorn.log", "w") as log, gunicorn(env, workers=workers, log=log) as base_url:
+        results = asyncio.run(measure(base_url, users, args))
+    load_after = os.getloadavg()
+
+    ceiling, rows = evaluate(results)
+    print_table(ceiling, rows)
+    print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min); {machine()['cpus']} cpus")
+    failed = [row["endpoint"] for row in rows if row["passed"] is False]
+    report = {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": {**machine(), "load_average_before": load_before, "load_average_after": load_after},
+        "database": {"vendor": connection.vendor, "url": safe_url(url)},
+        "dataset": counts,
+        "seeding_seconds": round(seeding, 1) if seeding else None,
+        "gunicorn_workers": workers,
+        "concurrency": args.concurrency,
+        "virtual_users": len(users),
+        "seconds_per_endpoint": args.seconds,
+        "ceiling": {key: round(value, 2) for key, value in ceiling.items()},
+        "endpoints": rows,
+        "passed": not failed,
+    }
+    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(f"Results written to {(RESULTS / 'latest.json').relative_to(ROOT)}")
+    if failed:
+        print("FAILED: " + ", ".join(failed))
+        return 1
+    print("All targets met.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
