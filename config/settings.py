@@ -309,6 +309,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # runserver prints its own request lines in development.
-        "twofold.request": {"level": "WARNING" if DEBUG else "INFO"},
+        "twofold.request": {"level": "WARNING" if DEBUG else env_str("LOG_LEVEL", "INFO")},
     },
 }

@@ -64,6 +64,12 @@ def reflection_create(*, couple, article, started_by, **assignment):
     return reflection
 
 
+def _locked_reflection(pk):
+    """The reflection, row-locked until the transaction ends, with its couple
+    (read, not locked: only the reflection's row orders the writers)."""
+    return Reflection.objects.select_for_update(of=("self",)).select_related("couple").get(pk=pk)
+
+
 def _editable_participant(reflection, user):
     participant = reflection.participants.filter(user=user).first()
     if participant is None:
@@ -113,7 +119,7 @@ def answer_save(*, prompt, author, text="", scale_value=None, passed=False, base
     the reveal. With `base_version` (what the editor loaded), a save over a
     newer version raises AnswerConflict instead of overwriting it."""
     with transaction.atomic():
-        reflection = Reflection.objects.select_for_update().get(pk=prompt.reflection_id)
+        reflection = _locked_reflection(prompt.reflection_id)
         participant = _editable_participant(reflection, author)
         if participant.is_ready:
             raise DomainError("You said you are ready, so your answers are locked. Withdraw to edit them.")
@@ -125,12 +131,14 @@ def answer_save(*, prompt, author, text="", scale_value=None, passed=False, base
             # An emptied answer is no answer: nothing is kept.
             Answer.objects.filter(prompt=prompt, author=author).delete()
             return None
-        answer, _ = Answer.objects.update_or_create(
-            prompt=prompt,
-            author=author,
-            defaults={**values, "updated_at": timezone.now(), "version": (current.version + 1) if current else 1},
-        )
-    return answer
+        # The reflection's row lock above serialises saves to it, so `current`
+        # is still current: one UPDATE (or INSERT) is enough.
+        if current is None:
+            return Answer.objects.create(prompt=prompt, author=author, **values)
+        for field, value in {**values, "updated_at": timezone.now(), "version": current.version + 1}.items():
+            setattr(current, field, value)
+        current.save(update_fields=[*values, "updated_at", "version"])
+    return current
 
 
 def readiness_set(*, reflection, user):
@@ -138,7 +146,7 @@ def readiness_set(*, reflection, user):
     reflection is revealed, exactly once. The row lock makes the second
     partner wait for the first, so a simultaneous click still sees both."""
     with transaction.atomic():
-        reflection = Reflection.objects.select_for_update().get(pk=reflection.pk)
+        reflection = _locked_reflection(reflection.pk)
         if reflection.is_revealed and reflection.participants.filter(user=user).exists():
             return reflection  # a second click after the reveal changes nothing
         participant = _editable_participant(reflection, user)
@@ -169,7 +177,7 @@ def readiness_set(*, reflection, user):
 def readiness_withdraw(*, reflection, user):
     """P3: until the reveal, being ready can be taken back to edit again."""
     with transaction.atomic():
-        reflection = Reflection.objects.select_for_update().get(pk=reflection.pk)
+        reflection = _locked_reflection(reflection.pk)
         participant = _editable_participant(reflection, user)
         if participant.is_ready:
             participant.ready_at = None
