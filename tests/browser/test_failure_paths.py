@@ -19,6 +19,17 @@ def open_reflection(page, reflection):
     page.get_by_role("heading", level=1).wait_for()
 
 
+def alice_answering(new_page, library, **page_options):
+    """Alice, linked to Bob, on the page of a reflection she just started."""
+    alice, bob = make_person("Alice"), make_person("Bob")
+    link(alice, bob)
+    reflection = reflection_start(article=library[0], by=alice)
+    page = new_page(**page_options)
+    log_in(page, alice.email)
+    open_reflection(page, reflection)
+    return alice, reflection, page
+
+
 def test_partner_cannot_reach_my_answers_before_the_reveal(new_page, library):
     alice, bob, carol = make_person("Alice"), make_person("Bob"), make_person("Carol")
     link(alice, bob)
@@ -64,12 +75,7 @@ def test_an_expired_invitation_says_so_and_links_nobody(new_page, db):
 
 
 def test_an_answer_over_the_limit_is_refused_and_kept_while_typing(new_page, library):
-    alice, bob = make_person("Alice"), make_person("Bob")
-    link(alice, bob)
-    reflection = reflection_start(article=library[0], by=alice)
-    page = new_page()
-    log_in(page, alice.email)
-    open_reflection(page, reflection)
+    alice, reflection, page = alice_answering(new_page, library)
     box = page.locator("textarea").first
 
     box.fill(TOO_LONG)
@@ -81,12 +87,7 @@ def test_an_answer_over_the_limit_is_refused_and_kept_while_typing(new_page, lib
 
 
 def test_an_answer_over_the_limit_is_refused_and_kept_without_javascript(new_page, library):
-    alice, bob = make_person("Alice"), make_person("Bob")
-    link(alice, bob)
-    reflection = reflection_start(article=library[0], by=alice)
-    page = new_page(javascript=False)
-    log_in(page, alice.email)
-    open_reflection(page, reflection)
+    alice, reflection, page = alice_answering(new_page, library, javascript=False)
 
     page.locator("textarea").first.fill(TOO_LONG)
     page.get_by_role("button", name="Save answers").click()
@@ -125,12 +126,7 @@ def test_two_tabs_editing_one_answer_lose_nothing(new_page, library):
 def test_an_autosave_that_fails_says_not_saved_and_keeps_the_words(new_page, library):
     """The database away (503) or the network down: never "Saved.", the words
     stay, and the next keystroke after recovery saves them."""
-    alice, bob = make_person("Alice"), make_person("Bob")
-    link(alice, bob)
-    reflection = reflection_start(article=library[0], by=alice)
-    page = new_page()
-    log_in(page, alice.email)
-    open_reflection(page, reflection)
+    alice, reflection, page = alice_answering(new_page, library)
     box, status = page.locator("textarea").first, page.locator(".save-status").first
     answers_url = f"**/reflections/{reflection.pk}/answers/"
 
