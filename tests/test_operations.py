@@ -9,6 +9,7 @@ import logging
 from unittest import mock
 
 import pytest
+import redis
 from django.db import OperationalError, ProgrammingError
 from django.urls import reverse
 
@@ -140,3 +141,46 @@ def test_readme_documents_every_environment_variable():
     documented = {name for pair in documented for name in pair if name}
     assert len(read) > 20
     assert read <= documented, f"undocumented: {sorted(read - documented)}"
+
+
+REDIS_PROBE = """
+from django.conf import settings
+from django.contrib.sessions.backends.cached_db import SessionStore
+from django.core.cache import cache
+import redis
+
+assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db", settings.SESSION_ENGINE
+assert "RedisCache" in settings.CACHES["default"]["BACKEND"]
+cache.set("probe", "through redis", 30)
+session = SessionStore()
+session["probe"] = 1
+session.save()
+keys = redis.Redis.from_url(settings.REDIS_URL).keys("*")
+in_redis = [any(name.encode() in key for key in keys) for name in (session.session_key, "probe")]
+print(cache.get("probe"), *in_redis)
+"""
+
+
+def test_with_redis_url_the_cache_and_sessions_live_in_redis(tmp_path):
+    """Against the real Redis on this machine (a database number of its own):
+    cache entries and sessions land there, so every app server shares them."""
+    from .test_security import manage, production_environment
+
+    redis_url = "redis://127.0.0.1:6379/13"
+    env = production_environment(REDIS_URL=redis_url, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    assert manage("migrate", "--noinput", env=env).returncode == 0
+    result = manage("shell", "-v", "0", "-c", REDIS_PROBE, env=env)
+    redis.Redis.from_url(redis_url).flushdb()  # what the probe left behind
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["through", "redis", "True", "True"]
+
+
+def test_without_redis_url_sessions_and_cache_use_the_database():
+    from .test_security import manage, production_environment
+
+    probe = "from django.conf import settings; print(settings.SESSION_ENGINE, settings.CACHES['default']['BACKEND'])"
+    result = manage("shell", "-v", "0", "-c", probe, env=production_environment())
+    assert result.stdout.split() == [
+        "django.contrib.sessions.backends.db",
+        "django.core.cache.backends.db.DatabaseCache",
+    ], result.stderr
