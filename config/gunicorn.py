@@ -5,7 +5,7 @@ production")."""
 
 import os
 
-from config.settings import LOG_FORMAT, LOGGING
+from config.settings import LOGGING
 
 wsgi_app = "config.wsgi:application"
 bind = os.environ.get("BIND", "127.0.0.1:8001")
@@ -33,6 +33,3 @@ logconfig_dict = {
         "gunicorn.error": {"level": "INFO", "handlers": ["console"], "propagate": False},
     },
 }
-if LOG_FORMAT == "json":
-    # gunicorn's error log otherwise writes its own plain-text lines.
-    errorlog = "-"
