@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.errors import DomainError
 
 from .models import JointNote, ReflectionPrompt, TalkedMark
-from .selectors import history_for, prompts_with_answers, reflections_for
+from .selectors import history_for, prompts_with_answers, taking_part_in
 from .services import NoteConflict, note_save, talked_toggle
 from .views import reflection_page
 
@@ -19,7 +19,7 @@ from .views import reflection_page
 def revealed_reflection(request, pk):
     """One of my reflections, revealed, while we are linked; else 404."""
     reflection = get_object_or_404(
-        reflections_for(request.user).filter(revealed_at__isnull=False, couple__ended_at__isnull=True), pk=pk
+        taking_part_in(request.user).filter(revealed_at__isnull=False, couple__ended_at__isnull=True), pk=pk
     )
     reflection.partner = next(p.user for p in reflection.participants.all() if p.user_id != request.user.pk)
     return reflection

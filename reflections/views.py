@@ -19,6 +19,7 @@ from .selectors import (
     reflections_for,
     scale_summary,
     sharing_with_coaches,
+    taking_part_in,
 )
 from .services import (
     AnswerConflict,
@@ -96,6 +97,7 @@ def reflection_page(
     """The reflection as its state shows it: answering, waiting, archived,
     or the shared view (with notes and the scale summary)."""
     prompts = prompts_with_answers(reflection, request.user)
+    reflection.prompt_count = len(prompts)
     posted, errors = posted or {}, errors or {}
     for prompt in prompts:
         prompt.form = form_values(prompt, posted.get(prompt.pk))
@@ -127,7 +129,7 @@ def reflection_page(
 
 @login_required
 def reflection_detail(request, pk):
-    reflection = get_object_or_404(reflections_for(request.user), pk=pk)
+    reflection = get_object_or_404(taking_part_in(request.user), pk=pk)
     return reflection_page(request, reflection)
 
 
@@ -136,7 +138,7 @@ def live_status(request, pk):
     """Polled by the reflection page while the tab is visible: the partner's
     progress and readiness (P6: never text). 204 when nothing changed; the
     shared view itself, swapped into the page, once the reveal happened."""
-    reflection = get_object_or_404(reflections_for(request.user), pk=pk)
+    reflection = get_object_or_404(taking_part_in(request.user), pk=pk)
     state = reflection_status(reflection, request.user, answered_counts([reflection]))
     if state.state == "revealed":
         response = reflection_page(request, reflection, just_revealed=True)
@@ -152,9 +154,11 @@ def live_status(request, pk):
 def answers_save(request, pk):
     """Save the prompts present in the form: all of them from the plain
     form, one at a time from htmx autosave."""
-    reflection = get_object_or_404(reflections_for(request.user), pk=pk)
+    reflection = get_object_or_404(taking_part_in(request.user), pk=pk)
     posted, errors, conflicts = {}, {}, {}
-    for prompt in reflection.prompts.all():
+    prompts = list(reflection.prompts.all())
+    reflection.prompt_count = len(prompts)
+    for prompt in prompts:
         answer = parse_answer(prompt, request.POST)
         if answer is None:
             continue
@@ -197,7 +201,7 @@ def answers_save(request, pk):
 @login_required
 @require_POST
 def ready(request, pk):
-    reflection = get_object_or_404(reflections_for(request.user), pk=pk)
+    reflection = get_object_or_404(taking_part_in(request.user), pk=pk)
     try:
         reflection = readiness_set(reflection=reflection, user=request.user)
     except DomainError as error:
@@ -213,7 +217,7 @@ def ready(request, pk):
 @login_required
 @require_POST
 def withdraw(request, pk):
-    reflection = get_object_or_404(reflections_for(request.user), pk=pk)
+    reflection = get_object_or_404(taking_part_in(request.user), pk=pk)
     try:
         readiness_withdraw(reflection=reflection, user=request.user)
     except DomainError as error:
@@ -227,7 +231,7 @@ def withdraw(request, pk):
 @require_POST
 def share(request, pk):
     """P5: share a revealed reflection with our coach, or take it back."""
-    reflection = get_object_or_404(reflections_for(request.user), pk=pk)
+    reflection = get_object_or_404(taking_part_in(request.user), pk=pk)
     link_id = whole_number(request.POST.get("link"))
     if link_id is None:
         raise Http404("No such coach.")
