@@ -132,7 +132,11 @@ class ReflectionQuerySet(models.QuerySet):
         `coach`, while the couple is linked and the coaching link is active."""
         from accounts.models import CoachingLink
 
-        if not coach.is_authenticated:
+        # Only an active coach has active coaching links (CoachingLink.active).
+        # Saying so first spares every partner's page the grouped subquery;
+        # the profile is cached on the user, and the menu reads it anyway.
+        profile = getattr(coach, "coach_profile", None) if coach.is_authenticated else None
+        if profile is None or not profile.active:
             return self.none()
         clients = CoachingLink.objects.active().filter(coach=coach).values("couple")
         return (
