@@ -1,4 +1,6 @@
-from .models import CoachingLink, Couple, Invitation
+from django.db.models import Prefetch
+
+from .models import CoachingLink, Couple, Invitation, Membership
 
 
 def linked_couple_for(user):
@@ -8,7 +10,7 @@ def linked_couple_for(user):
     return (
         Couple.objects.linked()
         .filter(memberships__user=user, memberships__active=True)
-        .prefetch_related("memberships__user")
+        .prefetch_related(Prefetch("memberships", queryset=Membership.objects.select_related("user")))
         .first()
     )
 

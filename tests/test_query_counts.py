@@ -37,8 +37,8 @@ FEW, MANY = 1, 200
 FEW_PROMPTS, MANY_PROMPTS = 1, 50
 
 # The bounds, one per page: what the page costs with the least data.
-HOME_QUERIES = 15
-HISTORY_QUERIES = 12
+HOME_QUERIES = 14
+HISTORY_QUERIES = 11
 REFLECTION_ANSWERING_QUERIES = 14  # before the reveal, answering
 REFLECTION_WAITING_QUERIES = 14  # before the reveal, ready and waiting for the partner
 REFLECTION_REVEALED_QUERIES = 17  # the shared view: the same URL after the reveal
