@@ -194,7 +194,9 @@ def sharing_with_coaches(reflection, viewer):
     chose to share this reflection with them."""
     from accounts.models import CoachingLink
 
-    links = CoachingLink.objects.active().filter(couple=reflection.couple).select_related("coach__coach_profile")
+    links = list(CoachingLink.objects.active().filter(couple=reflection.couple).select_related("coach__coach_profile"))
+    if not links:
+        return []  # most couples have no coach: no consents to read
     consents = {(c.coach_id, c.user_id) for c in reflection.share_consents.all()}
     result = []
     for link in links:
