@@ -20,7 +20,7 @@ from reflections.models import (
     ReflectionPrompt,
 )
 
-from ..conftest import make_article
+from ..conftest import make_article, reveal
 
 
 def make_draft(**fields):
@@ -315,3 +315,16 @@ def test_library_load_is_idempotent(db):
     library_load()
 
     assert row_counts() == first
+
+
+def test_the_shared_view_draws_every_scale_with_its_ten_ticks(client, alice, bob, reflection):
+    reveal(reflection, alice, bob)
+    client.force_login(alice)
+
+    html = client.get(reverse("reflection", args=[reflection.pk])).content.decode()
+
+    scales = reflection.prompts.filter(kind="scale").count()
+    assert scales >= 1
+    assert html.count('<line class="scale-tick"') == 10 * scales
+    assert '<line class="scale-tick" x1="20.0" y1="33" x2="20.0" y2="43"></line>' in html
+    assert '<text class="scale-tick-label" x="300.0" y="74" text-anchor="middle">10</text>' in html
