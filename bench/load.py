@@ -24,6 +24,7 @@ import http.cookiejar
 import math
 import re
 import time
+from abc import ABC, abstractmethod
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -97,12 +98,14 @@ class Result:
 # -- the endpoints ---------------------------------------------------------------
 
 
-class Endpoint:
+class Endpoint(ABC):
+    """One thing the load drives; each kind says where it goes."""
+
     name = ""
     method = "GET"
 
-    def path(self, user):
-        raise NotImplementedError
+    @abstractmethod
+    def path(self, user): ...
 
     def request(self, user):
         return {"method": self.method, "url": self.path(user), "headers": user.headers()}

@@ -103,12 +103,14 @@ def answer_all(reflection, user, text="An answer"):
 @pytest.fixture(autouse=True)
 def _postgres_only(request):
     """Tests marked `postgres` prove something SQLite cannot show (row locks
-    between real connections). They run in `make test-postgres`, which CI runs."""
-    if request.node.get_closest_marker("postgres"):
+    between real connections). They run in `make test-postgres`, which CI runs,
+    unless the marker names another way: @pytest.mark.postgres(run="...")."""
+    marker = request.node.get_closest_marker("postgres")
+    if marker:
         from django.db import connection
 
         if connection.vendor != "postgresql":
-            pytest.skip("needs PostgreSQL: runs in `make test-postgres` (CI runs it)")
+            pytest.skip(f"needs PostgreSQL: runs in {marker.kwargs.get('run', '`make test-postgres`')} (CI runs it)")
 
 
 @pytest.fixture(autouse=True)

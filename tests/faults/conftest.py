@@ -39,20 +39,6 @@ def database_url():
     return f"postgres://{user}{password}@{host}:{port}/{database['NAME']}"
 
 
-@pytest.fixture(autouse=True)
-def _postgres_only(request):
-    """As tests/conftest.py's, with the way to run these: the fault tests are
-    not part of `make test-postgres`."""
-    if request.node.get_closest_marker("postgres"):
-        from django.db import connection
-
-        if connection.vendor != "postgresql":
-            pytest.skip(
-                "needs PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/twofold "
-                "pytest -m faults tests/faults"
-            )
-
-
 _numbers = []
 
 

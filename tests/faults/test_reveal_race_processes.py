@@ -26,7 +26,7 @@ from .workers import press_ready
 COUPLES = int(os.environ.get("FAULTS_RACE_COUPLES", 200))  # fewer, to debug the test
 PAIRS = 8  # 16 processes
 
-pytestmark = [pytest.mark.faults, pytest.mark.postgres]
+pytestmark = [pytest.mark.faults, pytest.mark.postgres(run="`make test-faults`")]
 
 
 @pytest.mark.django_db(transaction=True)
