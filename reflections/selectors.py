@@ -3,7 +3,8 @@ Answer.objects.visible_to (P8); everything else here is counts and states."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import Answer, Participant, Reflection, ReflectionPrompt
@@ -12,38 +13,57 @@ from .models import Answer, Participant, Reflection, ReflectionPrompt
 GIVEN = Q(passed=True) | ~Q(text="") | Q(scale_value__isnull=False)
 
 
-def with_partners():
+def _count(queryset, outer):
+    """COUNT(*) of `queryset`'s rows that match the outer row on `outer`, as
+    a correlated subquery (0 when none)."""
+    rows = queryset.order_by().values(outer).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(rows), 0)
+
+
+def answered_count():
+    """P6: how many of its reflection's prompts a participant has answered,
+    never what, to annotate Participant rows with."""
+    given = Answer.objects.filter(GIVEN, prompt__reflection=OuterRef("reflection"), author=OuterRef("user"))
+    return _count(given, "author")
+
+
+def prompt_count():
+    """How many prompts a reflection has, to annotate Reflection rows with."""
+    return _count(ReflectionPrompt.objects.filter(reflection=OuterRef("pk")), "reflection")
+
+
+def with_partners(*, progress=False):
     """Loads a reflection's participants and their users in one query, so
-    that naming the partners costs nothing per reflection or per partner."""
-    return Prefetch("participants", queryset=Participant.objects.select_related("user"))
+    that naming the partners costs nothing per reflection or per partner.
+    With `progress`, each participant also carries `answered` (P6: a count)."""
+    participants = Participant.objects.select_related("user")
+    if progress:
+        participants = participants.annotate(answered=answered_count())
+    return Prefetch("participants", queryset=participants)
 
 
 def taking_part_in(user):
     """Reflections `user` takes part in, with what one reflection's page
-    shows about it: the couple, article, assigning coach and both partners."""
+    shows about it: the couple, article, assigning coach and both partners
+    with their progress."""
     return (
         Reflection.objects.filter(participants__user=user)
         .select_related("couple", "article", "assigned_by__coach_profile")
-        .prefetch_related(with_partners())
+        .prefetch_related(with_partners(progress=True))
     )
 
 
 def reflections_for(user):
     """As taking_part_in, with prompt counts for lists of status lines. (A
-    single reflection's page counts the prompts it loads anyway: the grouped
-    query costs more to build than the page's other queries.)"""
-    return taking_part_in(user).annotate(prompt_count=Count("prompts", distinct=True))
+    single reflection's page counts the prompts it loads anyway.)"""
+    return taking_part_in(user).annotate(prompt_count=prompt_count())
 
 
-def answered_counts(reflections):
-    """P6: how many prompts each participant has answered, never what, for
-    many reflections in one query: {(reflection_id, user_id): count}."""
-    rows = (
-        Answer.objects.filter(GIVEN, prompt__reflection__in=[r.pk for r in reflections])
-        .values("prompt__reflection", "author")
-        .annotate(n=Count("pk"))
-    )
-    return {(row["prompt__reflection"], row["author"]): row["n"] for row in rows}
+def answered_by(reflection, user):
+    """P6: how many of `reflection`'s prompts `user` has answered, never
+    what. (Pages read the same from with_partners(progress=True); this is
+    for a rule that must count under the reflection's lock.)"""
+    return Answer.objects.filter(GIVEN, prompt__reflection=reflection, author=user).count()
 
 
 def prompts_with_answers(reflection, viewer):
@@ -90,15 +110,11 @@ class ReflectionStatus:
         return "yours"
 
 
-def reflection_status(reflection, viewer, counts):
-    """`counts` comes from answered_counts()."""
+def reflection_status(reflection, viewer):
+    """Needs the participants loaded by with_partners(progress=True)."""
     participants = list(reflection.participants.all())
     me = next(p for p in participants if p.user_id == viewer.pk)
     partner = next((p for p in participants if p.user_id != viewer.pk), None)
-
-    def count(user_id):
-        return counts.get((reflection.pk, user_id), 0)
-
     total = getattr(reflection, "prompt_count", None)
     if total is None:
         total = reflection.prompts.count()
@@ -106,8 +122,8 @@ def reflection_status(reflection, viewer, counts):
         reflection=reflection,
         me=me,
         partner=partner,
-        mine_answered=count(viewer.pk),
-        partner_answered=count(partner.user_id) if partner else 0,
+        mine_answered=me.answered,
+        partner_answered=partner.answered if partner else 0,
         total=total,
     )
 
@@ -144,16 +160,13 @@ def coach_overview(coach):
     reflections = list(
         Reflection.objects.filter(couple__in=[link.couple_id for link in links])
         .filter(Q(assigned_by=coach) | Q(pk__in=shared_ids))
-        .prefetch_related(with_partners())
-        .annotate(prompt_count=Count("prompts", distinct=True))
+        .prefetch_related(with_partners(progress=True))
+        .annotate(prompt_count=prompt_count())
         .order_by("-created_at")
     )
-    counts = answered_counts(reflections)
     rows = {}
     for r in reflections:
-        partners = [
-            ParticipantProgress(p.user.name, counts.get((r.pk, p.user_id), 0), p.is_ready) for p in r.participants.all()
-        ]
+        partners = [ParticipantProgress(p.user.name, p.answered, p.is_ready) for p in r.participants.all()]
         rows.setdefault(r.couple_id, []).append(CoachRow(r, r.prompt_count, partners, r.pk in shared_ids))
     return [(link, rows.get(link.couple_id, [])) for link in links]
 

@@ -23,7 +23,7 @@ from .models import (
     ShareConsent,
     TalkedMark,
 )
-from .selectors import answered_counts
+from .selectors import answered_by
 from .signals import reflection_revealed
 
 SNAPSHOT_FIELDS = ["order", "kind", "text", "scale_min_label", "scale_max_label", "choices"]
@@ -152,7 +152,7 @@ def readiness_set(*, reflection, user):
         participant = _editable_participant(reflection, user)
         if participant.is_ready:
             return reflection
-        missing = reflection.prompts.count() - answered_counts([reflection]).get((reflection.pk, user.pk), 0)
+        missing = reflection.prompts.count() - answered_by(reflection, user)
         if missing:
             raise DomainError(f"Answer every prompt first ({missing} still open). A pass counts as an answer.")
         participant.ready_at = timezone.now()

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -12,7 +13,6 @@ from notifications.selectors import whats_new_for
 from .forms import form_values, parse_answer, whole_number
 from .models import ANSWER_MAX_LENGTH, SCALE_RANGE, Article
 from .selectors import (
-    answered_counts,
     notes_for,
     prompts_with_answers,
     reflection_status,
@@ -20,6 +20,7 @@ from .selectors import (
     scale_summary,
     sharing_with_coaches,
     taking_part_in,
+    with_partners,
 )
 from .services import (
     AnswerConflict,
@@ -36,9 +37,7 @@ def home(request):
     if not request.user.is_authenticated:
         return render(request, "landing.html")
     couple = linked_couple_for(request.user)
-    reflections = list(reflections_for(request.user))
-    counts = answered_counts(reflections)
-    statuses = [reflection_status(r, request.user, counts) for r in reflections]
+    statuses = [reflection_status(r, request.user) for r in reflections_for(request.user)]
     groups = {state: [s for s in statuses if s.state == state] for state, _ in STATE_HEADINGS}
     return render(
         request,
@@ -103,7 +102,7 @@ def reflection_page(
         prompt.form = form_values(prompt, posted.get(prompt.pk))
         prompt.error = errors.get(prompt.pk, "")
         prompt.conflict = (conflicts or {}).get(prompt.pk)
-    state = reflection_status(reflection, request.user, answered_counts([reflection]))
+    state = reflection_status(reflection, request.user)
     template = "reflections/shared.html" if state.state == "revealed" else "reflections/reflection.html"
     revealed = state.state == "revealed"
     coaches = sharing_with_coaches(reflection, request.user) if revealed else []
@@ -139,7 +138,7 @@ def live_status(request, pk):
     progress and readiness (P6: never text). 204 when nothing changed; the
     shared view itself, swapped into the page, once the reveal happened."""
     reflection = get_object_or_404(taking_part_in(request.user), pk=pk)
-    state = reflection_status(reflection, request.user, answered_counts([reflection]))
+    state = reflection_status(reflection, request.user)
     if state.state == "revealed":
         response = reflection_page(request, reflection, just_revealed=True)
         response["HX-Retarget"], response["HX-Reswap"], response["HX-Reselect"] = "#main", "outerHTML", "#main"
@@ -154,7 +153,8 @@ def live_status(request, pk):
 def answers_save(request, pk):
     """Save the prompts present in the form: all of them from the plain
     form, one at a time from htmx autosave."""
-    reflection = get_object_or_404(taking_part_in(request.user), pk=pk)
+    # Progress is loaded after the saves below, so that it counts them.
+    reflection = get_object_or_404(taking_part_in(request.user).prefetch_related(None), pk=pk)
     posted, errors, conflicts = {}, {}, {}
     prompts = list(reflection.prompts.all())
     reflection.prompt_count = len(prompts)
@@ -175,8 +175,8 @@ def answers_save(request, pk):
             errors[prompt.pk] = str(error)
             continue
         answer.version = saved.version if saved else 0
+    prefetch_related_objects([reflection], with_partners(progress=True))
     if request.htmx:
-        counts = answered_counts([reflection])
         return render(
             request,
             "reflections/reflection.html#autosave-result",
@@ -184,7 +184,7 @@ def answers_save(request, pk):
                 "saved": posted,
                 "errors": errors,
                 "conflicts": conflicts,
-                "status": reflection_status(reflection, request.user, counts),
+                "status": reflection_status(reflection, request.user),
             },
             status=409 if conflicts else 422 if errors else 200,
         )
