@@ -6,6 +6,9 @@ class ModelBackend(backends.ModelBackend):
     page's menu asks whether they coach, and this spares it a query."""
 
     def get_user(self, user_id):
-        users = get_user_model()._default_manager.select_related("coach_profile")
-        user = users.filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        User = get_user_model()
+        try:
+            user = User._default_manager.select_related("coach_profile").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

@@ -1,18 +1,25 @@
-from django.db.models import Prefetch
-
-from .models import CoachingLink, Couple, Invitation, Membership
+from .models import CoachingLink, Invitation, Membership
+from .prefetch import set_prefetched
 
 
 def linked_couple_for(user):
-    """The couple `user` is linked in now (P7: at most one), or None."""
+    """The couple `user` is linked in now (P7: at most one), or None, with
+    both memberships and their users: one query, over the membership rows."""
     if not user.is_authenticated:
         return None
-    return (
-        Couple.objects.linked()
-        .filter(memberships__user=user, memberships__active=True)
-        .prefetch_related(Prefetch("memberships", queryset=Membership.objects.select_related("user")))
-        .first()
+    memberships = list(
+        Membership.objects.filter(
+            couple__ended_at__isnull=True, couple__memberships__user=user, couple__memberships__active=True
+        ).select_related("couple", "user")
     )
+    if not memberships:
+        return None
+    couple = memberships[0].couple
+    ours = [m for m in memberships if m.couple_id == couple.pk]  # P7 makes it all of them
+    for membership in ours:
+        membership.couple = couple  # one instance, not one per row
+    set_prefetched(couple, "memberships", ours)
+    return couple
 
 
 def partner_of(user):

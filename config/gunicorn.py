@@ -3,6 +3,7 @@
 Every value can be overridden from the environment (see README, "Running in
 production")."""
 
+import gc
 import os
 
 from config.settings import LOGGING
@@ -33,3 +34,10 @@ logconfig_dict = {
         "gunicorn.error": {"level": "INFO", "handlers": ["console"], "propagate": False},
     },
 }
+
+
+def when_ready(server):
+    """The preloaded app lives as long as the workers: freezing it takes its
+    objects out of every collection the workers run (each page ran a few
+    percent faster in-process), and leaves their memory pages shared."""
+    gc.freeze()

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Couple
+from accounts.selectors import coach_profile_for
 
 from .encryption import EncryptedTextField
 
@@ -134,9 +135,8 @@ class ReflectionQuerySet(models.QuerySet):
 
         # Only an active coach has active coaching links (CoachingLink.active).
         # Saying so first spares every partner's page the grouped subquery;
-        # the profile is cached on the user, and the menu reads it anyway.
-        profile = getattr(coach, "coach_profile", None) if coach.is_authenticated else None
-        if profile is None or not profile.active:
+        # the profile is loaded with the signed-in user (accounts.backends).
+        if coach_profile_for(coach) is None:
             return self.none()
         clients = CoachingLink.objects.active().filter(coach=coach).values("couple")
         return (
@@ -236,8 +236,10 @@ class AnswerQuerySet(models.QuerySet):
             prompt__reflection__revealed_at__isnull=False,
             prompt__reflection__couple__in=my_linked_couple,
         )
-        shared_with_me = Q(prompt__reflection__in=Reflection.objects.shared_with(viewer).values("pk"))
-        return self.filter(Q(author=viewer) | revealed_to_my_couple | shared_with_me)
+        gate = Q(author=viewer) | revealed_to_my_couple
+        if coach_profile_for(viewer):  # nothing is shared with anyone else (shared_with)
+            gate |= Q(prompt__reflection__in=Reflection.objects.shared_with(viewer).values("pk"))
+        return self.filter(gate)
 
 
 class Answer(models.Model):
@@ -308,10 +310,10 @@ class JointNoteQuerySet(models.QuerySet):
         if not viewer.is_authenticated:
             return self.none()
         my_linked_couple = Couple.objects.linked().filter(memberships__user=viewer, memberships__active=True)
-        return self.filter(
-            Q(reflection__revealed_at__isnull=False, reflection__couple__in=my_linked_couple)
-            | Q(reflection__in=Reflection.objects.shared_with(viewer).values("pk"))
-        )
+        gate = Q(reflection__revealed_at__isnull=False, reflection__couple__in=my_linked_couple)
+        if coach_profile_for(viewer):  # nothing is shared with anyone else (shared_with)
+            gate |= Q(reflection__in=Reflection.objects.shared_with(viewer).values("pk"))
+        return self.filter(gate)
 
 
 class JointNote(models.Model):

@@ -7,6 +7,8 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, prefetch_re
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.prefetch import set_prefetched
+
 from .models import Answer, Participant, Reflection, ReflectionPrompt
 
 # An answer counts once it says something, or passes.
@@ -42,21 +44,38 @@ def with_partners(*, progress=False):
     return Prefetch("participants", queryset=participants)
 
 
-def taking_part_in(user):
-    """Reflections `user` takes part in, with what one reflection's page
-    shows about it: the couple, article, assigning coach and both partners
-    with their progress."""
-    return (
-        Reflection.objects.filter(participants__user=user)
-        .select_related("couple", "article", "assigned_by__coach_profile")
-        .prefetch_related(with_partners(progress=True))
-    )
+# What a reflection's page or status line shows about it besides partners.
+SHOWN_WITH_REFLECTION = ("couple", "article", "assigned_by__coach_profile")
 
 
 def reflections_for(user):
-    """As taking_part_in, with prompt counts for lists of status lines. (A
-    single reflection's page counts the prompts it loads anyway.)"""
-    return taking_part_in(user).annotate(prompt_count=prompt_count())
+    """Reflections `user` takes part in, for lists of status lines: with the
+    couple, article, assigning coach, prompt count, and both partners with
+    their progress."""
+    return (
+        Reflection.objects.filter(participants__user=user)
+        .select_related(*SHOWN_WITH_REFLECTION)
+        .prefetch_related(with_partners(progress=True))
+        .annotate(prompt_count=prompt_count())
+    )
+
+
+def reflection_for(user, pk):
+    """Reflection `pk` if `user` takes part in it, else None; loaded as
+    reflections_for loads each (but the prompt count, which its page counts
+    itself) in one query, from its participant rows."""
+    participants = list(
+        Participant.objects.filter(reflection__pk=pk)
+        .select_related("user", *(f"reflection__{name}" for name in SHOWN_WITH_REFLECTION))
+        .annotate(answered=answered_count())
+    )
+    if not any(p.user_id == user.pk for p in participants):
+        return None
+    reflection = participants[0].reflection
+    for participant in participants:
+        participant.reflection = reflection  # one instance, not one per row
+    set_prefetched(reflection, "participants", participants)
+    return reflection
 
 
 def answered_by(reflection, user):
@@ -64,6 +83,13 @@ def answered_by(reflection, user):
     what. (Pages read the same from with_partners(progress=True); this is
     for a rule that must count under the reflection's lock.)"""
     return Answer.objects.filter(GIVEN, prompt__reflection=reflection, author=user).count()
+
+
+def recount_mine(reflection, viewer):
+    """After `viewer` saved answers: their own progress, read again (the
+    partner's, loaded with the reflection a moment ago, stands)."""
+    me = next(p for p in reflection.participants.all() if p.user_id == viewer.pk)
+    me.answered = answered_by(reflection, viewer)
 
 
 def prompts_with_answers(reflection, viewer):

@@ -74,11 +74,31 @@ def _editable_participant(reflection, user):
     participant = reflection.participants.filter(user=user).first()
     if participant is None:
         raise DomainError("You are not part of this reflection.")
+    _check_open(reflection)
+    return participant
+
+
+def _locked_editable_participant(reflection_pk, user):
+    """As _editable_participant(_locked_reflection(reflection_pk), user), in
+    one query: the participant row, with its reflection row-locked and its
+    couple read."""
+    participant = (
+        Participant.objects.select_for_update(of=("reflection",))
+        .select_related("reflection__couple")
+        .filter(reflection_id=reflection_pk, user=user)
+        .first()
+    )
+    if participant is None:
+        raise DomainError("You are not part of this reflection.")
+    _check_open(participant.reflection)
+    return participant
+
+
+def _check_open(reflection):
     if reflection.is_revealed:
         raise DomainError("This reflection has been revealed; answers no longer change.")
     if reflection.couple.ended_at:
         raise DomainError("You are no longer linked, so this reflection is closed.")
-    return participant
 
 
 def _clean_answer(prompt, *, text, scale_value, passed):
@@ -119,8 +139,7 @@ def answer_save(*, prompt, author, text="", scale_value=None, passed=False, base
     the reveal. With `base_version` (what the editor loaded), a save over a
     newer version raises AnswerConflict instead of overwriting it."""
     with transaction.atomic():
-        reflection = _locked_reflection(prompt.reflection_id)
-        participant = _editable_participant(reflection, author)
+        participant = _locked_editable_participant(prompt.reflection_id, author)
         if participant.is_ready:
             raise DomainError("You said you are ready, so your answers are locked. Withdraw to edit them.")
         values = _clean_answer(prompt, text=text, scale_value=scale_value, passed=passed)
@@ -177,8 +196,8 @@ def readiness_set(*, reflection, user):
 def readiness_withdraw(*, reflection, user):
     """P3: until the reveal, being ready can be taken back to edit again."""
     with transaction.atomic():
-        reflection = _locked_reflection(reflection.pk)
-        participant = _editable_participant(reflection, user)
+        participant = _locked_editable_participant(reflection.pk, user)
+        reflection = participant.reflection
         if participant.is_ready:
             participant.ready_at = None
             participant.save(update_fields=["ready_at"])

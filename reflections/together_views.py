@@ -4,23 +4,23 @@ the couple's history. Only the two partners, only while linked."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.errors import DomainError
 
 from .models import JointNote, ReflectionPrompt, TalkedMark
-from .selectors import history_for, prompts_with_answers, taking_part_in
+from .selectors import history_for, prompts_with_answers
 from .services import NoteConflict, note_save, talked_toggle
-from .views import reflection_page
+from .views import my_reflection, reflection_page
 
 
 def revealed_reflection(request, pk):
     """One of my reflections, revealed, while we are linked; else 404."""
-    reflection = get_object_or_404(
-        taking_part_in(request.user).filter(revealed_at__isnull=False, couple__ended_at__isnull=True), pk=pk
-    )
+    reflection = my_reflection(request, pk)
+    if not reflection.is_revealed or reflection.couple.ended_at:
+        raise Http404("Not revealed, or no longer yours to open together.")
     reflection.partner = next(p.user for p in reflection.participants.all() if p.user_id != request.user.pk)
     return reflection
 

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -15,12 +14,12 @@ from .models import ANSWER_MAX_LENGTH, SCALE_RANGE, Article
 from .selectors import (
     notes_for,
     prompts_with_answers,
+    recount_mine,
+    reflection_for,
     reflection_status,
     reflections_for,
     scale_summary,
     sharing_with_coaches,
-    taking_part_in,
-    with_partners,
 )
 from .services import (
     AnswerConflict,
@@ -90,6 +89,15 @@ def reflection_new(request, slug):
     return redirect("reflection", pk=reflection.pk)
 
 
+def my_reflection(request, pk):
+    """A reflection I take part in, with both partners and their progress;
+    else 404."""
+    reflection = reflection_for(request.user, pk)
+    if reflection is None:
+        raise Http404("No such reflection.")
+    return reflection
+
+
 def reflection_page(
     request, reflection, *, posted=None, errors=None, conflicts=None, status=200, just_revealed=False, notes=None
 ):
@@ -128,7 +136,7 @@ def reflection_page(
 
 @login_required
 def reflection_detail(request, pk):
-    reflection = get_object_or_404(taking_part_in(request.user), pk=pk)
+    reflection = my_reflection(request, pk)
     return reflection_page(request, reflection)
 
 
@@ -137,7 +145,7 @@ def live_status(request, pk):
     """Polled by the reflection page while the tab is visible: the partner's
     progress and readiness (P6: never text). 204 when nothing changed; the
     shared view itself, swapped into the page, once the reveal happened."""
-    reflection = get_object_or_404(taking_part_in(request.user), pk=pk)
+    reflection = my_reflection(request, pk)
     state = reflection_status(reflection, request.user)
     if state.state == "revealed":
         response = reflection_page(request, reflection, just_revealed=True)
@@ -153,8 +161,7 @@ def live_status(request, pk):
 def answers_save(request, pk):
     """Save the prompts present in the form: all of them from the plain
     form, one at a time from htmx autosave."""
-    # Progress is loaded after the saves below, so that it counts them.
-    reflection = get_object_or_404(taking_part_in(request.user).prefetch_related(None), pk=pk)
+    reflection = my_reflection(request, pk)
     posted, errors, conflicts = {}, {}, {}
     prompts = list(reflection.prompts.all())
     reflection.prompt_count = len(prompts)
@@ -175,7 +182,7 @@ def answers_save(request, pk):
             errors[prompt.pk] = str(error)
             continue
         answer.version = saved.version if saved else 0
-    prefetch_related_objects([reflection], with_partners(progress=True))
+    recount_mine(reflection, request.user)  # the progress shown counts these saves
     if request.htmx:
         return render(
             request,
@@ -201,7 +208,7 @@ def answers_save(request, pk):
 @login_required
 @require_POST
 def ready(request, pk):
-    reflection = get_object_or_404(taking_part_in(request.user), pk=pk)
+    reflection = my_reflection(request, pk)
     try:
         reflection = readiness_set(reflection=reflection, user=request.user)
     except DomainError as error:
@@ -217,7 +224,7 @@ def ready(request, pk):
 @login_required
 @require_POST
 def withdraw(request, pk):
-    reflection = get_object_or_404(taking_part_in(request.user), pk=pk)
+    reflection = my_reflection(request, pk)
     try:
         readiness_withdraw(reflection=reflection, user=request.user)
     except DomainError as error:
@@ -231,7 +238,7 @@ def withdraw(request, pk):
 @require_POST
 def share(request, pk):
     """P5: share a revealed reflection with our coach, or take it back."""
-    reflection = get_object_or_404(taking_part_in(request.user), pk=pk)
+    reflection = my_reflection(request, pk)
     link_id = whole_number(request.POST.get("link"))
     if link_id is None:
         raise Http404("No such coach.")

@@ -38,12 +38,12 @@ FEW, MANY = 1, 200
 FEW_PROMPTS, MANY_PROMPTS = 1, 50
 
 # The bounds, one per page: what the page costs with the least data.
-HOME_QUERIES = 12
-HISTORY_QUERIES = 10
-REFLECTION_ANSWERING_QUERIES = 12  # before the reveal, answering
-REFLECTION_WAITING_QUERIES = 12  # before the reveal, ready and waiting for the partner
-REFLECTION_REVEALED_QUERIES = 15  # the shared view: the same URL after the reveal
-TOGETHER_QUERIES = 12
+HOME_QUERIES = 11
+HISTORY_QUERIES = 9
+REFLECTION_ANSWERING_QUERIES = 11  # before the reveal, answering
+REFLECTION_WAITING_QUERIES = 11  # before the reveal, ready and waiting for the partner
+REFLECTION_REVEALED_QUERIES = 14  # the shared view: the same URL after the reveal
+TOGETHER_QUERIES = 11
 COACH_REFLECTION_QUERIES = 12  # a coach reading a reflection both partners shared
 COACH_DASHBOARD_QUERIES = 13
 
