@@ -29,9 +29,10 @@ def answered_count():
     return _count(given, "author")
 
 
-def prompt_count():
-    """How many prompts a reflection has, to annotate Reflection rows with."""
-    return _count(ReflectionPrompt.objects.filter(reflection=OuterRef("pk")), "reflection")
+def prompt_count(reflection="pk"):
+    """How many prompts a reflection has, to annotate rows with (`reflection`
+    names the row's reflection)."""
+    return _count(ReflectionPrompt.objects.filter(reflection=OuterRef(reflection)), "reflection")
 
 
 def with_partners(*, progress=False):
@@ -48,34 +49,52 @@ def with_partners(*, progress=False):
 SHOWN_WITH_REFLECTION = ("couple", "article", "assigned_by__coach_profile")
 
 
+def _partners_rows():
+    """Participant rows with their users and progress, each joined to its
+    reflection and what pages show with it: both partners of a reflection
+    load in one query, with the reflection itself."""
+    return Participant.objects.select_related(
+        "user", *(f"reflection__{name}" for name in SHOWN_WITH_REFLECTION)
+    ).annotate(answered=answered_count())
+
+
+def _reflections_of(rows):
+    """The reflections in `rows` (from _partners_rows), once each, with their
+    participants left as prefetch_related(with_partners(progress=True))
+    leaves them."""
+    partners = {}
+    for row in rows:
+        reflection = partners.setdefault(row.reflection_id, (row.reflection, []))[0]
+        row.reflection = reflection  # one instance, not one per row
+        partners[row.reflection_id][1].append(row)
+    for reflection, participants in partners.values():
+        set_prefetched(reflection, "participants", participants)
+    return [reflection for reflection, _ in partners.values()]
+
+
 def reflections_for(user):
-    """Reflections `user` takes part in, for lists of status lines: with the
-    couple, article, assigning coach, prompt count, and both partners with
-    their progress."""
-    return (
-        Reflection.objects.filter(participants__user=user)
-        .select_related(*SHOWN_WITH_REFLECTION)
-        .prefetch_related(with_partners(progress=True))
-        .annotate(prompt_count=prompt_count())
+    """Reflections `user` takes part in, newest first, for lists of status
+    lines: with the couple, article, assigning coach, prompt count, and both
+    partners with their progress, in one query."""
+    rows = (
+        _partners_rows().filter(reflection__participants__user=user).annotate(prompt_count=prompt_count("reflection"))
     )
+    reflections = _reflections_of(rows)
+    for reflection in reflections:
+        reflection.prompt_count = next(p.prompt_count for p in reflection.participants.all())
+    # Sorted here rather than by the database: the list is short, and
+    # Django's ORDER BY costs more to build than this sort.
+    return sorted(reflections, key=lambda r: (r.created_at, r.pk), reverse=True)
 
 
 def reflection_for(user, pk):
     """Reflection `pk` if `user` takes part in it, else None; loaded as
     reflections_for loads each (but the prompt count, which its page counts
-    itself) in one query, from its participant rows."""
-    participants = list(
-        Participant.objects.filter(reflection__pk=pk)
-        .select_related("user", *(f"reflection__{name}" for name in SHOWN_WITH_REFLECTION))
-        .annotate(answered=answered_count())
-    )
-    if not any(p.user_id == user.pk for p in participants):
+    itself)."""
+    reflections = _reflections_of(_partners_rows().filter(reflection__pk=pk))
+    if not reflections or not any(p.user_id == user.pk for p in reflections[0].participants.all()):
         return None
-    reflection = participants[0].reflection
-    for participant in participants:
-        participant.reflection = reflection  # one instance, not one per row
-    set_prefetched(reflection, "participants", participants)
-    return reflection
+    return reflections[0]
 
 
 def answered_by(reflection, user):

@@ -38,7 +38,7 @@ FEW, MANY = 1, 200
 FEW_PROMPTS, MANY_PROMPTS = 1, 50
 
 # The bounds, one per page: what the page costs with the least data.
-HOME_QUERIES = 11
+HOME_QUERIES = 10
 HISTORY_QUERIES = 9
 REFLECTION_ANSWERING_QUERIES = 11  # before the reveal, answering
 REFLECTION_WAITING_QUERIES = 11  # before the reveal, ready and waiting for the partner
