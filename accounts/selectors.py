@@ -1,5 +1,10 @@
 from .models import CoachingLink, Invitation, Membership
-from .prefetch import set_prefetched
+from .querysets import prebuilt, set_prefetched
+
+
+@prebuilt
+def _linked_memberships():
+    return Membership.objects.filter(couple__ended_at__isnull=True).select_related("couple", "user")
 
 
 def linked_couple_for(user):
@@ -7,11 +12,7 @@ def linked_couple_for(user):
     both memberships and their users: one query, over the membership rows."""
     if not user.is_authenticated:
         return None
-    memberships = list(
-        Membership.objects.filter(
-            couple__ended_at__isnull=True, couple__memberships__user=user, couple__memberships__active=True
-        ).select_related("couple", "user")
-    )
+    memberships = list(_linked_memberships().filter(couple__memberships__user=user, couple__memberships__active=True))
     if not memberships:
         return None
     couple = memberships[0].couple

@@ -7,7 +7,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, prefetch_re
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.prefetch import set_prefetched
+from accounts.querysets import prebuilt, set_prefetched
 
 from .models import Answer, Participant, Reflection, ReflectionPrompt
 
@@ -49,6 +49,7 @@ def with_partners(*, progress=False):
 SHOWN_WITH_REFLECTION = ("couple", "article", "assigned_by__coach_profile")
 
 
+@prebuilt
 def _partners_rows():
     """Participant rows with their users and progress, each joined to its
     reflection and what pages show with it: both partners of a reflection
@@ -56,6 +57,11 @@ def _partners_rows():
     return Participant.objects.select_related(
         "user", *(f"reflection__{name}" for name in SHOWN_WITH_REFLECTION)
     ).annotate(answered=answered_count())
+
+
+@prebuilt
+def _partners_rows_with_prompt_count():
+    return _partners_rows().annotate(prompt_count=prompt_count("reflection"))
 
 
 def _reflections_of(rows):
@@ -76,10 +82,7 @@ def reflections_for(user):
     """Reflections `user` takes part in, newest first, for lists of status
     lines: with the couple, article, assigning coach, prompt count, and both
     partners with their progress, in one query."""
-    rows = (
-        _partners_rows().filter(reflection__participants__user=user).annotate(prompt_count=prompt_count("reflection"))
-    )
-    reflections = _reflections_of(rows)
+    reflections = _reflections_of(_partners_rows_with_prompt_count().filter(reflection__participants__user=user))
     for reflection in reflections:
         reflection.prompt_count = next(p.prompt_count for p in reflection.participants.all())
     # Sorted here rather than by the database: the list is short, and
@@ -247,12 +250,17 @@ class CoachSharing:
     partners: bool
 
 
+@prebuilt
+def _active_coaching_links():
+    from accounts.models import CoachingLink
+
+    return CoachingLink.objects.active().select_related("coach__coach_profile")
+
+
 def sharing_with_coaches(reflection, viewer):
     """P5: for each of the couple's active coaches, whether I and my partner
     chose to share this reflection with them."""
-    from accounts.models import CoachingLink
-
-    links = list(CoachingLink.objects.active().filter(couple=reflection.couple).select_related("coach__coach_profile"))
+    links = list(_active_coaching_links().filter(couple=reflection.couple))
     if not links:
         return []  # most couples have no coach: no consents to read
     consents = {(c.coach_id, c.user_id) for c in reflection.share_consents.all()}
@@ -291,6 +299,18 @@ def scale_summary(prompts, *, close=1, apart=3):
         "close": [c for c in both if c.gap <= close],
         "apart": sorted((c for c in both if c.gap >= apart), key=lambda c: -c.gap),
     }
+
+
+@prebuilt
+def _events():
+    from .models import ReflectionEvent
+
+    return ReflectionEvent.objects.select_related("user", "coach__coach_profile")
+
+
+def trail_of(reflection):
+    """The reflection's trail, oldest first: who did what, when; never text."""
+    return _events().filter(reflection=reflection)
 
 
 def notes_for(reflection, viewer):

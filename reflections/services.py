@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.errors import DomainError
+from accounts.querysets import prebuilt
 from accounts.selectors import linked_couple_for
 from notifications.services import notify_partner_ready
 
@@ -78,16 +79,16 @@ def _editable_participant(reflection, user):
     return participant
 
 
+@prebuilt
+def _locking_participants():
+    return Participant.objects.select_for_update(of=("reflection",)).select_related("reflection__couple")
+
+
 def _locked_editable_participant(reflection_pk, user):
     """As _editable_participant(_locked_reflection(reflection_pk), user), in
     one query: the participant row, with its reflection row-locked and its
     couple read."""
-    participant = (
-        Participant.objects.select_for_update(of=("reflection",))
-        .select_related("reflection__couple")
-        .filter(reflection_id=reflection_pk, user=user)
-        .first()
-    )
+    participant = _locking_participants().filter(reflection_id=reflection_pk, user=user).first()
     if participant is None:
         raise DomainError("You are not part of this reflection.")
     _check_open(participant.reflection)

@@ -20,6 +20,7 @@ from .selectors import (
     reflections_for,
     scale_summary,
     sharing_with_coaches,
+    trail_of,
 )
 from .services import (
     AnswerConflict,
@@ -126,7 +127,7 @@ def reflection_page(
             "scale_range": SCALE_RANGE,
             "just_revealed": just_revealed,
             "coaches": coaches,
-            "trail": reflection.events.select_related("user", "coach__coach_profile"),
+            "trail": trail_of(reflection),
             "notes": joint_notes,
             "summary": scale_summary(prompts) if revealed else None,
         },
