@@ -1,8 +1,10 @@
 """Reads for reflections. Answer text is read only through
 Answer.objects.visible_to (P8); everything else here is counts and states."""
 
+import functools
 from dataclasses import dataclass
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -114,10 +116,34 @@ def recount_mine(reflection, viewer):
     me.answered = answered_by(reflection, viewer)
 
 
+PROMPT_FIELDS = [field.attname for field in ReflectionPrompt._meta.concrete_fields]
+
+
+@functools.lru_cache(maxsize=4096)
+def _snapshot_rows(reflection_pk, created_at):
+    """A reflection's prompts never change once it has started (they are a
+    snapshot of the article's), so each process keeps the rows of the last
+    few thousand it read. The start time in the key means a reused primary
+    key (SQLite reuses them after a rollback) never reads another's."""
+    return tuple(ReflectionPrompt.objects.filter(reflection_id=reflection_pk).values_list(*PROMPT_FIELDS))
+
+
+def prompts_of(reflection):
+    """The reflection's prompts in order, as new objects on every call:
+    pages hang answers and form state on them."""
+    prompts = [
+        ReflectionPrompt.from_db(DEFAULT_DB_ALIAS, PROMPT_FIELDS, row)
+        for row in _snapshot_rows(reflection.pk, reflection.created_at)
+    ]
+    for prompt in prompts:
+        prompt.choices = list(prompt.choices)  # not the cached list itself
+    return prompts
+
+
 def prompts_with_answers(reflection, viewer):
     """The reflection's prompts, each with `mine` and `partners` answers as
     far as the gate lets `viewer` read them."""
-    prompts = list(ReflectionPrompt.objects.filter(reflection=reflection))
+    prompts = prompts_of(reflection)
     visible = Answer.objects.visible_to(viewer).filter(prompt__reflection=reflection)
     by_prompt = {}
     for answer in visible:
@@ -234,7 +260,7 @@ def prompts_by_author(reflection, viewer):
     visible = {
         (a.prompt_id, a.author_id): a for a in Answer.objects.visible_to(viewer).filter(prompt__reflection=reflection)
     }
-    prompts = list(ReflectionPrompt.objects.filter(reflection=reflection))
+    prompts = prompts_of(reflection)
     for prompt in prompts:
         prompt.by_author = [(p.user, visible.get((prompt.pk, p.user_id))) for p in participants]
     return prompts

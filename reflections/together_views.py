@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.errors import DomainError
 
-from .models import JointNote, ReflectionPrompt, TalkedMark
-from .selectors import history_for, prompts_with_answers
+from .models import JointNote, TalkedMark
+from .selectors import history_for, prompts_of, prompts_with_answers
 from .services import NoteConflict, note_save, talked_toggle
 from .views import my_reflection, reflection_page
 
@@ -54,7 +54,7 @@ def together(request, pk, number=1):
 @require_POST
 def talked(request, pk, number):
     reflection = revealed_reflection(request, pk)
-    prompts = list(ReflectionPrompt.objects.filter(reflection=reflection).order_by("order", "pk"))
+    prompts = prompts_of(reflection)
     if not 1 <= number <= len(prompts):
         raise Http404("No such question.")
     prompt = prompts[number - 1 : number]

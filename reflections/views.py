@@ -13,6 +13,7 @@ from .forms import form_values, parse_answer, whole_number
 from .models import ANSWER_MAX_LENGTH, SCALE_RANGE, Article
 from .selectors import (
     notes_for,
+    prompts_of,
     prompts_with_answers,
     recount_mine,
     reflection_for,
@@ -164,7 +165,7 @@ def answers_save(request, pk):
     form, one at a time from htmx autosave."""
     reflection = my_reflection(request, pk)
     posted, errors, conflicts = {}, {}, {}
-    prompts = list(reflection.prompts.all())
+    prompts = prompts_of(reflection)
     reflection.prompt_count = len(prompts)
     for prompt in prompts:
         answer = parse_answer(prompt, request.POST)

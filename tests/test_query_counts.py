@@ -29,6 +29,7 @@ from reflections.models import (
     ShareConsent,
     TalkedMark,
 )
+from reflections.selectors import _snapshot_rows
 from reflections.services import note_save, readiness_set, reflection_create, reflection_share, reflection_start
 
 from .conftest import answer_all, coach_link, link, make_article, reveal
@@ -159,7 +160,10 @@ def signed_in(client, user, url):
 
 
 def measured(client, url):
-    """(number of queries, page) for one request."""
+    """(number of queries, page) for one request, as a worker that has not
+    read this reflection's prompts yet would serve it (each process keeps
+    them once read: reflections.selectors.prompts_of)."""
+    _snapshot_rows.cache_clear()
     with CaptureQueriesContext(connection) as captured:
         html = get(client, url)
     return len(captured), html

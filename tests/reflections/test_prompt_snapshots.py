@@ -1,0 +1,38 @@
+"""A reflection's prompts are a snapshot taken when it starts and never
+change, so each process keeps them once read (prompts_of)."""
+
+from reflections.models import ReflectionPrompt
+from reflections.selectors import _snapshot_rows, prompts_of
+
+
+def test_prompts_are_read_once_then_kept(reflection, django_assert_num_queries):
+    _snapshot_rows.cache_clear()
+    with django_assert_num_queries(1):
+        first = prompts_of(reflection)
+    with django_assert_num_queries(0):
+        again = prompts_of(reflection)
+
+    expected = list(ReflectionPrompt.objects.filter(reflection=reflection))
+    assert [(p.pk, p.order, p.kind, p.text, p.choices) for p in first] == [
+        (p.pk, p.order, p.kind, p.text, p.choices) for p in expected
+    ]
+    assert [p.pk for p in again] == [p.pk for p in first]
+
+
+def test_every_call_hands_out_new_prompts(reflection):
+    first = prompts_of(reflection)
+    first[0].mine = "an answer hung on it by a page"
+    choice = next(p for p in first if p.is_choice)
+    choice.choices.append("Tampered")
+
+    again = prompts_of(reflection)
+    assert not hasattr(again[0], "mine")
+    assert "Tampered" not in next(p for p in again if p.is_choice).choices
+
+
+def test_a_reused_primary_key_does_not_read_another_reflections_prompts(reflection):
+    prompts_of(reflection)
+    reflection.created_at = reflection.created_at.replace(year=reflection.created_at.year - 1)
+    ReflectionPrompt.objects.filter(reflection=reflection).update(text="Asked of another reflection")
+
+    assert {p.text for p in prompts_of(reflection)} == {"Asked of another reflection"}
