@@ -106,7 +106,12 @@ def answered_by(reflection, user):
     """P6: how many of `reflection`'s prompts `user` has answered, never
     what. (Pages read the same from with_partners(progress=True); this is
     for a rule that must count under the reflection's lock.)"""
-    return Answer.objects.filter(GIVEN, prompt__reflection=reflection, author=user).count()
+    return _given_answers().filter(prompt__reflection=reflection, author=user).count()
+
+
+@prebuilt
+def _given_answers():
+    return Answer.objects.filter(GIVEN)
 
 
 def recount_mine(reflection, viewer):

@@ -88,9 +88,10 @@ def _locked_editable_participant(reflection_pk, user):
     """As _editable_participant(_locked_reflection(reflection_pk), user), in
     one query: the participant row, with its reflection row-locked and its
     couple read."""
-    participant = _locking_participants().filter(reflection_id=reflection_pk, user=user).first()
-    if participant is None:
-        raise DomainError("You are not part of this reflection.")
+    try:
+        participant = _locking_participants().get(reflection_id=reflection_pk, user=user)
+    except Participant.DoesNotExist:
+        raise DomainError("You are not part of this reflection.") from None
     _check_open(participant.reflection)
     return participant
 
@@ -144,7 +145,10 @@ def answer_save(*, prompt, author, text="", scale_value=None, passed=False, base
         if participant.is_ready:
             raise DomainError("You said you are ready, so your answers are locked. Withdraw to edit them.")
         values = _clean_answer(prompt, text=text, scale_value=scale_value, passed=passed)
-        current = Answer.objects.filter(prompt=prompt, author=author).first()
+        try:  # get(), not first(): one answer per prompt and author, and no ORDER BY to build
+            current = Answer.objects.get(prompt=prompt, author=author)
+        except Answer.DoesNotExist:
+            current = None
         if current and base_version is not None and current.version != base_version:
             raise AnswerConflict(current)
         if not (values["passed"] or values["text"] or values["scale_value"] is not None):
