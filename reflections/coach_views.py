@@ -12,7 +12,7 @@ from accounts.errors import DomainError
 
 from .authoring import article_delete, article_save, assignment_create, prompt_delete, prompt_move, prompt_save
 from .forms import ArticleForm, AssignForm, PromptForm, form_values
-from .models import SCALE_RANGE, Article, Prompt, Reflection
+from .models import Article, Prompt, Reflection
 from .selectors import coach_overview, notes_for, prompts_by_author, shared_reflections_for
 
 
@@ -101,7 +101,7 @@ def article_preview(request, pk):
     prompts = list(article.prompts.all())
     for prompt in prompts:
         prompt.form = form_values(prompt)
-    return render(request, "coach/preview.html", {"article": article, "prompts": prompts, "scale_range": SCALE_RANGE})
+    return render(request, "coach/preview.html", {"article": article, "prompts": prompts})
 
 
 @coach_required
@@ -183,6 +183,5 @@ def shared_reflection(request, pk):
             "reflection": reflection,
             "prompts": prompts_by_author(reflection, request.user),
             "notes": notes_for(reflection, request.user),
-            "scale_range": SCALE_RANGE,
         },
     )

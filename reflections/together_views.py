@@ -45,7 +45,6 @@ def together(request, pk, number=1):
             "next": number + 1 if number < len(prompts) else None,
             "talked": prompt.pk in talked,
             "talked_count": len(talked),
-            "scale_range": range(1, 11),
         },
     )
 

@@ -10,7 +10,7 @@ from accounts.selectors import linked_couple_for
 from notifications.selectors import whats_new_for
 
 from .forms import form_values, parse_answer, whole_number
-from .models import ANSWER_MAX_LENGTH, SCALE_RANGE, Article
+from .models import ANSWER_MAX_LENGTH, Article
 from .selectors import (
     notes_for,
     prompts_of,
@@ -125,7 +125,6 @@ def reflection_page(
             "prompts": prompts,
             "status": state,
             "max_length": ANSWER_MAX_LENGTH,
-            "scale_range": SCALE_RANGE,
             "just_revealed": just_revealed,
             "coaches": coaches,
             "trail": trail_of(reflection),

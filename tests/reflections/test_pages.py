@@ -19,6 +19,7 @@ from reflections.models import (
     Reflection,
     ReflectionPrompt,
 )
+from reflections.services import answer_save
 
 from ..conftest import make_article, reveal
 
@@ -328,3 +329,20 @@ def test_the_shared_view_draws_every_scale_with_its_ten_ticks(client, alice, bob
     assert html.count('<line class="scale-tick"') == 10 * scales
     assert '<line class="scale-tick" x1="20.0" y1="33" x2="20.0" y2="43"></line>' in html
     assert '<text class="scale-tick-label" x="300.0" y="74" text-anchor="middle">10</text>' in html
+
+
+def test_the_answering_form_offers_ten_numbers_on_a_scale_with_the_saved_one_chosen(client, alice, reflection):
+    scale = reflection.prompts.get(kind="scale")
+    scale.scale_min_label, scale.scale_max_label = "Far <apart>", "Close"
+    scale.save()
+    answer_save(prompt=scale, author=alice, scale_value=4)
+    client.force_login(alice)
+
+    html = client.get(reverse("reflection", args=[reflection.pk])).content.decode()
+
+    assert html.count(f'name="p{scale.pk}-scale"') == 10
+    assert html.count(" checked>") == 1
+    assert f'<input type="radio" name="p{scale.pk}-scale" value="4" checked>' in html
+    assert '<span>1<span class="visually-hidden"> (Far &lt;apart&gt;)</span></span>' in html
+    assert '<span>10<span class="visually-hidden"> (Close)</span></span>' in html
+    assert "<apart>" not in html
