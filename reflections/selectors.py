@@ -114,11 +114,27 @@ def _given_answers():
     return Answer.objects.filter(GIVEN)
 
 
-def recount_mine(reflection, viewer):
-    """After `viewer` saved answers: their own progress, read again (the
-    partner's, loaded with the reflection a moment ago, stands)."""
-    me = next(p for p in reflection.participants.all() if p.user_id == viewer.pk)
-    me.answered = answered_by(reflection, viewer)
+@prebuilt
+def _reflections_with_couple():
+    return Reflection.objects.select_related("couple")
+
+
+def reflection_to_answer(user, pk):
+    """Reflection `pk` with its couple if `user` takes part in it, else
+    None: what saving answers needs, without the partners' side a page
+    shows."""
+    try:
+        return _reflections_with_couple().get(pk=pk, participants__user=user)
+    except Reflection.DoesNotExist:
+        return None
+
+
+@dataclass
+class MyProgress:
+    """The progress line as autosave refreshes it: only my side."""
+
+    mine_answered: int
+    total: int
 
 
 PROMPT_FIELDS = [field.attname for field in ReflectionPrompt._meta.concrete_fields]

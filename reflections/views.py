@@ -12,12 +12,14 @@ from notifications.selectors import whats_new_for
 from .forms import form_values, parse_answer, whole_number
 from .models import ANSWER_MAX_LENGTH, Article
 from .selectors import (
+    MyProgress,
+    answered_by,
     notes_for,
     prompts_of,
     prompts_with_answers,
-    recount_mine,
     reflection_for,
     reflection_status,
+    reflection_to_answer,
     reflections_for,
     scale_summary,
     sharing_with_coaches,
@@ -162,10 +164,11 @@ def live_status(request, pk):
 def answers_save(request, pk):
     """Save the prompts present in the form: all of them from the plain
     form, one at a time from htmx autosave."""
-    reflection = my_reflection(request, pk)
+    reflection = reflection_to_answer(request.user, pk)
+    if reflection is None:
+        raise Http404("No such reflection.")
     posted, errors, conflicts = {}, {}, {}
     prompts = prompts_of(reflection)
-    reflection.prompt_count = len(prompts)
     for prompt in prompts:
         answer = parse_answer(prompt, request.POST)
         if answer is None:
@@ -183,7 +186,6 @@ def answers_save(request, pk):
             errors[prompt.pk] = str(error)
             continue
         answer.version = saved.version if saved else 0
-    recount_mine(reflection, request.user)  # the progress shown counts these saves
     if request.htmx:
         return render(
             request,
@@ -192,13 +194,15 @@ def answers_save(request, pk):
                 "saved": posted,
                 "errors": errors,
                 "conflicts": conflicts,
-                "status": reflection_status(reflection, request.user),
+                "status": MyProgress(answered_by(reflection, request.user), len(prompts)),
             },
             status=409 if conflicts else 422 if errors else 200,
         )
     if errors:
         reasons = " ".join(sorted(set(errors.values())))
         messages.error(request, f"Some answers were not saved. {reasons} Your text is still on this page.")
+        # Loaded now, with the partners' side, so the progress shown counts these saves.
+        reflection = my_reflection(request, pk)
         return reflection_page(
             request, reflection, posted=posted, errors=errors, conflicts=conflicts, status=409 if conflicts else 400
         )

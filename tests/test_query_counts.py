@@ -47,6 +47,7 @@ REFLECTION_REVEALED_QUERIES = 14  # the shared view: the same URL after the reve
 TOGETHER_QUERIES = 11
 COACH_REFLECTION_QUERIES = 12  # a coach reading a reflection both partners shared
 COACH_DASHBOARD_QUERIES = 13
+AUTOSAVE_QUERIES = 15  # one answer saved from the answering page (htmx), including its transaction
 
 
 # Building data. The first reflection of a size always goes through the real
@@ -414,6 +415,24 @@ def test_reflection_page_costs_exactly_the_same_for_many_prompts_as_for_one_befo
 
     assert html.count("Private words of Alice") == (MANY_PROMPTS + 2) // 3
     assert many == few == REFLECTION_ANSWERING_QUERIES
+
+
+def test_autosave_costs_exactly_the_same_for_many_prompts_as_for_one(client, alice, bob, coached_couple):
+    small = first_reflection(alice, bob, prompt_count=FEW_PROMPTS, state="answering")
+    large = first_reflection(alice, bob, prompt_count=MANY_PROMPTS, state="answering")
+    signed_in(client, alice, reverse("reflection", args=[small.pk]))
+
+    def autosave(reflection):
+        prompt = reflection.prompts.filter(kind=PromptKind.TEXT).last()
+        data = {f"p{prompt.pk}-shown": "1", f"p{prompt.pk}-text": "A new draft"}
+        _snapshot_rows.cache_clear()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(reverse("answers_save", args=[reflection.pk]), data, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200 and "Saved." in response.content.decode()
+        return len(captured)
+
+    many, few = autosave(large), autosave(small)
+    assert many == few == AUTOSAVE_QUERIES
 
 
 def test_the_bound_catches_an_n_plus_one(client, alice, bob, coach, coached_couple, monkeypatch, assert_queries):
