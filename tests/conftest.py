@@ -2,6 +2,7 @@
 Small factories build everything else through the real services."""
 
 import itertools
+import re
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -223,3 +224,9 @@ def immediate_tasks(settings):
     """Background tasks (notification emails) run at once, in the test, so
     that mail.outbox shows what a worker would have sent."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+def shows_name(body, name):
+    """Whether the page shows `name` as a word: a random CSRF token on the
+    page can contain "Bob", a name the page shows stands on its own."""
+    return re.search(rf"\b{re.escape(name)}\b", body) is not None
