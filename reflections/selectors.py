@@ -105,7 +105,8 @@ def reflection_for(user, pk):
 def answered_by(reflection, user):
     """P6: how many of `reflection`'s prompts `user` has answered, never
     what. (Pages read the same from with_partners(progress=True); this is
-    for a rule that must count under the reflection's lock.)"""
+    for readiness, counting under the reflection's lock, and for autosave's
+    answer, counting right after the save.)"""
     return _given_answers().filter(prompt__reflection=reflection, author=user).count()
 
 
@@ -212,7 +213,7 @@ def reflection_status(reflection, viewer):
     partner = next((p for p in participants if p.user_id != viewer.pk), None)
     total = getattr(reflection, "prompt_count", None)
     if total is None:
-        total = reflection.prompts.count()
+        total = len(prompts_of(reflection))  # kept per process: no query on the status polls
     return ReflectionStatus(
         reflection=reflection,
         me=me,
