@@ -1,10 +1,13 @@
 from .models import CoachingLink, Invitation, Membership
-from .querysets import prebuilt, set_prefetched
+from .querysets import precompiled, set_prefetched
 
 
-@prebuilt
-def _linked_memberships():
-    return Membership.objects.filter(couple__ended_at__isnull=True).select_related("couple", "user")
+@precompiled
+def _linked_memberships_of(*, user_pk):
+    """Both memberships of the couple `user_pk` is linked in now."""
+    return Membership.objects.filter(
+        couple__ended_at__isnull=True, couple__memberships__user=user_pk, couple__memberships__active=True
+    ).select_related("couple", "user")
 
 
 def linked_couple_for(user):
@@ -12,7 +15,7 @@ def linked_couple_for(user):
     both memberships and their users: one query, over the membership rows."""
     if not user.is_authenticated:
         return None
-    memberships = list(_linked_memberships().filter(couple__memberships__user=user, couple__memberships__active=True))
+    memberships = _linked_memberships_of(user_pk=user.pk)
     if not memberships:
         return None
     couple = memberships[0].couple

@@ -9,7 +9,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, prefetch_re
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.querysets import prebuilt, set_prefetched
+from accounts.querysets import prebuilt, precompiled, set_prefetched
 
 from .models import Answer, Participant, Reflection, ReflectionPrompt
 
@@ -61,9 +61,19 @@ def _partners_rows():
     ).annotate(answered=answered_count())
 
 
-@prebuilt
-def _partners_rows_with_prompt_count():
-    return _partners_rows().annotate(prompt_count=prompt_count("reflection"))
+@precompiled
+def _partners_rows_of(*, reflection_pk):
+    return _partners_rows().filter(reflection__pk=reflection_pk)
+
+
+@precompiled
+def _partners_rows_of_reflections_with(*, user_pk):
+    """Both partners' rows of every reflection `user_pk` takes part in."""
+    return (
+        _partners_rows()
+        .annotate(prompt_count=prompt_count("reflection"))
+        .filter(reflection__participants__user=user_pk)
+    )
 
 
 def _reflections_of(rows):
@@ -84,7 +94,7 @@ def reflections_for(user):
     """Reflections `user` takes part in, newest first, for lists of status
     lines: with the couple, article, assigning coach, prompt count, and both
     partners with their progress, in one query."""
-    reflections = _reflections_of(_partners_rows_with_prompt_count().filter(reflection__participants__user=user))
+    reflections = _reflections_of(_partners_rows_of_reflections_with(user_pk=user.pk))
     for reflection in reflections:
         reflection.prompt_count = next(p.prompt_count for p in reflection.participants.all())
     # Sorted here rather than by the database: the list is short, and
@@ -96,7 +106,7 @@ def reflection_for(user, pk):
     """Reflection `pk` if `user` takes part in it, else None; loaded as
     reflections_for loads each (but the prompt count, which its page counts
     itself)."""
-    reflections = _reflections_of(_partners_rows().filter(reflection__pk=pk))
+    reflections = _reflections_of(_partners_rows_of(reflection_pk=int(pk)))
     if not reflections or not any(p.user_id == user.pk for p in reflections[0].participants.all()):
         return None
     return reflections[0]
@@ -115,19 +125,17 @@ def _given_answers():
     return Answer.objects.filter(GIVEN)
 
 
-@prebuilt
-def _reflections_with_couple():
-    return Reflection.objects.select_related("couple")
+@precompiled
+def _reflection_with_couple(*, reflection_pk, user_pk):
+    return Reflection.objects.select_related("couple").filter(pk=reflection_pk, participants__user=user_pk)
 
 
 def reflection_to_answer(user, pk):
     """Reflection `pk` with its couple if `user` takes part in it, else
     None: what saving answers needs, without the partners' side a page
     shows."""
-    try:
-        return _reflections_with_couple().get(pk=pk, participants__user=user)
-    except Reflection.DoesNotExist:
-        return None
+    found = _reflection_with_couple(reflection_pk=int(pk), user_pk=user.pk)
+    return found[0] if found else None
 
 
 @dataclass
@@ -298,17 +306,17 @@ class CoachSharing:
     partners: bool
 
 
-@prebuilt
-def _active_coaching_links():
+@precompiled
+def _active_coaching_links(*, couple_pk):
     from accounts.models import CoachingLink
 
-    return CoachingLink.objects.active().select_related("coach__coach_profile")
+    return CoachingLink.objects.active().select_related("coach__coach_profile").filter(couple=couple_pk)
 
 
 def sharing_with_coaches(reflection, viewer):
     """P5: for each of the couple's active coaches, whether I and my partner
     chose to share this reflection with them."""
-    links = list(_active_coaching_links().filter(couple=reflection.couple))
+    links = _active_coaching_links(couple_pk=reflection.couple_id)
     if not links:
         return []  # most couples have no coach: no consents to read
     consents = {(c.coach_id, c.user_id) for c in reflection.share_consents.all()}
@@ -349,16 +357,16 @@ def scale_summary(prompts, *, close=1, apart=3):
     }
 
 
-@prebuilt
-def _events():
+@precompiled
+def _events_of(*, reflection_pk):
     from .models import ReflectionEvent
 
-    return ReflectionEvent.objects.select_related("user", "coach__coach_profile")
+    return ReflectionEvent.objects.select_related("user", "coach__coach_profile").filter(reflection=reflection_pk)
 
 
 def trail_of(reflection):
     """The reflection's trail, oldest first: who did what, when; never text."""
-    return _events().filter(reflection=reflection)
+    return _events_of(reflection_pk=reflection.pk)
 
 
 def notes_for(reflection, viewer):
