@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Couple
+from accounts.querysets import precompiled
 from accounts.selectors import coach_profile_for
 
 from .encryption import EncryptedTextField
@@ -131,17 +132,21 @@ class ReflectionQuerySet(models.QuerySet):
     def shared_with(self, coach):
         """P5: revealed reflections both partners chose to share with
         `coach`, while the couple is linked and the coaching link is active."""
-        from accounts.models import CoachingLink
-
         # Only an active coach has active coaching links (CoachingLink.active).
         # Saying so first spares every partner's page the grouped subquery;
         # the profile is loaded with the signed-in user (accounts.backends).
         if coach_profile_for(coach) is None:
             return self.none()
-        clients = CoachingLink.objects.active().filter(coach=coach).values("couple")
+        return self._shared_with_coach(coach.pk)
+
+    def _shared_with_coach(self, coach_pk):
+        """shared_with for the active coach `coach_pk`."""
+        from accounts.models import CoachingLink
+
+        clients = CoachingLink.objects.active().filter(coach=coach_pk).values("couple")
         return (
             self.filter(revealed_at__isnull=False, couple__in=clients)
-            .annotate(consents=models.Count("share_consents", filter=Q(share_consents__coach=coach)))
+            .annotate(consents=models.Count("share_consents", filter=Q(share_consents__coach=coach_pk)))
             .filter(consents=2)
         )
 
@@ -219,6 +224,15 @@ class Participant(models.Model):
         return self.ready_at is not None
 
 
+def _is_coach(viewer):
+    """Whether the gates look at what couples shared with `viewer`."""
+    return coach_profile_for(viewer) is not None
+
+
+def _linked_couple_of(user_pk):
+    return Couple.objects.linked().filter(memberships__user=user_pk, memberships__active=True)
+
+
 class AnswerQuerySet(models.QuerySet):
     def visible_to(self, viewer):
         """P8: the one gate to answer text. P1–P5 in one place:
@@ -231,15 +245,26 @@ class AnswerQuerySet(models.QuerySet):
         """
         if not viewer.is_authenticated:
             return self.none()
-        my_linked_couple = Couple.objects.linked().filter(memberships__user=viewer, memberships__active=True)
+        return self._visible_to_reader(viewer.pk, as_coach=_is_coach(viewer))
+
+    def _visible_to_reader(self, viewer_pk, *, as_coach):
+        my_linked_couple = _linked_couple_of(viewer_pk)
         revealed_to_my_couple = Q(
             prompt__reflection__revealed_at__isnull=False,
             prompt__reflection__couple__in=my_linked_couple,
         )
-        gate = Q(author=viewer) | revealed_to_my_couple
-        if coach_profile_for(viewer):  # nothing is shared with anyone else (shared_with)
-            gate |= Q(prompt__reflection__in=Reflection.objects.shared_with(viewer).values("pk"))
+        gate = Q(author=viewer_pk) | revealed_to_my_couple
+        if as_coach:  # nothing is shared with anyone else (shared_with)
+            gate |= Q(prompt__reflection__in=Reflection.objects.all()._shared_with_coach(viewer_pk).values("pk"))
         return self.filter(gate)
+
+    def visible_in(self, reflection, viewer):
+        """visible_to(viewer) within one reflection, as a list: the same
+        gate, its SQL compiled once per process for each kind of reader."""
+        if not viewer.is_authenticated:
+            return []
+        read = _answers_in_for_coach if _is_coach(viewer) else _answers_in_for_partner
+        return read(reflection_pk=reflection.pk, viewer_pk=viewer.pk)
 
 
 class Answer(models.Model):
@@ -309,11 +334,22 @@ class JointNoteQuerySet(models.QuerySet):
         the partners while linked, and a coach both partners shared with."""
         if not viewer.is_authenticated:
             return self.none()
-        my_linked_couple = Couple.objects.linked().filter(memberships__user=viewer, memberships__active=True)
-        gate = Q(reflection__revealed_at__isnull=False, reflection__couple__in=my_linked_couple)
-        if coach_profile_for(viewer):  # nothing is shared with anyone else (shared_with)
-            gate |= Q(reflection__in=Reflection.objects.shared_with(viewer).values("pk"))
+        return self._visible_to_reader(viewer.pk, as_coach=_is_coach(viewer))
+
+    def _visible_to_reader(self, viewer_pk, *, as_coach):
+        gate = Q(reflection__revealed_at__isnull=False, reflection__couple__in=_linked_couple_of(viewer_pk))
+        if as_coach:  # nothing is shared with anyone else (shared_with)
+            gate |= Q(reflection__in=Reflection.objects.all()._shared_with_coach(viewer_pk).values("pk"))
         return self.filter(gate)
+
+    def visible_in(self, reflection, viewer):
+        """visible_to(viewer) within one reflection, with who last saved
+        each note, as a list: the same gate, its SQL compiled once per
+        process for each kind of reader."""
+        if not viewer.is_authenticated:
+            return []
+        read = _notes_in_for_coach if _is_coach(viewer) else _notes_in_for_partner
+        return read(reflection_pk=reflection.pk, viewer_pk=viewer.pk)
 
 
 class JointNote(models.Model):
@@ -366,3 +402,35 @@ class ReflectionEvent(models.Model):
 
     def __str__(self):
         return f"{self.kind} on {self.reflection_id}"
+
+
+# The gates within one reflection (visible_in), one compiled query for each
+# kind of reader: a coach's gate has one clause more.
+@precompiled
+def _answers_in_for_partner(*, reflection_pk, viewer_pk):
+    return Answer.objects.all()._visible_to_reader(viewer_pk, as_coach=False).filter(prompt__reflection=reflection_pk)
+
+
+@precompiled
+def _answers_in_for_coach(*, reflection_pk, viewer_pk):
+    return Answer.objects.all()._visible_to_reader(viewer_pk, as_coach=True).filter(prompt__reflection=reflection_pk)
+
+
+@precompiled
+def _notes_in_for_partner(*, reflection_pk, viewer_pk):
+    return (
+        JointNote.objects.all()
+        ._visible_to_reader(viewer_pk, as_coach=False)
+        .filter(reflection=reflection_pk)
+        .select_related("updated_by")
+    )
+
+
+@precompiled
+def _notes_in_for_coach(*, reflection_pk, viewer_pk):
+    return (
+        JointNote.objects.all()
+        ._visible_to_reader(viewer_pk, as_coach=True)
+        .filter(reflection=reflection_pk)
+        .select_related("updated_by")
+    )

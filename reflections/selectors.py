@@ -1,5 +1,5 @@
 """Reads for reflections. Answer text is read only through
-Answer.objects.visible_to (P8); everything else here is counts and states."""
+Answer.objects.visible_to or visible_in, the same gate (P8); everything else here is counts and states."""
 
 import functools
 from dataclasses import dataclass
@@ -174,9 +174,8 @@ def prompts_with_answers(reflection, viewer):
     """The reflection's prompts, each with `mine` and `partners` answers as
     far as the gate lets `viewer` read them."""
     prompts = prompts_of(reflection)
-    visible = Answer.objects.visible_to(viewer).filter(prompt__reflection=reflection)
     by_prompt = {}
-    for answer in visible:
+    for answer in Answer.objects.visible_in(reflection, viewer):
         by_prompt.setdefault(answer.prompt_id, {})[answer.author_id] = answer
     for prompt in prompts:
         answers = by_prompt.get(prompt.pk, {})
@@ -287,9 +286,7 @@ def prompts_by_author(reflection, viewer):
     gate lets `viewer` read them."""
     prefetch_related_objects([reflection], with_partners())  # no query when already loaded
     participants = list(reflection.participants.all())
-    visible = {
-        (a.prompt_id, a.author_id): a for a in Answer.objects.visible_to(viewer).filter(prompt__reflection=reflection)
-    }
+    visible = {(a.prompt_id, a.author_id): a for a in Answer.objects.visible_in(reflection, viewer)}
     prompts = prompts_of(reflection)
     for prompt in prompts:
         prompt.by_author = [(p.user, visible.get((prompt.pk, p.user_id))) for p in participants]
@@ -373,8 +370,7 @@ def notes_for(reflection, viewer):
     """The joint notes `viewer` may read, one per kind (empty ones made up)."""
     from .models import JointNote
 
-    visible = JointNote.objects.visible_to(viewer).filter(reflection=reflection).select_related("updated_by")
-    saved = {n.kind: n for n in visible}
+    saved = {n.kind: n for n in JointNote.objects.visible_in(reflection, viewer)}
     return [saved.get(kind) or JointNote(reflection=reflection, kind=kind) for kind in JointNote.Kind.values]
 
 

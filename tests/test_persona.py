@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import AnonymousUser
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import CoachingLink, Invitation
@@ -343,3 +344,16 @@ def test_world_gives_each_persona_what_the_gate_gives(world):
         texts = " ".join(Answer.objects.visible_to(user).values_list("text", flat=True))
         texts += " ".join(JointNote.objects.visible_to(user).values_list("text", flat=True))
         assert {m for m in world.all_markers if m in texts} == world.allowed[persona], persona
+
+
+@pytest.mark.django_db
+def test_the_gate_within_one_reflection_agrees_with_the_gate(world):
+    """visible_in (the gate's SQL, compiled once per kind of reader) reads
+    exactly what visible_to reads, for every persona in every reflection."""
+    for persona, user in world.personas.items():
+        viewer = user or AnonymousUser()
+        for reflection in world.reflections:
+            for model, within in ((Answer, "prompt__reflection"), (JointNote, "reflection")):
+                expected = sorted(model.objects.visible_to(viewer).filter(**{within: reflection}).values_list("pk"))
+                got = sorted((row.pk,) for row in model.objects.visible_in(reflection, viewer))
+                assert got == expected, f"{persona}, {model.__name__}s of {reflection}"

@@ -1,7 +1,7 @@
 from functools import cache
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html_join
 from django.utils.safestring import mark_safe
 
 from reflections.models import SCALE_MAX, SCALE_MIN, SCALE_RANGE
@@ -31,26 +31,23 @@ def scale_ticks():
     )
 
 
-CHECKED = mark_safe(" checked")
-
-
 @register.simple_tag
 def scale_options(prompt):
     """The radio buttons of a scale question in a form (`prompt.form` says
     which is chosen), each end labelled for screen readers. Made here, not by
-    a template loop: the loop cost a tenth of the answering page."""
-    ends = {SCALE_MIN: prompt.scale_min_label, SCALE_MAX: prompt.scale_max_label}
-    return format_html_join(
-        "\n",
-        '<label class="scale-option"><input type="radio" name="p{}-scale" value="{}"{}><span>{}{}</span></label>',
-        (
-            (
-                prompt.pk,
-                n,
-                CHECKED if prompt.form.scale_value == n else "",
-                n,
-                format_html('<span class="visually-hidden"> ({})</span>', ends[n]) if n in ends else "",
-            )
+    a template loop (which cost a tenth of the answering page), and joined
+    from plain strings rather than format_html per button (which still cost
+    a twentieth): every value put in is a number or escaped here."""
+    name = f"p{int(prompt.pk)}-scale"
+    chosen = prompt.form.scale_value
+    ends = {
+        SCALE_MIN: f'<span class="visually-hidden"> ({escape(prompt.scale_min_label)})</span>',
+        SCALE_MAX: f'<span class="visually-hidden"> ({escape(prompt.scale_max_label)})</span>',
+    }
+    return mark_safe(
+        "\n".join(
+            f'<label class="scale-option"><input type="radio" name="{name}" value="{n}"'
+            f"{' checked' if chosen == n else ''}><span>{n}{ends.get(n, '')}</span></label>"
             for n in SCALE_RANGE
-        ),
+        )
     )
