@@ -5,7 +5,7 @@ import functools
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -63,7 +63,10 @@ def _partners_rows():
 
 @precompiled
 def _partners_rows_of(*, reflection_pk):
-    return _partners_rows().filter(reflection__pk=reflection_pk)
+    from accounts.models import CoachingLink
+
+    coached = Exists(CoachingLink.objects.active().filter(couple=OuterRef("reflection__couple")))
+    return _partners_rows().annotate(couple_coached=coached).filter(reflection__pk=reflection_pk)
 
 
 @precompiled
@@ -105,11 +108,14 @@ def reflections_for(user):
 def reflection_for(user, pk):
     """Reflection `pk` if `user` takes part in it, else None; loaded as
     reflections_for loads each (but the prompt count, which its page counts
-    itself)."""
+    itself), and its couple says whether it has an active coach now
+    (`has_active_coach`)."""
     reflections = _reflections_of(_partners_rows_of(reflection_pk=int(pk)))
     if not reflections or not any(p.user_id == user.pk for p in reflections[0].participants.all()):
         return None
-    return reflections[0]
+    reflection = reflections[0]
+    reflection.couple.has_active_coach = reflection.participants.all()[0].couple_coached
+    return reflection
 
 
 def answered_by(reflection, user):
@@ -155,7 +161,12 @@ def _snapshot_rows(reflection_pk, created_at):
     snapshot of the article's), so each process keeps the rows of the last
     few thousand it read. The start time in the key means a reused primary
     key (SQLite reuses them after a rollback) never reads another's."""
-    return tuple(ReflectionPrompt.objects.filter(reflection_id=reflection_pk).values_list(*PROMPT_FIELDS))
+    return tuple(_prompt_rows_of(reflection_pk=reflection_pk))
+
+
+@precompiled
+def _prompt_rows_of(*, reflection_pk):
+    return ReflectionPrompt.objects.filter(reflection_id=reflection_pk).values_list(*PROMPT_FIELDS)
 
 
 def prompts_of(reflection):
@@ -313,9 +324,13 @@ def _active_coaching_links(*, couple_pk):
 def sharing_with_coaches(reflection, viewer):
     """P5: for each of the couple's active coaches, whether I and my partner
     chose to share this reflection with them."""
+    # Most couples have no coach: reflection_for says so, and then there are
+    # no links and no consents to read.
+    if not getattr(reflection.couple, "has_active_coach", True):
+        return []
     links = _active_coaching_links(couple_pk=reflection.couple_id)
     if not links:
-        return []  # most couples have no coach: no consents to read
+        return []
     consents = {(c.coach_id, c.user_id) for c in reflection.share_consents.all()}
     result = []
     for link in links:

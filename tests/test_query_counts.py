@@ -403,6 +403,21 @@ def test_revealed_pages_cost_exactly_the_same_for_many_prompts_as_for_one(
     assert many == few == bound
 
 
+def test_the_shared_view_of_a_couple_without_a_coach_reads_no_coaching_links_or_consents(client, alice, bob, couple):
+    reflection = first_reflection(alice, bob, state="revealed")
+    url = reverse("reflection", args=[reflection.pk])
+    signed_in(client, alice, url)
+
+    _snapshot_rows.cache_clear()
+    with CaptureQueriesContext(connection) as captured:
+        html = get(client, url)
+
+    assert "Private words of Bob" in html and "Share with your coach" not in html
+    tables = [query["sql"].split(" FROM ", 1)[1].split()[0] for query in captured if query["sql"].startswith("SELECT")]
+    assert '"accounts_coachinglink"' not in tables and '"reflections_shareconsent"' not in tables
+    assert len(captured) == REFLECTION_REVEALED_QUERIES - 2
+
+
 def test_reflection_page_costs_exactly_the_same_for_many_prompts_as_for_one_before_the_reveal(
     client, alice, bob, coached_couple
 ):

@@ -19,9 +19,9 @@ from reflections.models import (
     Reflection,
     ReflectionPrompt,
 )
-from reflections.services import answer_save
+from reflections.services import answer_save, readiness_set
 
-from ..conftest import make_article, reveal
+from ..conftest import answer_all, make_article, reveal
 
 
 def make_draft(**fields):
@@ -329,6 +329,51 @@ def test_the_shared_view_draws_every_scale_with_its_ten_ticks(client, alice, bob
     assert html.count('<line class="scale-tick"') == 10 * scales
     assert '<line class="scale-tick" x1="20.0" y1="33" x2="20.0" y2="43"></line>' in html
     assert '<text class="scale-tick-label" x="300.0" y="74" text-anchor="middle">10</text>' in html
+
+
+def both_ready(reflection, *people):
+    for person in people:
+        readiness_set(reflection=reflection, user=person)
+
+
+def test_the_shared_view_draws_both_numbers_on_a_scale_with_a_text_alternative(client, alice, bob, reflection):
+    scale = reflection.prompts.get(kind="scale")
+    scale.scale_min_label, scale.scale_max_label = "Far <apart>", "Close & warm"
+    scale.save()
+    bob.display_name = "Bob <b>"
+    bob.save()
+    answer_all(reflection, alice)
+    answer_all(reflection, bob)
+    answer_save(prompt=scale, author=alice, scale_value=4)
+    answer_save(prompt=scale, author=bob, scale_value=10)
+    both_ready(reflection, alice, bob)
+    client.force_login(alice)
+
+    html = client.get(reverse("reflection", args=[reflection.pk])).content.decode()
+
+    assert (
+        f'<title id="scale-title-{scale.pk}">You: 4. Bob &lt;b&gt;: 10.'
+        " On a scale from 1 (Far &lt;apart&gt;) to 10 (Close &amp; warm).</title>"
+    ) in html
+    assert '<g class="marker marker-mine" data-value="4"><circle cx="113.3" cy="38" r="9"></circle>' in html
+    assert 'transform="translate(300.0 38) rotate(45)"' in html
+    assert '<text x="300.0" y="62" text-anchor="middle">Bob &lt;b&gt;</text>' in html
+    assert "<apart>" not in html and "Bob <b>" not in html
+
+
+def test_a_scale_nobody_answered_says_so_and_draws_no_marker(client, alice, bob, reflection):
+    scale = reflection.prompts.get(kind="scale")
+    answer_all(reflection, alice)
+    answer_all(reflection, bob)
+    answer_save(prompt=scale, author=alice, passed=True)
+    answer_save(prompt=scale, author=bob, passed=True)
+    both_ready(reflection, alice, bob)
+    client.force_login(alice)
+
+    html = client.get(reverse("reflection", args=[reflection.pk])).content.decode()
+
+    assert f'<title id="scale-title-{scale.pk}">You: no number. Bob: no number.' in html
+    assert "marker-mine" not in html and "marker-partner" not in html
 
 
 def test_the_answering_form_offers_ten_numbers_on_a_scale_with_the_saved_one_chosen(client, alice, reflection):
