@@ -370,6 +370,11 @@ class JointNote(models.Model):
 
     objects = JointNoteQuerySet.as_manager()
 
+    # Set by notes_save when a form comes back unsaved: what was typed, and
+    # why it was not saved. Plain notes say "" (a missing attribute costs the
+    # template a failed lookup, four times a note on every shared view).
+    draft = error = ""
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["reflection", "kind"], name="one_note_of_each_kind"),
