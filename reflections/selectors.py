@@ -123,12 +123,15 @@ def answered_by(reflection, user):
     what. (Pages read the same from with_partners(progress=True); this is
     for readiness, counting under the reflection's lock, and for autosave's
     answer, counting right after the save.)"""
-    return _given_answers().filter(prompt__reflection=reflection, author=user).count()
+    counted = _given_answers_counted(reflection_pk=reflection.pk, user_pk=user.pk)
+    return counted[0] if counted else 0
 
 
-@prebuilt
-def _given_answers():
-    return Answer.objects.filter(GIVEN)
+@precompiled
+def _given_answers_counted(*, reflection_pk, user_pk):
+    """[how many], or [] for none."""
+    given = Answer.objects.filter(GIVEN, prompt__reflection=reflection_pk, author=user_pk)
+    return given.values("author").annotate(n=Count("pk")).values_list("n", flat=True)
 
 
 @precompiled

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.errors import DomainError
-from accounts.querysets import prebuilt
+from accounts.querysets import precompiled
 from accounts.selectors import linked_couple_for
 from notifications.services import notify_partner_ready
 
@@ -79,19 +79,23 @@ def _editable_participant(reflection, user):
     return participant
 
 
-@prebuilt
-def _locking_participants():
-    return Participant.objects.select_for_update(of=("reflection",)).select_related("reflection__couple")
+@precompiled
+def _locking_participant(*, reflection_pk, user_pk):
+    return (
+        Participant.objects.select_for_update(of=("reflection",))
+        .select_related("reflection__couple")
+        .filter(reflection_id=reflection_pk, user=user_pk)
+    )
 
 
 def _locked_editable_participant(reflection_pk, user):
     """As _editable_participant(_locked_reflection(reflection_pk), user), in
     one query: the participant row, with its reflection row-locked and its
     couple read."""
-    try:
-        participant = _locking_participants().get(reflection_id=reflection_pk, user=user)
-    except Participant.DoesNotExist:
-        raise DomainError("You are not part of this reflection.") from None
+    found = _locking_participant(reflection_pk=reflection_pk, user_pk=user.pk)
+    if not found:  # one participant per user and reflection (a constraint)
+        raise DomainError("You are not part of this reflection.")
+    participant = found[0]
     _check_open(participant.reflection)
     return participant
 
@@ -135,6 +139,11 @@ class AnswerConflict(DomainError):
         self.answer = answer
 
 
+@precompiled
+def _answer_of(*, prompt_pk, author_pk):
+    return Answer.objects.filter(prompt=prompt_pk, author=author_pk)
+
+
 def answer_save(*, prompt, author, text="", scale_value=None, passed=False, base_version=None):
     """Save `author`'s answer to `prompt` (None when it is left empty). P3:
     refused once the author is ready (until they withdraw) and forever after
@@ -145,10 +154,8 @@ def answer_save(*, prompt, author, text="", scale_value=None, passed=False, base
         if participant.is_ready:
             raise DomainError("You said you are ready, so your answers are locked. Withdraw to edit them.")
         values = _clean_answer(prompt, text=text, scale_value=scale_value, passed=passed)
-        try:  # get(), not first(): one answer per prompt and author, and no ORDER BY to build
-            current = Answer.objects.get(prompt=prompt, author=author)
-        except Answer.DoesNotExist:
-            current = None
+        found = _answer_of(prompt_pk=prompt.pk, author_pk=author.pk)  # one at most (a constraint)
+        current = found[0] if found else None
         if current and base_version is not None and current.version != base_version:
             raise AnswerConflict(current)
         if not (values["passed"] or values["text"] or values["scale_value"] is not None):
