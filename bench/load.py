@@ -75,6 +75,19 @@ class Result:
             return float("nan")
         return samples[max(0, math.ceil(p / 100 * len(samples)) - 1)] * 1000
 
+    @classmethod
+    def pooled(cls, name, results):
+        """Several slices of one endpoint as one run: every sample, and the
+        time and client CPU they took together."""
+        pooled = cls(name)
+        for result in results:
+            pooled.latencies += result.latencies
+            pooled.errors.update(result.errors)
+            pooled.error_samples += result.error_samples[: 5 - len(pooled.error_samples)]
+            pooled.elapsed += result.elapsed
+            pooled.client_cpu += result.client_cpu
+        return pooled
+
     def add_error(self, key, detail):
         self.errors[key] += 1
         if len(self.error_samples) < 5:

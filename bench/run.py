@@ -9,12 +9,13 @@
    straight into the database, tools/servers.py) and starts gunicorn with
    production settings (DEBUG off, CONN_MAX_AGE=60, config/gunicorn.py) and
    the encryption keys the seeding used.
-3. Warms every endpoint up, then measures for --seconds each, in order: the
-   ceiling, the home page, the answering page, autosave, the shared view, and
-   the ceiling again (bench/load.py). The ceiling used for the ratios is the
-   better of its two runs for each figure (the higher rps, the lower
-   latency): the strictest yardstick, and one a disturbance during one
-   ceiling run cannot soften.
+3. Warms every endpoint up, then measures each of the home page, the
+   answering page, autosave and the shared view for --seconds in --rounds
+   slices, each slice beside a slice of the ceiling of the same length, in
+   the order ceiling, page, page, ceiling, ... (bench/load.py). Each page is
+   compared with the ceiling slices taken beside it: this machine's speed
+   drifts by a quarter within a minute, and a ceiling measured minutes
+   apart from a page would measure the drift as much as the page.
 4. Prints the table, writes bench/results/latest.json, and exits 1 when a
    target is missed or any request failed.
 
@@ -43,12 +44,15 @@ FORBIDDEN_DATABASES = {"twofold", "postgres", "template0", "template1"}
 THROUGHPUT_TARGET = 0.5  # of the ceiling's rps, for pages
 AUTOSAVE_P95_TARGET = 2.0  # times the ceiling's p95
 PAGES = ["home", "answering page", "shared view"]
-ORDER = ["ceiling", "home", "answering page", "autosave", "shared view"]
+MEASURED = ["home", "answering page", "autosave", "shared view"]
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=20, help="measured seconds per endpoint (default 20)")
+    parser.add_argument(
+        "--rounds", type=int, default=4, help="slices each endpoint is measured in, beside the ceiling (default 4)"
+    )
     parser.add_argument("--warmup", type=float, default=2, help="unmeasured seconds per endpoint first (default 2)")
     parser.add_argument("--concurrency", type=int, default=16, help="concurrent clients (default 16)")
     parser.add_argument(
@@ -60,7 +64,10 @@ def parse_args(argv=None):
         "--virtual-couples", type=int, default=200, help="couples whose partners send the requests (default 200)"
     )
     parser.add_argument("--reseed", action="store_true", help="flush the bench database and seed again")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.rounds < 1 or args.seconds <= 0:
+        parser.error("--rounds must be at least 1 and --seconds more than 0")
+    return args
 
 
 # -- the database ------------------------------------------------------------------
@@ -207,8 +214,19 @@ def virtual_users(count, secret_key, *, seed=7):
 # -- measuring -------------------------------------------------------------------
 
 
+def slices(rounds):
+    """The order of one endpoint's slices and its ceiling's: ABBA, so that a
+    steady drift in the machine's speed weighs on both alike."""
+    order = []
+    for i in range(rounds):
+        order += ["ceiling", "endpoint"] if i % 2 == 0 else ["endpoint", "ceiling"]
+    return order
+
+
 async def measure(base_url, users, args, out=print):
-    from bench.load import ENDPOINTS, drive, new_client, prepare
+    """{endpoint: (its run, the ceiling's run beside it)}, each pooled from
+    args.rounds slices."""
+    from bench.load import ENDPOINTS, Result, drive, new_client, prepare
 
     async with new_client(base_url, args.concurrency) as client:
         problems = await prepare(client, users)
@@ -217,54 +235,55 @@ async def measure(base_url, users, args, out=print):
                 out(f"  setup: {problem}")
             raise SystemExit(f"{len(problems)} virtual users could not be prepared; see above.")
         out(f"Warming up each endpoint for {args.warmup:g} s ...")
-        for name in ORDER:
+        for name in ["ceiling", *MEASURED]:
             await drive(client, ENDPOINTS[name](), users, seconds=args.warmup, concurrency=args.concurrency)
         results = {}
-        for name in [*ORDER, "ceiling (again)"]:
-            endpoint = ENDPOINTS[name.removesuffix(" (again)")]()
-            out(f"Measuring {name} for {args.seconds:g} s ...")
-            result = await drive(client, endpoint, users, seconds=args.seconds, concurrency=args.concurrency)
-            result.name = name
-            results[name] = result
+        seconds = args.seconds / args.rounds
+        for name in MEASURED:
+            out(f"Measuring {name} for {args.seconds:g} s in {args.rounds} slices beside the ceiling ...")
+            taken = {"ceiling": [], "endpoint": []}
+            for which in slices(args.rounds):
+                endpoint = ENDPOINTS["ceiling" if which == "ceiling" else name]()
+                taken[which].append(await drive(client, endpoint, users, seconds=seconds, concurrency=args.concurrency))
+            result, ceiling = Result.pooled(name, taken["endpoint"]), Result.pooled("ceiling", taken["ceiling"])
+            results[name] = (result, ceiling)
             out(
-                f"  {result.requests} requests, {result.rps:.0f} rps, p95 {result.percentile(95):.1f} ms"
+                f"  {result.requests} requests, {result.rps:.0f} rps, p95 {result.percentile(95):.1f} ms;"
+                f" ceiling beside it {ceiling.rps:.0f} rps, p95 {ceiling.percentile(95):.1f} ms"
                 f" (the client used {result.client_cpu / result.elapsed:.0%} of a core)"
             )
     return results
 
 
 def evaluate(results):
-    """Rows for the table and the JSON, with the ratios and verdicts."""
-    runs = [results["ceiling"], results["ceiling (again)"]]
-    ceiling = {
-        "rps": max(r.rps for r in runs),
-        "p50_ms": min(r.percentile(50) for r in runs),
-        "p95_ms": min(r.percentile(95) for r in runs),
-        "p99_ms": min(r.percentile(99) for r in runs),
-    }
-    rows = []
-    for name, result in results.items():
+    """The rows for the table and the JSON: first every ceiling slice
+    pooled, then each endpoint with its ratios to the ceiling beside it,
+    and its verdict."""
+    from bench.load import Result
+
+    everything = Result.pooled("ceiling (all slices)", [ceiling for _, ceiling in results.values()])
+    rows = [{"endpoint": everything.name, **everything.summary(), "target": None, "passed": None}]
+    for name, (result, ceiling) in results.items():
         row = {"endpoint": name, **result.summary()}
-        row["rps_ratio"] = round(result.rps / ceiling["rps"], 3)
-        row["p95_ratio"] = round(result.percentile(95) / ceiling["p95_ms"], 3)
+        row["ceiling"] = {key: ceiling.summary()[key] for key in ("requests", "rps", "p50_ms", "p95_ms", "p99_ms")}
+        row["rps_ratio"] = round(result.rps / ceiling.rps, 3)
+        row["p95_ratio"] = round(result.percentile(95) / ceiling.percentile(95), 3)
         if name in PAGES:
             row["target"] = f"rps >= {THROUGHPUT_TARGET:.0%} of ceiling"
             row["passed"] = row["rps_ratio"] >= THROUGHPUT_TARGET
-        elif name == "autosave":
+        else:
             row["target"] = f"p95 <= {AUTOSAVE_P95_TARGET:g} x ceiling"
             row["passed"] = row["p95_ratio"] <= AUTOSAVE_P95_TARGET
-        else:
-            row["target"], row["passed"] = None, None
-        if row["errors"]:
+        if row["errors"] or sum(ceiling.errors.values()):
             row["passed"] = False
         rows.append(row)
-    return ceiling, rows
+    return rows
 
 
-def print_table(ceiling, rows, out=print):
+def print_table(rows, out=print):
     header = (
-        f"{'endpoint':<16} {'requests':>8} {'errors':>6} {'rps':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
-        f" {'rps/ceil':>8} {'p95/ceil':>8} {'client':>6}  verdict"
+        f"{'endpoint':<20} {'requests':>8} {'errors':>6} {'rps':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
+        f" {'ceil rps':>8} {'ceil p95':>8} {'rps/ceil':>8} {'p95/ceil':>8} {'client':>6}  verdict"
     )
     out("")
     out(header)
@@ -273,19 +292,20 @@ def print_table(ceiling, rows, out=print):
         errors = sum(row["errors"].values())
         if row["passed"] is None:
             verdict = "errors" if errors else "(yardstick)"
+            paired = f"{'':>8} {'':>8} {'':>8} {'':>8}"
         else:
             verdict = f"{'PASS' if row['passed'] else 'FAIL'} ({row['target']}{', errors' if errors else ''})"
+            paired = (
+                f"{row['ceiling']['rps']:>8.1f} {row['ceiling']['p95_ms']:>8.1f}"
+                f" {row['rps_ratio']:>8.2f} {row['p95_ratio']:>8.2f}"
+            )
         out(
-            f"{row['endpoint']:<16} {row['requests']:>8} {errors:>6} {row['rps']:>7.1f} {row['p50_ms']:>8.1f}"
-            f" {row['p95_ms']:>8.1f} {row['p99_ms']:>8.1f} {row['rps_ratio']:>8.2f} {row['p95_ratio']:>8.2f}"
-            f" {row['client_cpu_share']:>6.0%}  {verdict}"
+            f"{row['endpoint']:<20} {row['requests']:>8} {errors:>6} {row['rps']:>7.1f} {row['p50_ms']:>8.1f}"
+            f" {row['p95_ms']:>8.1f} {row['p99_ms']:>8.1f} {paired} {row['client_cpu_share']:>6.0%}  {verdict}"
         )
     out("-" * len(header))
+    out("ceil: the ceiling, measured in slices beside each endpoint's (ceiling, endpoint, endpoint, ceiling, ...)")
     out("client: the share of one core the load generator itself used (it runs on the same machine)")
-    out(
-        f"ceiling used for the ratios (better of its two runs): {ceiling['rps']:.1f} rps,"
-        f" p95 {ceiling['p95_ms']:.1f} ms"
-    )
     for row in rows:
         for sample in row["error_samples"]:
             out(f"  error on {row['endpoint']}: {sample}")
@@ -358,8 +378,8 @@ def main(argv=None):
         results = asyncio.run(measure(base_url, users, args))
     load_after = os.getloadavg()
 
-    ceiling, rows = evaluate(results)
-    print_table(ceiling, rows)
+    rows = evaluate(results)
+    print_table(rows)
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min); {machine()['cpus']} cpus")
     failed = [row["endpoint"] for row in rows if row["passed"] is False]
     report = {
@@ -372,7 +392,7 @@ def main(argv=None):
         "concurrency": args.concurrency,
         "virtual_users": len(users),
         "seconds_per_endpoint": args.seconds,
-        "ceiling": {key: round(value, 2) for key, value in ceiling.items()},
+        "rounds": args.rounds,
         "endpoints": rows,
         "passed": not failed,
     }

@@ -1,0 +1,70 @@
+"""The benchmark's arithmetic (bench/run.py, bench/load.py): each endpoint is
+judged against the ceiling measured beside it, and a verdict follows the
+targets and any error."""
+
+from collections import Counter
+
+from bench.load import Result
+from bench.run import evaluate, slices
+
+
+def run(name, *, requests, seconds, latency_ms, errors=None):
+    return Result(
+        name, latencies=[latency_ms / 1000] * requests, errors=Counter(errors or {}), elapsed=seconds, client_cpu=0.1
+    )
+
+
+def test_slices_alternate_so_a_steady_drift_weighs_on_both_alike():
+    assert slices(4) == ["ceiling", "endpoint", "endpoint", "ceiling", "ceiling", "endpoint", "endpoint", "ceiling"]
+    assert slices(1) == ["ceiling", "endpoint"]
+
+
+def test_pooled_slices_count_every_sample_over_their_whole_time():
+    pooled = Result.pooled(
+        "home",
+        [run("home", requests=100, seconds=5, latency_ms=10), run("home", requests=300, seconds=5, latency_ms=30)],
+    )
+
+    assert pooled.requests == 400
+    assert pooled.rps == 40
+    assert pooled.percentile(50) == 30
+    assert pooled.client_cpu == 0.2
+
+
+def test_each_endpoint_is_judged_against_the_ceiling_beside_it():
+    rows = evaluate(
+        {
+            "home": (
+                run("home", requests=60, seconds=1, latency_ms=20),
+                run("ceiling", requests=100, seconds=1, latency_ms=10),
+            ),
+            "shared view": (
+                run("shared view", requests=40, seconds=1, latency_ms=20),
+                run("ceiling", requests=100, seconds=1, latency_ms=10),
+            ),
+            "autosave": (
+                run("autosave", requests=50, seconds=1, latency_ms=25),
+                run("ceiling", requests=300, seconds=1, latency_ms=10),
+            ),
+        }
+    )
+    by_name = {row["endpoint"]: row for row in rows}
+
+    assert rows[0]["endpoint"] == "ceiling (all slices)" and rows[0]["requests"] == 500
+    assert (by_name["home"]["rps_ratio"], by_name["home"]["passed"]) == (0.6, True)
+    assert (by_name["shared view"]["rps_ratio"], by_name["shared view"]["passed"]) == (0.4, False)
+    assert (by_name["autosave"]["p95_ratio"], by_name["autosave"]["passed"]) == (2.5, False)
+    assert by_name["home"]["ceiling"]["rps"] == 100
+
+
+def test_an_error_fails_an_endpoint_that_is_fast_enough():
+    rows = evaluate(
+        {
+            "home": (
+                run("home", requests=90, seconds=1, latency_ms=10, errors={"500": 1}),
+                run("ceiling", requests=100, seconds=1, latency_ms=10),
+            )
+        }
+    )
+
+    assert rows[1]["rps_ratio"] >= 0.5 and rows[1]["passed"] is False
