@@ -6,9 +6,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from reflections.models import Answer
-from reflections.services import answer_save, reflection_start
+from reflections.services import answer_save, readiness_set, reflection_start
 
-from ..conftest import link, make_article
+from ..conftest import answer_all, link, make_article, reveal
 
 HTMX = {"HX-Request": "true"}
 
@@ -350,3 +350,34 @@ def test_posting_my_prompt_to_another_couples_reflection_is_not_found(
 
     assert response.status_code == 404
     assert not Answer.objects.filter(author=alice).exists()
+
+
+# Saving after the answers locked: what was typed is shown, not lost
+
+
+def test_a_save_after_saying_ready_shows_what_was_typed_beside_the_reason(
+    as_alice, alice, bob, reflection, text_prompt
+):
+    answer_all(reflection, alice, text="My saved words")
+    readiness_set(reflection=reflection, user=alice)
+
+    response = as_alice.post(save_url(reflection), fields(text_prompt, text="Words typed in an old tab"))
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "your answers are locked" in body
+    assert f'id="unsaved-{text_prompt.pk}" readonly' in body
+    assert ">Words typed in an old tab</textarea>" in body
+    assert Answer.objects.get(prompt=text_prompt, author=alice).text == "My saved words"
+
+
+def test_a_save_after_the_reveal_shows_what_was_typed_in_the_shared_view(as_alice, alice, bob, reflection, text_prompt):
+    reveal(reflection, alice, bob)
+
+    response = as_alice.post(save_url(reflection), fields(text_prompt, text="A late thought"))
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "shared-list" in body
+    assert ">A late thought</textarea>" in body
+    assert body.count('class="unsaved"') == 1
