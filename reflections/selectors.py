@@ -65,8 +65,16 @@ def _partners_rows():
 def _partners_rows_of(*, reflection_pk):
     from accounts.models import CoachingLink
 
-    coached = Exists(CoachingLink.objects.active().filter(couple=OuterRef("reflection__couple")))
-    return _partners_rows().annotate(couple_coached=coached).filter(reflection__pk=reflection_pk)
+    from .models import JointNote
+
+    return (
+        _partners_rows()
+        .annotate(
+            couple_coached=Exists(CoachingLink.objects.active().filter(couple=OuterRef("reflection__couple"))),
+            reflection_has_notes=Exists(JointNote.objects.filter(reflection=OuterRef("reflection"))),
+        )
+        .filter(reflection__pk=reflection_pk)
+    )
 
 
 @precompiled
@@ -108,13 +116,15 @@ def reflections_for(user):
 def reflection_for(user, pk):
     """Reflection `pk` if `user` takes part in it, else None; loaded as
     reflections_for loads each (but the prompt count, which its page counts
-    itself), and its couple says whether it has an active coach now
-    (`has_active_coach`)."""
+    itself). Its couple says whether it has an active coach now
+    (`has_active_coach`) and it says whether anyone wrote a joint note in it
+    (`has_notes`), which spares most shared views the queries for them."""
     reflections = _reflections_of(_partners_rows_of(reflection_pk=int(pk)))
     if not reflections or not any(p.user_id == user.pk for p in reflections[0].participants.all()):
         return None
     reflection = reflections[0]
-    reflection.couple.has_active_coach = reflection.participants.all()[0].couple_coached
+    row = reflection.participants.all()[0]
+    reflection.couple.has_active_coach, reflection.has_notes = row.couple_coached, row.reflection_has_notes
     return reflection
 
 
@@ -388,7 +398,9 @@ def notes_for(reflection, viewer):
     """The joint notes `viewer` may read, one per kind (empty ones made up)."""
     from .models import JointNote
 
-    saved = {n.kind: n for n in JointNote.objects.visible_in(reflection, viewer)}
+    # A reflection nobody wrote a note in (reflection_for says so) has none to read.
+    written = getattr(reflection, "has_notes", True)
+    saved = {n.kind: n for n in JointNote.objects.visible_in(reflection, viewer)} if written else {}
     return [saved.get(kind) or JointNote(reflection=reflection, kind=kind) for kind in JointNote.Kind.values]
 
 

@@ -12,6 +12,8 @@ their coach profile, allauth's usersessions); they are constant, and
 each test warms the page up once first, since the first signed-in request
 also records the device."""
 
+from dataclasses import dataclass
+
 import pytest
 from django.db import connection
 from django.db.models import Prefetch
@@ -403,19 +405,44 @@ def test_revealed_pages_cost_exactly_the_same_for_many_prompts_as_for_one(
     assert many == few == bound
 
 
-def test_the_shared_view_of_a_couple_without_a_coach_reads_no_coaching_links_or_consents(client, alice, bob, couple):
+def test_a_shared_view_without_a_coach_or_notes_reads_no_coaching_links_consents_or_notes(client, alice, bob, couple):
     reflection = first_reflection(alice, bob, state="revealed")
     url = reverse("reflection", args=[reflection.pk])
     signed_in(client, alice, url)
 
+    count, html = measured_with_tables(client, url)
+
+    assert "Private words of Bob" in html and "Share with your coach" not in html
+    assert html.count('class="card note-form"') == 2
+    assert not {'"accounts_coachinglink"', '"reflections_shareconsent"', '"reflections_jointnote"'} & count.tables
+    assert count.queries == REFLECTION_REVEALED_QUERIES - 3
+
+
+def test_a_shared_view_reads_the_notes_once_someone_wrote_one(client, alice, bob, couple):
+    reflection = first_reflection(alice, bob, state="revealed")
+    note_save(reflection=reflection, user=bob, kind="try", text="Bob's note", base_version=0)
+    url = reverse("reflection", args=[reflection.pk])
+    signed_in(client, alice, url)
+
+    count, html = measured_with_tables(client, url)
+
+    assert "Bob&#x27;s note" in html
+    assert '"reflections_jointnote"' in count.tables
+    assert count.queries == REFLECTION_REVEALED_QUERIES - 2
+
+
+@dataclass
+class Counted:
+    queries: int
+    tables: set  # the first table each SELECT reads
+
+
+def measured_with_tables(client, url):
     _snapshot_rows.cache_clear()
     with CaptureQueriesContext(connection) as captured:
         html = get(client, url)
-
-    assert "Private words of Bob" in html and "Share with your coach" not in html
-    tables = [query["sql"].split(" FROM ", 1)[1].split()[0] for query in captured if query["sql"].startswith("SELECT")]
-    assert '"accounts_coachinglink"' not in tables and '"reflections_shareconsent"' not in tables
-    assert len(captured) == REFLECTION_REVEALED_QUERIES - 2
+    selects = [query["sql"] for query in captured if query["sql"].startswith("SELECT")]
+    return Counted(len(captured), {sql.split(" FROM ", 1)[1].split()[0] for sql in selects}), html
 
 
 def test_reflection_page_costs_exactly_the_same_for_many_prompts_as_for_one_before_the_reveal(
