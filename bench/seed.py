@@ -4,8 +4,8 @@ leave behind, written with bulk_create so that 10,000 couples take minutes.
 Per couple: two verified users, the couple with its memberships and the used
 invitation that linked them, and two or three reflections of the 50 library
 articles, each with its prompt snapshot and both participants. Older
-reflections are revealed (both ready, events, notices), the newest is in
-progress (sometimes one partner is already ready). A few couples have
+reflections are revealed (both ready, events, notices; a third of them
+with joint notes), the newest is in progress (sometimes one partner is already ready). A few couples have
 unlinked since. Each partner ends up with about 25 answers, so 10,000
 couples hold about 500,000 answers, encrypted exactly as the app encrypts
 them (EncryptedTextField.get_prep_value runs inside bulk_create).
@@ -33,6 +33,7 @@ from reflections.encryption import PREFIX
 from reflections.models import (
     Answer,
     Article,
+    JointNote,
     Participant,
     Prompt,
     PromptKind,
@@ -193,7 +194,8 @@ def dataset_present(couples):
     count means every chunk finished."""
     users = User.objects.filter(email__endswith="@" + EMAIL_DOMAIN).count()
     articles = Article.objects.filter(slug__startswith=ARTICLE_SLUG_PREFIX).count()
-    return users == 2 * couples and articles == ARTICLES
+    # Joint notes came to the dataset later: one seeded without them is not it.
+    return users == 2 * couples and articles == ARTICLES and JointNote.objects.exists()
 
 
 def database_empty():
@@ -261,6 +263,7 @@ def dataset_counts():
         "answers": Answer.objects.count(),
         "notifications": Notification.objects.count(),
         "events": ReflectionEvent.objects.count(),
+        "joint_notes": JointNote.objects.count(),
     }
 
 
@@ -411,12 +414,14 @@ class Seeder:
             snapshot.extend(plan["prompts"])
         ReflectionPrompt.objects.bulk_create(snapshot, batch_size=BATCH)
 
-        participants, answers, events = [], [], []
+        participants, answers, events, notes = [], [], [], []
         for plan in plans:
             self.fill(plan, participants, answers, events, notifications)
+            notes += self.notes(plan)
         Participant.objects.bulk_create(participants, batch_size=BATCH)
         Answer.objects.bulk_create(answers, batch_size=BATCH)
         ReflectionEvent.objects.bulk_create(events, batch_size=BATCH)
+        JointNote.objects.bulk_create(notes, batch_size=BATCH)
         Notification.objects.bulk_create(notifications, batch_size=BATCH)
         self.answers += len(answers)
 
@@ -514,6 +519,25 @@ class Seeder:
                         emailed_at=revealed_at + timedelta(minutes=1),
                     )
                 )
+
+    def notes(self, plan):
+        """A third of the revealed reflections: one or both joint notes,
+        written by either partner after the reveal (note_save)."""
+        rng = self.rng
+        if not plan["revealed"] or rng.random() >= 1 / 3:
+            return []
+        kinds = rng.sample(JointNote.Kind.values, rng.randint(1, 2))
+        return [
+            JointNote(
+                reflection=plan["reflection"],
+                kind=kind,
+                text=" ".join(rng.sample(SENTENCES, rng.randint(1, 2))),
+                version=rng.randint(1, 3),
+                updated_by=rng.choice(plan["pair"]),
+                updated_at=plan["second_ready"] + timedelta(hours=rng.uniform(0.5, 72)),
+            )
+            for kind in kinds
+        ]
 
     def answer(self, prompt, author, after, before):
         rng = self.rng
