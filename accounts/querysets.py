@@ -6,6 +6,7 @@ import functools
 import inspect
 
 from django.db import connections
+from django.db.transaction import TransactionManagementError
 
 
 def prebuilt(build):
@@ -77,8 +78,13 @@ class _Compiled:
         missing = set(placeholders) - {name for _, name in self.slots}
         if missing:
             raise ValueError(f"The compiled SQL does not take {sorted(missing)} as given: not for @precompiled.")
+        self.locks = queryset.query.select_for_update
 
     def run(self, values):
+        # Compiling checks this once; a lock outside a transaction would be
+        # released as soon as it is taken, on every later call too.
+        if self.locks and connections[self.alias].get_autocommit():
+            raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
         params = list(self.params)
         for i, name in self.slots:
             params[i] = values[name]

@@ -3,7 +3,9 @@ queries and rows left as if prefetched. None may hand out stale or shared
 results, or another call's rows."""
 
 import pytest
+from django.db import transaction
 from django.db.models import Count
+from django.db.transaction import TransactionManagementError
 
 from accounts.models import Membership, User
 from accounts.querysets import prebuilt, precompiled, set_prefetched
@@ -129,3 +131,15 @@ def test_a_builder_whose_sql_would_change_with_the_number_is_refused(db):
 
     with pytest.raises(ValueError, match="not for @precompiled"):
         people_ending_in(user_pk=1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_precompiled_lock_is_refused_outside_a_transaction_on_every_call(alice):
+    @precompiled
+    def locked(*, user_pk):
+        return User.objects.select_for_update().filter(pk=user_pk)
+
+    with transaction.atomic():
+        assert locked(user_pk=alice.pk) == [alice]
+    with pytest.raises(TransactionManagementError):
+        locked(user_pk=alice.pk)
