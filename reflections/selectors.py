@@ -65,13 +65,14 @@ def _partners_rows():
 def _partners_rows_of(*, reflection_pk):
     from accounts.models import CoachingLink
 
-    from .models import JointNote
+    from .models import JointNote, ReflectionEvent
 
     return (
         _partners_rows()
         .annotate(
             couple_coached=Exists(CoachingLink.objects.active().filter(couple=OuterRef("reflection__couple"))),
             reflection_has_notes=Exists(JointNote.objects.filter(reflection=OuterRef("reflection"))),
+            reflection_has_events=Exists(ReflectionEvent.objects.filter(reflection=OuterRef("reflection"))),
         )
         .filter(reflection__pk=reflection_pk)
     )
@@ -117,14 +118,16 @@ def reflection_for(user, pk):
     """Reflection `pk` if `user` takes part in it, else None; loaded as
     reflections_for loads each (but the prompt count, which its page counts
     itself). Its couple says whether it has an active coach now
-    (`has_active_coach`) and it says whether anyone wrote a joint note in it
-    (`has_notes`), which spares most shared views the queries for them."""
+    (`has_active_coach`), and it says whether anyone wrote a joint note in it
+    (`has_notes`) and whether its trail has begun (`has_events`): pages skip
+    reading what is not there."""
     reflections = _reflections_of(_partners_rows_of(reflection_pk=int(pk)))
     if not reflections or not any(p.user_id == user.pk for p in reflections[0].participants.all()):
         return None
     reflection = reflections[0]
     row = reflection.participants.all()[0]
-    reflection.couple.has_active_coach, reflection.has_notes = row.couple_coached, row.reflection_has_notes
+    reflection.couple.has_active_coach = row.couple_coached
+    reflection.has_notes, reflection.has_events = row.reflection_has_notes, row.reflection_has_events
     return reflection
 
 
@@ -391,6 +394,8 @@ def _events_of(*, reflection_pk):
 
 def trail_of(reflection):
     """The reflection's trail, oldest first: who did what, when; never text."""
+    if not getattr(reflection, "has_events", True):  # reflection_for says none yet
+        return []
     return _events_of(reflection_pk=reflection.pk)
 
 

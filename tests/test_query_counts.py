@@ -43,7 +43,7 @@ FEW_PROMPTS, MANY_PROMPTS = 1, 50
 # The bounds, one per page: what the page costs with the least data.
 HOME_QUERIES = 10
 HISTORY_QUERIES = 9
-REFLECTION_ANSWERING_QUERIES = 11  # before the reveal, answering
+REFLECTION_ANSWERING_QUERIES = 10  # before the reveal, answering, nobody ready yet (no trail to read)
 REFLECTION_WAITING_QUERIES = 11  # before the reveal, ready and waiting for the partner
 REFLECTION_REVEALED_QUERIES = 14  # the shared view: the same URL after the reveal
 TOGETHER_QUERIES = 11

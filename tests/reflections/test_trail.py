@@ -57,3 +57,16 @@ def test_both_partners_see_the_trail_on_the_reflection_page(client, alice, bob, 
     assert "Bob became ready to reveal" in html
     assert "Revealed to both of you" in html
     assert f"Bob chose to share it with {COACH_NAME}" in html
+
+
+def test_the_answering_page_shows_the_trail_once_it_has_begun(client, alice, bob, reflection):
+    client.force_login(alice)
+    url = reverse("reflection", args=[reflection.pk])
+    assert "What happened, when" not in client.get(url).content.decode()
+
+    answer_all(reflection, bob)
+    readiness_set(reflection=reflection, user=bob)
+    html = client.get(url).content.decode()
+
+    assert "What happened, when" in html
+    assert "Bob became ready to reveal" in html
