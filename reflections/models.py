@@ -229,6 +229,11 @@ def _is_coach(viewer):
     return coach_profile_for(viewer) is not None
 
 
+def _refuse_filtered(queryset):
+    if queryset.query.has_filters():
+        raise TypeError("visible_in reads the whole table: call it on the manager, not on a filtered queryset.")
+
+
 def _linked_couple_of(user_pk):
     return Couple.objects.linked().filter(memberships__user=user_pk, memberships__active=True)
 
@@ -260,7 +265,9 @@ class AnswerQuerySet(models.QuerySet):
 
     def visible_in(self, reflection, viewer):
         """visible_to(viewer) within one reflection, as a list: the same
-        gate, its SQL compiled once per process for each kind of reader."""
+        gate, its SQL compiled once per process for each kind of reader.
+        It reads the whole table: call it on Answer.objects."""
+        _refuse_filtered(self)
         if not viewer.is_authenticated:
             return []
         read = _answers_in_for_coach if _is_coach(viewer) else _answers_in_for_partner
@@ -345,7 +352,9 @@ class JointNoteQuerySet(models.QuerySet):
     def visible_in(self, reflection, viewer):
         """visible_to(viewer) within one reflection, with who last saved
         each note, as a list: the same gate, its SQL compiled once per
-        process for each kind of reader."""
+        process for each kind of reader. It reads the whole table: call it
+        on JointNote.objects."""
+        _refuse_filtered(self)
         if not viewer.is_authenticated:
             return []
         read = _notes_in_for_coach if _is_coach(viewer) else _notes_in_for_partner

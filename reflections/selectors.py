@@ -1,5 +1,6 @@
-"""Reads for reflections. Answer text is read only through
-Answer.objects.visible_to or visible_in, the same gate (P8); everything else here is counts and states."""
+"""Reads for reflections. Answer text is read only through the gate,
+Answer.objects.visible_to or its compiled form visible_in (P8); everything
+else here is counts and states."""
 
 import functools
 from dataclasses import dataclass

@@ -357,3 +357,10 @@ def test_the_gate_within_one_reflection_agrees_with_the_gate(world):
                 expected = sorted(model.objects.visible_to(viewer).filter(**{within: reflection}).values_list("pk"))
                 got = sorted((row.pk,) for row in model.objects.visible_in(reflection, viewer))
                 assert got == expected, f"{persona}, {model.__name__}s of {reflection}"
+
+
+@pytest.mark.django_db
+def test_the_gate_within_one_reflection_refuses_a_filtered_queryset(world):
+    alice = world.personas["alice"]
+    with pytest.raises(TypeError):
+        Answer.objects.filter(author=alice).visible_in(world.reflections[0], alice)
