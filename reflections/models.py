@@ -418,33 +418,18 @@ class ReflectionEvent(models.Model):
         return f"{self.kind} on {self.reflection_id}"
 
 
-# The gates within one reflection (visible_in), one compiled query for each
-# kind of reader: a coach's gate has one clause more.
-@precompiled
-def _answers_in_for_partner(*, reflection_pk, viewer_pk):
-    return Answer.objects.all()._visible_to_reader(viewer_pk, as_coach=False).filter(prompt__reflection=reflection_pk)
+# The gates within one reflection (visible_in): one compiled query for each
+# model and kind of reader, since a coach's gate has one clause more.
+def _gate_within_one_reflection(model, *, within, as_coach, loaded=None):
+    @precompiled
+    def read(*, reflection_pk, viewer_pk):
+        gated = model.objects.all()._visible_to_reader(viewer_pk, as_coach=as_coach).filter(**{within: reflection_pk})
+        return gated.select_related(loaded) if loaded else gated
+
+    return read
 
 
-@precompiled
-def _answers_in_for_coach(*, reflection_pk, viewer_pk):
-    return Answer.objects.all()._visible_to_reader(viewer_pk, as_coach=True).filter(prompt__reflection=reflection_pk)
-
-
-@precompiled
-def _notes_in_for_partner(*, reflection_pk, viewer_pk):
-    return (
-        JointNote.objects.all()
-        ._visible_to_reader(viewer_pk, as_coach=False)
-        .filter(reflection=reflection_pk)
-        .select_related("updated_by")
-    )
-
-
-@precompiled
-def _notes_in_for_coach(*, reflection_pk, viewer_pk):
-    return (
-        JointNote.objects.all()
-        ._visible_to_reader(viewer_pk, as_coach=True)
-        .filter(reflection=reflection_pk)
-        .select_related("updated_by")
-    )
+_answers_in_for_partner = _gate_within_one_reflection(Answer, within="prompt__reflection", as_coach=False)
+_answers_in_for_coach = _gate_within_one_reflection(Answer, within="prompt__reflection", as_coach=True)
+_notes_in_for_partner = _gate_within_one_reflection(JointNote, within="reflection", as_coach=False, loaded="updated_by")
+_notes_in_for_coach = _gate_within_one_reflection(JointNote, within="reflection", as_coach=True, loaded="updated_by")
