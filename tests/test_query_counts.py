@@ -162,14 +162,20 @@ def signed_in(client, user, url):
     return client
 
 
-def measured(client, url):
-    """(number of queries, page) for one request, as a worker that has not
-    read this reflection's prompts yet would serve it (each process keeps
-    them once read: reflections.selectors.prompts_of)."""
+def cold_request(client, url):
+    """(the queries, page) of one request, as a worker that has not read
+    this reflection's prompts yet would serve it (each process keeps them
+    once read: reflections.selectors.prompts_of)."""
     _snapshot_rows.cache_clear()
     with CaptureQueriesContext(connection) as captured:
         html = get(client, url)
-    return len(captured), html
+    return captured.captured_queries, html
+
+
+def measured(client, url):
+    """(number of queries, page) for one cold request."""
+    queries, html = cold_request(client, url)
+    return len(queries), html
 
 
 @pytest.fixture
@@ -438,11 +444,9 @@ class Counted:
 
 
 def measured_with_tables(client, url):
-    _snapshot_rows.cache_clear()
-    with CaptureQueriesContext(connection) as captured:
-        html = get(client, url)
-    selects = [query["sql"] for query in captured if query["sql"].startswith("SELECT")]
-    return Counted(len(captured), {sql.split(" FROM ", 1)[1].split()[0] for sql in selects}), html
+    queries, html = cold_request(client, url)
+    selects = [query["sql"] for query in queries if query["sql"].startswith("SELECT")]
+    return Counted(len(queries), {sql.split(" FROM ", 1)[1].split()[0] for sql in selects}), html
 
 
 def test_reflection_page_costs_exactly_the_same_for_many_prompts_as_for_one_before_the_reveal(
