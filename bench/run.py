@@ -8,7 +8,11 @@
 2. Signs in the partners of --virtual-couples couples (sessions written
    straight into the database, tools/servers.py) and starts gunicorn with
    production settings (DEBUG off, CONN_MAX_AGE=60, config/gunicorn.py) and
-   the encryption keys the seeding used.
+   the encryption keys the seeding used, under bench.settings: production's
+   settings plus the ceiling view's URL, which production does not route.
+   The cache is Redis as in production (--redis-url; by default database 1
+   of the Redis on 127.0.0.1:6379 when one answers there, flushed first),
+   else the database's cache table.
 3. Warms every endpoint up, then measures each of the home page, the
    answering page, autosave and the shared view for --seconds in --rounds
    slices, each slice beside a slice of the ceiling of the same length, in
@@ -39,6 +43,9 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/twofold_bench"
 DEFAULT_SQLITE = f"sqlite:///{ROOT / 'bench.sqlite3'}"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/1"
+# The server's settings: production's, with the ceiling routed (bench/urls.py).
+SERVER_SETTINGS = "bench.settings"
 FORBIDDEN_DATABASES = {"twofold", "postgres", "template0", "template1"}
 
 THROUGHPUT_TARGET = 0.5  # of the ceiling's rps, for pages
@@ -64,6 +71,12 @@ def parse_args(argv=None):
         "--virtual-couples", type=int, default=200, help="couples whose partners send the requests (default 200)"
     )
     parser.add_argument("--reseed", action="store_true", help="flush the bench database and seed again")
+    parser.add_argument(
+        "--redis-url",
+        default=None,
+        help=f"the server's REDIS_URL, a Redis database the bench owns and flushes (default: {DEFAULT_REDIS}"
+        " when a Redis answers there, else none); '' for none: the cache in the database",
+    )
     args = parser.parse_args(argv)
     if args.rounds < 1 or args.seconds <= 0:
         parser.error("--rounds must be at least 1 and --seconds more than 0")
@@ -133,6 +146,55 @@ def create_postgres_database(url):
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
+# -- the cache -------------------------------------------------------------------
+
+
+def redis_answers(url):
+    import redis
+
+    try:
+        return redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        return False
+
+
+def choose_redis(url):
+    """The server's REDIS_URL, or None for the database's cache table. Like
+    its database, the bench owns its Redis database and flushes it
+    (flush_redis), so database 0, where anything else would be, is refused."""
+    import redis
+
+    if url == "":
+        return None
+    if url is None:
+        if not redis_answers(DEFAULT_REDIS):
+            print("Redis does not answer on 127.0.0.1:6379; the cache is the database's table.")
+            return None
+        url = DEFAULT_REDIS
+    if redis.Redis.from_url(url).connection_pool.connection_kwargs.get("db", 0) == 0:
+        sys.exit(f"Refusing to benchmark on Redis database 0 ({safe_redis_url(url)}): give the bench its own.")
+    if not redis_answers(url):
+        sys.exit(f"Redis does not answer at {safe_redis_url(url)}.")
+    return url
+
+
+def flush_redis(url):
+    """Nothing cached from an earlier dataset or run may outlive it."""
+    import redis
+
+    redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+
+
+def safe_redis_url(url):
+    """The Redis URL without a password, for printing and the results file."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
+
+
 def quiet_http_client_logs():
     """Django's development logging, set up in this process, would print a
     line per request: noise, and client CPU taken from the server."""
@@ -144,8 +206,10 @@ def quiet_http_client_logs():
 
 def setup_django(url):
     """Django in this process, on the bench database, with the development
-    settings (and so the development encryption key in .keys/)."""
+    settings (and so the development encryption key in .keys/), and without
+    Redis: a REDIS_URL from the shell would also reach the server."""
     os.environ["DATABASE_URL"] = url
+    os.environ.pop("REDIS_URL", None)
     os.environ["DEBUG"] = "true"
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     import django
@@ -229,6 +293,9 @@ async def measure(base_url, users, args, out=print):
     from bench.load import ENDPOINTS, Result, drive, new_client, prepare
 
     async with new_client(base_url, args.concurrency) as client:
+        response = await client.get(ENDPOINTS["ceiling"]().path(None))
+        if response.status_code != 200:
+            raise SystemExit(f"The ceiling answered {response.status_code}: is the server on {SERVER_SETTINGS}?")
         problems = await prepare(client, users)
         if problems:
             for problem in problems[:10]:
@@ -339,6 +406,7 @@ def main(argv=None):
     args = parse_args(argv)
     url = choose_database(args.database_url)
     refuse_unsafe(url)
+    redis_url = choose_redis(args.redis_url)
     if url.startswith(("postgres://", "postgresql://", "pgsql://")):
         create_postgres_database(url)
     setup_django(url)
@@ -351,7 +419,8 @@ def main(argv=None):
     from tools.servers import gunicorn, production_env
 
     quiet_http_client_logs()
-    print(f"Bench database: {safe_url(url)} ({connection.vendor})")
+    cache = safe_redis_url(redis_url) if redis_url else "the database's table"
+    print(f"Bench database: {safe_url(url)} ({connection.vendor}); cache: {cache}")
     call_command("migrate", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)
     seeding = ensure_dataset(args.couples, reseed=args.reseed)
@@ -364,8 +433,15 @@ def main(argv=None):
         sys.exit(f"{len(users)} virtual users cannot keep {args.concurrency} clients busy; seed more couples.")
     workers = args.workers or int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))
     env = production_env(
-        database_url=url, field_keys=settings.FIELD_ENCRYPTION_KEYS, secret_key=secret_key, WEB_CONCURRENCY=workers
+        database_url=url,
+        field_keys=settings.FIELD_ENCRYPTION_KEYS,
+        secret_key=secret_key,
+        WEB_CONCURRENCY=workers,
+        DJANGO_SETTINGS_MODULE=SERVER_SETTINGS,
+        **({"REDIS_URL": redis_url} if redis_url else {}),
     )
+    if redis_url:
+        flush_redis(redis_url)
     connections.close_all()
 
     RESULTS.mkdir(exist_ok=True)
@@ -386,6 +462,7 @@ def main(argv=None):
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": {**machine(), "load_average_before": load_before, "load_average_after": load_after},
         "database": {"vendor": connection.vendor, "url": safe_url(url)},
+        "cache": cache,
         "dataset": counts,
         "seeding_seconds": round(seeding, 1) if seeding else None,
         "gunicorn_workers": workers,

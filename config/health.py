@@ -41,10 +41,3 @@ def server_error(request):
         response["Retry-After"] = "30"
         return response
     return HttpResponseServerError(loader.render_to_string("500.html"))
-
-
-def ceiling(request):
-    """The benchmark's yardstick (`make bench`): the least a Twofold page can
-    cost, since it passes through the same server, settings and middleware
-    (session, user, CSRF, CSP) and does nothing else."""
-    return HttpResponse("ok", content_type="text/plain")

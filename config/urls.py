@@ -8,7 +8,6 @@ handler500 = "config.health.server_error"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
-    path("bench/ceiling/", health.ceiling, name="ceiling"),
     path("", reflection_views.home, name="home"),
     path("", include("reflections.urls")),
     path("partner/", include("accounts.urls")),

@@ -1,8 +1,14 @@
 """The benchmark's arithmetic (bench/run.py, bench/load.py): each endpoint is
 judged against the ceiling measured beside it, and a verdict follows the
-targets and any error."""
+targets and any error. And the ceiling lives in the bench: only
+bench.settings routes it; production does not."""
 
+import importlib
 from collections import Counter
+
+import pytest
+from django.test import override_settings
+from django.urls import NoReverseMatch, reverse
 
 from bench.load import Result
 from bench.run import evaluate, slices
@@ -68,3 +74,41 @@ def test_an_error_fails_an_endpoint_that_is_fast_enough():
     )
 
     assert rows[1]["rps_ratio"] >= 0.5 and rows[1]["passed"] is False
+
+
+@pytest.mark.django_db
+def test_production_does_not_route_the_ceiling(client):
+    assert client.get("/bench/ceiling/").status_code == 404
+    with pytest.raises(NoReverseMatch):
+        reverse("ceiling")
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF="bench.urls")
+def test_the_bench_urls_route_the_ceiling_and_every_production_page(client):
+    response = client.get(reverse("ceiling"))
+    assert reverse("ceiling") == "/bench/ceiling/"
+    assert response.status_code == 200
+    assert response.content == b"ok"
+    assert "Content-Security-Policy" in response  # the same middleware as every page
+    assert client.get("/healthz").status_code == 200
+    assert reverse("healthz") == "/healthz"
+
+
+def test_the_bench_settings_are_production_settings_with_the_bench_urls():
+    production, bench = importlib.import_module("config.settings"), importlib.import_module("bench.settings")
+    names = {name for name in {*dir(production), *dir(bench)} if name.isupper() and not name.startswith("_")}
+    differ = {name for name in names if getattr(production, name, None) != getattr(bench, name, None)}
+    assert differ == {"ROOT_URLCONF"}
+    assert bench.ROOT_URLCONF == "bench.urls"
+
+
+def test_the_bench_urls_keep_productions_error_pages():
+    """Django reads handlerXXX from ROOT_URLCONF only: one added to
+    config/urls.py must be named in bench/urls.py too."""
+    production, bench = importlib.import_module("config.urls"), importlib.import_module("bench.urls")
+    handlers = {name for name in {*dir(production), *dir(bench)} if name.startswith("handler")}
+    assert handlers == {"handler500"}
+    assert {name: getattr(bench, name, None) for name in handlers} == {
+        name: getattr(production, name) for name in handlers
+    }

@@ -41,7 +41,6 @@ from .conftest import link, make_article
 # url_arguments() if it takes arguments: the persona test must cover it.
 PROJECT_URLS = {
     "healthz",
-    "ceiling",
     "home",
     "library",
     "article",
