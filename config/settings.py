@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "django.contrib.humanize",
     "django_tasks_db",
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -113,6 +114,13 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render through Django's form rendering API with our templates:
+# templates/forms/ (a whole form, one field) and the non-field error box in
+# templates/django/forms/errors/list/default.html. TemplatesSetting loads
+# them from TEMPLATES above; "django.forms" in INSTALLED_APPS lets it find
+# Django's own widget templates.
+FORM_RENDERER = "config.forms.FormRenderer"
 
 # SQLite by default, in WAL mode with IMMEDIATE transactions so that two
 # writers queue for the lock instead of failing halfway through.
