@@ -22,7 +22,7 @@ help:
 	@echo "make serve          the production setup locally: gunicorn, DEBUG off, http://127.0.0.1:8001"
 	@echo "make test-postgres  run the test suite against PostgreSQL ($(POSTGRES_URL))"
 	@echo "make test-faults    races, an autosave storm and a database outage (minutes; SQLite, then PostgreSQL)"
-	@echo "make lint           ruff"
+	@echo "make lint           ruff, and the structure checks (tools/check_structure.py)"
 	@echo "make screenshots    retake the README's screenshots (docs/screenshots)"
 	@echo "make bench          load-test the key pages against the ceiling view (BENCH_ARGS=--help for options)"
 
@@ -91,6 +91,7 @@ screenshots: $(STAMP) browser-tools
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) -m tools.check_structure
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .

@@ -1,48 +1,41 @@
-from .models import CoachingLink, Invitation, Membership
-from .querysets import precompiled, set_prefetched
+"""Reads for people and links."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from .models import CoachingLink, CoachProfile, Couple, Invitation, Membership, User
 
 
-@precompiled
-def _linked_memberships_of(*, user_pk):
-    """Both memberships of the couple `user_pk` is linked in now."""
-    return Membership.objects.filter(
-        couple__ended_at__isnull=True, couple__memberships__user=user_pk, couple__memberships__active=True
-    ).select_related("couple", "user")
-
-
-def linked_couple_for(user):
+def linked_couple_for(user: User) -> Couple | None:
     """The couple `user` is linked in now (P7: at most one), or None, with
-    both memberships and their users: one query, over the membership rows."""
+    both memberships and their users loaded."""
     if not user.is_authenticated:
         return None
-    memberships = _linked_memberships_of(user_pk=user.pk)
-    if not memberships:
-        return None
-    couple = memberships[0].couple
-    ours = [m for m in memberships if m.couple_id == couple.pk]  # P7 makes it all of them
-    for membership in ours:
-        membership.couple = couple  # one instance, not one per row
-    set_prefetched(couple, "memberships", ours)
-    return couple
+    members = Prefetch("memberships", queryset=Membership.objects.select_related("user"))
+    return (
+        Couple.objects.linked()
+        .filter(memberships__user=user, memberships__active=True)
+        .prefetch_related(members)
+        .first()
+    )
 
 
-def partner_of(user):
+def partner_of(user: User) -> User | None:
     couple = linked_couple_for(user)
     return couple.partner_of(user) if couple else None
 
 
-def open_invitation_for(user):
+def open_invitation_for(user: User) -> Invitation | None:
     """The invitation `user` sent that can still be accepted, if any."""
     return Invitation.objects.usable().filter(inviter=user).order_by("-created_at").first()
 
 
-def coach_profile_for(user):
+def coach_profile_for(user: User) -> CoachProfile | None:
     """The user's coach profile when they are an active coach, else None."""
     profile = getattr(user, "coach_profile", None) if user.is_authenticated else None
     return profile if profile is not None and profile.active else None
 
 
-def coaching_links_for_couple(couple):
+def coaching_links_for_couple(couple: Couple | None) -> QuerySet[CoachingLink]:
     """Open coaching links the couple's partners can see: active ones and
     ones waiting for the second partner."""
     if couple is None:
@@ -54,7 +47,16 @@ def coaching_links_for_couple(couple):
     )
 
 
-def clients_of(coach):
+def pending_invitations_of(coach: User) -> QuerySet[CoachingLink]:
+    """The coach's invitation links that no couple has completed yet."""
+    return (
+        CoachingLink.objects.filter(coach=coach, ended_at__isnull=True, started_at__isnull=True)
+        .prefetch_related("acceptances")
+        .order_by("-created_at")
+    )
+
+
+def clients_of(coach: User) -> QuerySet[CoachingLink]:
     """Active coaching links of `coach`, with both partners loaded. Links
     still waiting for a partner show nothing of the couple."""
     return (
@@ -63,4 +65,16 @@ def clients_of(coach):
         .select_related("couple")
         .prefetch_related("couple__memberships__user")
         .order_by("started_at")
+    )
+
+
+def coaching_link_for(user: User, pk: int) -> CoachingLink | None:
+    """An open coaching link `user` is party to, as the coach or as a partner
+    of its linked couple; else None."""
+    my_couples = Couple.objects.linked().filter(memberships__user=user)
+    return (
+        CoachingLink.objects.filter(Q(coach=user) | Q(couple__in=my_couples))
+        .select_related("coach__coach_profile", "couple")
+        .filter(pk=pk, ended_at__isnull=True)
+        .first()
     )

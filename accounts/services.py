@@ -1,4 +1,4 @@
-"""State changes for people and links. Each one checks its rule, runs in a
+"""State changes for people and links. Each one checks its rules inside its
 transaction and raises DomainError with a message fit to show the user."""
 
 from datetime import timedelta
@@ -7,39 +7,42 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from notifications.services import notify_partner_joined
+from core.errors import DomainError
 
-from .errors import DomainError
-from .models import CoachingAcceptance, CoachingLink, CoachProfile, Couple, Invitation, Membership
-from .selectors import linked_couple_for
+from .models import CoachingAcceptance, CoachingLink, CoachProfile, Couple, Invitation, Membership, User
+from .selectors import coach_profile_for, linked_couple_for
+from .signals import coaching_ended, partner_linked
 
 
-def invitation_create(*, inviter):
+def invitation_create(*, inviter: User) -> Invitation:
     """A new single-use invitation; any earlier open one is revoked so that
     only one link or code of mine works at a time."""
-    if linked_couple_for(inviter):
-        raise DomainError("You are already linked with a partner. Unlink first to invite someone else.")
-    now = timezone.now()
     with transaction.atomic():
+        if linked_couple_for(inviter):
+            raise DomainError("You are already linked with a partner. Unlink first to invite someone else.")
+        now = timezone.now()
         Invitation.objects.usable().filter(inviter=inviter).update(revoked_at=now)
         return Invitation.objects.create(inviter=inviter, expires_at=now + timedelta(days=settings.INVITATION_DAYS))
 
 
-def invitation_revoke(*, invitation, by):
-    if invitation.inviter_id != by.pk:
-        raise DomainError("Only the person who sent an invitation can revoke it.")
-    if not invitation.is_usable:
-        raise DomainError("This invitation can no longer be used, so there is nothing to revoke.")
-    Invitation.objects.filter(pk=invitation.pk).update(revoked_at=timezone.now())
+def invitation_revoke(*, invitation: Invitation, by: User) -> None:
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.inviter_id != by.pk:
+            raise DomainError("Only the person who sent an invitation can revoke it.")
+        if not invitation.is_usable:
+            raise DomainError("This invitation can no longer be used, so there is nothing to revoke.")
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
 
 
-def invitation_accept(*, invitation, user):
+def invitation_accept(*, invitation: Invitation, user: User) -> Couple:
     """P7: link `user` with the inviter. Single use; refused when expired,
     revoked or used, for one's own invitation, or when either person is
     already linked. Nothing changes when it is refused."""
     with transaction.atomic():
         # Lock the invitation so two people cannot both use it.
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        invitation = Invitation.objects.select_for_update().select_related("inviter").get(pk=invitation.pk)
         if invitation.inviter_id == user.pk:
             raise DomainError("This is your own invitation. Send the link or code to your partner.")
         if invitation.used_at:
@@ -58,21 +61,18 @@ def invitation_accept(*, invitation, user):
             # The unique constraint is the last word if two accepts race.
             with transaction.atomic():
                 Membership.objects.bulk_create(
-                    [
-                        Membership(couple=couple, user=invitation.inviter),
-                        Membership(couple=couple, user=user),
-                    ]
+                    [Membership(couple=couple, user=invitation.inviter), Membership(couple=couple, user=user)]
                 )
         except IntegrityError:
             raise DomainError("One of you was linked with someone else a moment ago.") from None
         invitation.used_at = timezone.now()
         invitation.used_by = user
         invitation.save(update_fields=["used_at", "used_by"])
-        notify_partner_joined(inviter=invitation.inviter, partner=user)
+        partner_linked.send(sender=Couple, couple=couple, inviter=invitation.inviter, partner=user)
         return couple
 
 
-def couple_unlink(*, couple, by):
+def couple_unlink(*, couple: Couple, by: User) -> Couple:
     """P4: closes the shared view for both. Each keeps their own answers;
     answers never revealed stay private forever."""
     with transaction.atomic():
@@ -88,30 +88,27 @@ def couple_unlink(*, couple, by):
     return couple
 
 
-def coach_profile_save(*, user, name, practice="", bio=""):
-    """Any account can become a coach; saving again edits the profile."""
-    profile, _ = CoachProfile.objects.update_or_create(
-        user=user, defaults={"name": name, "practice": practice, "bio": bio}
-    )
+def coach_profile_save(*, user: User, name: str, practice: str = "", bio: str = "") -> CoachProfile:
+    """Any account can become a coach; saving again edits the profile. A
+    profile staff switched off stays off."""
+    with transaction.atomic():
+        profile, _ = CoachProfile.objects.update_or_create(
+            user=user, defaults={"name": name, "practice": practice, "bio": bio}
+        )
     return profile
 
 
-def _require_coach(user):
-    profile = getattr(user, "coach_profile", None)
-    if profile is None or not profile.active:
-        raise DomainError("Only coaches can do this. Create a coach profile first.")
-    return profile
-
-
-def coaching_invite_create(*, coach):
+def coaching_invite_create(*, coach: User) -> CoachingLink:
     """A link the coach sends to a couple; each partner accepts on their own."""
-    _require_coach(coach)
-    return CoachingLink.objects.create(
-        coach=coach, expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS)
-    )
+    with transaction.atomic():
+        if coach_profile_for(coach) is None:
+            raise DomainError("Only coaches can do this. Create a coach profile first.")
+        return CoachingLink.objects.create(
+            coach=coach, expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS)
+        )
 
 
-def coaching_accept(*, link, user):
+def coaching_accept(*, link: CoachingLink, user: User) -> CoachingLink:
     """One partner says yes. The link binds to that partner's couple; it
     starts (and the coach sees the couple) once both partners have said yes."""
     with transaction.atomic():
@@ -123,8 +120,7 @@ def coaching_accept(*, link, user):
             raise DomainError("This coaching invitation has expired. Ask your coach for a new one.")
         if link.coach_id == user.pk:
             raise DomainError("This is your own coaching invitation. Send it to a couple.")
-        profile = getattr(link.coach, "coach_profile", None)
-        if profile is None or not profile.active:
+        if coach_profile_for(link.coach) is None:
             raise DomainError("This coach is not available on Twofold at the moment.")
         if couple is None:
             raise DomainError("Link with your partner first: a coach works with both of you.")
@@ -144,11 +140,12 @@ def coaching_accept(*, link, user):
     return link
 
 
-def coaching_end(*, link, by):
+def coaching_end(*, link: CoachingLink, by: User) -> CoachingLink:
     """Either partner, or the coach, ends coaching. The coach loses all
-    access at once: progress and anything that was shared."""
+    access at once: progress and anything that was shared (P5: the apps that
+    keep consents drop them on `coaching_ended`, in this transaction)."""
     with transaction.atomic():
-        link = CoachingLink.objects.select_for_update().get(pk=link.pk)
+        link = CoachingLink.objects.select_for_update().select_related("couple").get(pk=link.pk)
         is_partner = link.couple is not None and link.couple.memberships.filter(user=by).exists()
         if link.coach_id != by.pk and not is_partner:
             raise DomainError("Only the coach or the couple can end this.")
@@ -157,16 +154,11 @@ def coaching_end(*, link, by):
         link.ended_at = timezone.now()
         link.ended_by = by
         link.save(update_fields=["ended_at", "ended_by"])
-        if link.couple_id:
-            # P5: consent to share was given to this coaching; it ends with it,
-            # so coaching again later never reopens old reflections by itself.
-            from reflections.models import ShareConsent
-
-            ShareConsent.objects.filter(coach=link.coach, reflection__couple=link.couple).delete()
+        coaching_ended.send(sender=CoachingLink, link=link)
     return link
 
 
-def account_delete(*, user):
+def account_delete(*, user: User) -> None:
     """Delete an account and everything it wrote. A linked couple is unlinked
     first (P4: the shared view closes for both); the partner keeps their own
     answers, which stay theirs alone. Coaching links the user ran as a coach

@@ -2,11 +2,13 @@ from django.urls import path
 
 from . import views
 
+app_name = "accounts"
 urlpatterns = [
-    path("", views.partner, name="partner"),
-    path("invite/", views.invitation_new, name="invitation_new"),
-    path("invite/<int:pk>/revoke/", views.invitation_cancel, name="invitation_revoke"),
-    path("join/", views.invitation_enter_code, name="invitation_enter_code"),
-    path("join/<slug:token>/", views.invitation_accept_view, name="invitation_accept"),
-    path("unlink/", views.unlink, name="unlink"),
+    path("partner/", views.partner, name="partner"),
+    path("partner/invite/", views.invitation_create, name="invitation_create"),
+    path("partner/invite/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    path("partner/join/", views.invitation_code, name="invitation_code"),
+    path("partner/join/<slug:token>/", views.invitation_accept, name="invitation_accept"),
+    path("partner/unlink/", views.couple_unlink, name="couple_unlink"),
+    path("account/delete/", views.account_delete, name="account_delete"),
 ]

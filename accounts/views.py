@@ -1,3 +1,6 @@
+"""A person's partner page, invitations, unlinking and deleting the account.
+Each view calls the service of the same name."""
+
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -6,20 +9,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .errors import DomainError
+from core.errors import DomainError
+
+from . import services
 from .forms import AccountDeleteForm, InvitationCodeForm
 from .models import Invitation
 from .selectors import coaching_links_for_couple, linked_couple_for, open_invitation_for, partner_of
-from .services import account_delete, couple_unlink, invitation_accept, invitation_create, invitation_revoke
 
 
 @login_required
 def partner(request):
     couple = linked_couple_for(request.user)
     invitation = None if couple else open_invitation_for(request.user)
-    coaching = list(coaching_links_for_couple(couple))
-    for link in coaching:
-        link.accepted_by_me = any(a.user_id == request.user.pk for a in link.acceptances.all())
+    coaching = [
+        (link, any(a.user_id == request.user.pk for a in link.acceptances.all()))
+        for link in coaching_links_for_couple(couple)
+    ]
     return render(
         request,
         "accounts/partner.html",
@@ -34,37 +39,38 @@ def partner(request):
     )
 
 
-def invitation_url(invitation):
-    return reverse("invitation_accept", args=[invitation.token])
+def invitation_url(invitation: Invitation) -> str:
+    return reverse("accounts:invitation_accept", args=[invitation.token])
 
 
 @login_required
 @require_POST
-def invitation_new(request):
+def invitation_create(request):
     try:
-        invitation_create(inviter=request.user)
+        services.invitation_create(inviter=request.user)
     except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, "Here is your invitation. Share the link or the code with your partner.")
-    return redirect("partner")
+    return redirect("accounts:partner")
 
 
 @login_required
 @require_POST
-def invitation_cancel(request, pk):
+def invitation_revoke(request, pk):
     invitation = get_object_or_404(Invitation, pk=pk, inviter=request.user)
     try:
-        invitation_revoke(invitation=invitation, by=request.user)
+        services.invitation_revoke(invitation=invitation, by=request.user)
     except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, "Invitation revoked. Its link and code no longer work.")
-    return redirect("partner")
+    return redirect("accounts:partner")
 
 
 @login_required
-def invitation_enter_code(request):
+def invitation_code(request):
+    """Typing the code instead of opening the link: it leads to the link."""
     form = InvitationCodeForm(request.POST or None)
     if request.method == "POST" and not ratelimit.consume(request, action="invitation_code", user=request.user):
         # Guessing someone's code must be impractical: a few tries an hour.
@@ -75,52 +81,55 @@ def invitation_enter_code(request):
         if invitation is None:
             form.add_error("code", "No invitation has this code. Check it with your partner.")
         else:
-            return redirect("invitation_accept", token=invitation.token)
+            return redirect("accounts:invitation_accept", token=invitation.token)
     return render(request, "accounts/join.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @login_required
-def invitation_accept_view(request, token):
+def invitation_accept(request, token):
     invitation = get_object_or_404(Invitation.objects.select_related("inviter"), token=token)
     if request.method == "POST":
         try:
-            invitation_accept(invitation=invitation, user=request.user)
+            services.invitation_accept(invitation=invitation, user=request.user)
         except DomainError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, f"You and {invitation.inviter.name} are now linked.")
-            return redirect("home")
+            return redirect("reflections:home")
     return render(request, "accounts/accept.html", {"invitation": invitation})
 
 
 @login_required
-def unlink(request):
+def couple_unlink(request):
+    """Says exactly what happens, then does it."""
     couple = linked_couple_for(request.user)
     if couple is None:
         messages.info(request, "You are not linked with anyone.")
-        return redirect("partner")
+        return redirect("accounts:partner")
     if request.method == "POST":
         try:
-            couple_unlink(couple=couple, by=request.user)
+            services.couple_unlink(couple=couple, by=request.user)
         except DomainError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, "You are no longer linked. Your own answers stay with you.")
-        return redirect("partner")
+        return redirect("accounts:partner")
     return render(request, "accounts/unlink.html", {"partner": couple.partner_of(request.user)})
 
 
 @login_required
-def account_delete_view(request):
+def account_delete(request):
     """Says exactly what happens, asks for the password, then does it."""
     form = AccountDeleteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)
-        account_delete(user=user)
+        services.account_delete(user=user)
         messages.success(request, "Your account and everything you wrote are deleted.")
-        return redirect("home")
-    partner = partner_of(request.user)
+        return redirect("reflections:home")
     return render(
-        request, "accounts/delete.html", {"form": form, "partner": partner}, status=400 if form.errors else 200
+        request,
+        "accounts/delete.html",
+        {"form": form, "partner": partner_of(request.user)},
+        status=400 if form.errors else 200,
     )

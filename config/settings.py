@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -110,7 +111,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
             ],
-            "libraries": {"navigation": "config.navigation"},
         },
     },
 ]
@@ -155,7 +155,15 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "twofold_cache"}
-    )
+    ),
+    # A reflection's prompts never change once it has started (they are a
+    # snapshot), so pages keep them here: in Redis when there is one, else in
+    # each process's memory, where an entry can never be stale either.
+    "snapshots": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "snapshots"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}
+    ),
 }
 # With Redis, sessions are read from it and written through to the database
 # (a Redis restart signs nobody out); without it they live in the database.
@@ -215,7 +223,7 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Twofold <hello@twofold.localhost>")
 
 # Accounts: email is the login, verified before use.
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "reflections:home"
 LOGIN_URL = "account_login"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -245,8 +253,6 @@ USERSESSIONS_TRACK_ACTIVITY = True
 # FIELD_ENCRYPTION_KEYS: comma-separated Fernet keys, the first one encrypts.
 # In development a key is made on first run and kept in .keys/ (not in git).
 def _development_encryption_key():
-    from cryptography.fernet import Fernet
-
     path = BASE_DIR / ".keys" / "field-encryption.key"
     if not path.exists():
         path.parent.mkdir(mode=0o700, exist_ok=True)

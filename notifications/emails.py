@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from .models import WAITING_KINDS, Kind
-from .services import email_preferences_for
+from .selectors import email_preferences_for
 
 
 def absolute(path):
@@ -40,17 +40,17 @@ def notification_email(notification):
     templates/notifications/email/<kind>_subject.txt, _body.txt, _body.html."""
     reflection = notification.reflection
     if reflection is not None:
-        url = absolute(reverse("reflection", kwargs={"pk": reflection.pk}))
+        url = absolute(reverse("reflections:reflection", kwargs={"pk": reflection.pk}))
     elif notification.kind == Kind.PARTNER_JOINED:
-        url = absolute(reverse("library"))
+        url = absolute(reverse("reflections:library"))
     else:
-        url = absolute(reverse("home"))
+        url = absolute(reverse("reflections:home"))
     context = {
         "name": notification.user.name,
         "actor_name": notification.actor_name,
         "title": reflection.title if reflection is not None else "",
         "url": url,
-        "settings_url": absolute(reverse("notification_settings")),
+        "settings_url": absolute(reverse("notifications:email_preferences")),
         "site_url": absolute("/"),
     }
     base = f"notifications/email/{notification.kind}"

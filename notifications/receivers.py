@@ -1,12 +1,31 @@
+"""Notifications react to what accounts and reflections report; neither of
+them knows notifications exists."""
+
 import logging
 
 from django.dispatch import receiver
 
-from reflections.signals import reflection_revealed
+from accounts.signals import partner_linked
+from reflections.signals import partner_ready, reflection_assigned, reflection_revealed
 
-from .services import notify_revealed
+from .services import notify_assigned, notify_partner_joined, notify_partner_ready, notify_revealed
 
 logger = logging.getLogger(__name__)
+
+
+@receiver(partner_linked, dispatch_uid="notifications.partner_joined")
+def on_partner_linked(sender, inviter, partner, **kwargs):
+    notify_partner_joined(inviter=inviter, partner=partner)
+
+
+@receiver(partner_ready, dispatch_uid="notifications.partner_ready")
+def on_partner_ready(sender, reflection, user, **kwargs):
+    notify_partner_ready(reflection=reflection, user=user)
+
+
+@receiver(reflection_assigned, dispatch_uid="notifications.assigned")
+def on_reflection_assigned(sender, reflection, coach, **kwargs):
+    notify_assigned(reflection=reflection, coach=coach)
 
 
 @receiver(reflection_revealed, dispatch_uid="notifications.revealed")

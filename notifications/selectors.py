@@ -1,24 +1,24 @@
-from accounts.querysets import precompiled
+from accounts.models import User
 
-from .models import Notification
+from .models import EmailPreferences, Notification
 
 WHATS_NEW_LIMIT = 5
 
 
-def whats_new_for(user):
+def whats_new_for(user: User) -> list[Notification]:
     """The newest unread notices of `user` (WHATS_NEW_LIMIT at most) that
-    still mean something, with everything their sentences name loaded (a
-    fixed number of queries)."""
+    still mean something, with everything their sentences name loaded (one
+    query)."""
     if not user.is_authenticated:
         return []
-    return _unread_notices_of(user_pk=user.pk)
-
-
-@precompiled
-def _unread_notices_of(*, user_pk):
-    return (
+    return list(
         Notification.objects.unread()
         .still_relevant()
         .select_related("actor__coach_profile", "reflection")
-        .filter(user=user_pk)[:WHATS_NEW_LIMIT]
+        .filter(user=user)[:WHATS_NEW_LIMIT]
     )
+
+
+def email_preferences_for(user: User) -> EmailPreferences:
+    """The person's choices; everything is on until they change it."""
+    return EmailPreferences.objects.filter(user=user).first() or EmailPreferences(user=user)

@@ -5,7 +5,7 @@ caused it; its email is queued only once that transaction commits, and a
 failure to queue never breaks the page that caused it."""
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
@@ -14,15 +14,19 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
-from accounts.errors import DomainError
-from reflections.models import Participant
+from accounts.models import User
+from core.errors import DomainError
+from reflections.models import Participant, Reflection
 
 from .models import EmailPreferences, Kind, Notification
+from .tasks import send_notification_email
 
 logger = logging.getLogger(__name__)
 
 
-def notification_create(*, user, kind, reflection=None, actor=None):
+def notification_create(
+    *, user: User, kind: str, reflection: Reflection | None = None, actor: User | None = None
+) -> Notification:
     """A notice for `user`; its email follows in the background after commit
     (the task checks the person's preferences when it runs)."""
     notification = Notification.objects.create(user=user, kind=kind, reflection=reflection, actor=actor)
@@ -30,9 +34,7 @@ def notification_create(*, user, kind, reflection=None, actor=None):
     return notification
 
 
-def _email_enqueue(notification_id):
-    from .tasks import send_notification_email
-
+def _email_enqueue(notification_id: int) -> None:
     try:
         send_notification_email.enqueue(notification_id=notification_id)
     except Exception:
@@ -41,12 +43,12 @@ def _email_enqueue(notification_id):
         logger.exception("Could not queue the email for notification %s", notification_id)
 
 
-def notify_partner_joined(*, inviter, partner):
+def notify_partner_joined(*, inviter: User, partner: User) -> Notification:
     """The person who invited hears that their invitation was accepted."""
     return notification_create(user=inviter, kind=Kind.PARTNER_JOINED, actor=partner)
 
 
-def notify_partner_ready(*, reflection, user):
+def notify_partner_ready(*, reflection: Reflection, user: User) -> list[Notification]:
     """`user` is ready and the reflection is not revealed yet: the other
     partner hears it (P6: that, never what). One unread notice per reflection
     is enough, however often someone withdraws and is ready again."""
@@ -60,7 +62,7 @@ def notify_partner_ready(*, reflection, user):
     return notifications
 
 
-def notify_revealed(*, reflection):
+def notify_revealed(*, reflection: Reflection) -> list[Notification]:
     """Both partners hear that the reveal happened. "Your partner is ready"
     and reminders about it have nothing left to ask, so they are put away."""
     with transaction.atomic():
@@ -79,7 +81,7 @@ def notify_revealed(*, reflection):
         ]
 
 
-def notify_assigned(*, reflection, coach):
+def notify_assigned(*, reflection: Reflection, coach: User) -> list[Notification]:
     """Both partners of the couple hear that their coach assigned something."""
     return [
         notification_create(user=p.user, kind=Kind.ASSIGNED, reflection=reflection, actor=coach)
@@ -87,7 +89,7 @@ def notify_assigned(*, reflection, coach):
     ]
 
 
-def reminders_send(*, now=None):
+def reminders_send(*, now: datetime | None = None) -> int:
     """A gentle reminder to whoever has not said ready while their partner
     has been ready for REMINDER_DAYS days. At most one per person and
     reflection, ever (a database constraint); never for a revealed
@@ -126,25 +128,20 @@ def reminders_send(*, now=None):
     return created
 
 
-def notification_mark_read(*, notification, user):
+def notification_mark_read(*, notification: Notification, user: User) -> None:
     """Only the person it is for can put a notice away."""
     Notification.objects.filter(pk=notification.pk, user=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
-def notifications_mark_all_read(*, user):
+def notifications_mark_all_read(*, user: User) -> int:
     return Notification.objects.unread().filter(user=user).update(read_at=timezone.now())
 
 
-def email_preferences_for(user):
-    """The person's choices; everything is on until they change it."""
-    return EmailPreferences.objects.filter(user=user).first() or EmailPreferences(user=user)
-
-
-def email_preferences_save(*, user, **choices):
+def email_preferences_save(*, user: User, **choices: bool) -> EmailPreferences:
     """Every kind of email can be turned off by everyone."""
-    unknown = set(choices) - set(Kind.values)
-    if unknown:
-        raise DomainError(f"There is no such kind of email: {', '.join(sorted(unknown))}")
     with transaction.atomic():
+        unknown = set(choices) - set(Kind.values)
+        if unknown:
+            raise DomainError(f"There is no such kind of email: {', '.join(sorted(unknown))}")
         preferences, _ = EmailPreferences.objects.update_or_create(user=user, defaults=choices)
     return preferences

@@ -4,9 +4,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from . import services
 from .forms import EmailPreferencesForm
 from .models import Notification
-from .services import email_preferences_for, email_preferences_save, notification_mark_read, notifications_mark_all_read
+from .selectors import email_preferences_for
 
 
 def _back(request):
@@ -18,30 +19,30 @@ def _back(request):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return redirect(target)
-    return redirect("home")
+    return redirect("reflections:home")
 
 
 @login_required
 @require_POST
-def mark_read(request, pk):
+def notification_mark_read(request, pk):
     notification = get_object_or_404(Notification.objects.filter(user=request.user), pk=pk)
-    notification_mark_read(notification=notification, user=request.user)
+    services.notification_mark_read(notification=notification, user=request.user)
     return _back(request)
 
 
 @login_required
 @require_POST
-def mark_all_read(request):
-    notifications_mark_all_read(user=request.user)
+def notifications_mark_all_read(request):
+    services.notifications_mark_all_read(user=request.user)
     return _back(request)
 
 
 @login_required
-def email_settings(request):
+def email_preferences(request):
     """One switch per kind of email; notices on the home page stay either way."""
     form = EmailPreferencesForm(request.POST or None, instance=email_preferences_for(request.user))
     if request.method == "POST" and form.is_valid():
-        email_preferences_save(user=request.user, **form.cleaned_data)
+        services.email_preferences_save(user=request.user, **form.cleaned_data)
         messages.success(request, "Saved. Twofold will email you only about what you ticked.")
-        return redirect("notification_settings")
+        return redirect("notifications:email_preferences")
     return render(request, "notifications/settings.html", {"form": form}, status=400 if form.errors else 200)

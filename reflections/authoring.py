@@ -5,22 +5,24 @@ field problems, ValidationError from full_clean) before anything is saved.
 Couples never see these edits shift under them: a reflection copies its
 prompts when it starts (reflections.services.reflection_create)."""
 
+from datetime import date
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
-from accounts.errors import DomainError
-from accounts.models import CoachingLink
-from notifications.services import notify_assigned
+from accounts.models import CoachingLink, Couple, User
+from core.errors import DomainError
 
 from .models import Article, Prompt, Reflection
 from .services import reflection_create
+from .signals import reflection_assigned
 
 ARTICLE_FIELDS = ["title", "source_title", "source_name", "source_url", "summary", "status", "visibility"]
 PROMPT_FIELDS = ["kind", "text", "scale_min_label", "scale_max_label", "choices"]
 
 
-def _unique_slug(title, *, exclude=None):
+def _unique_slug(title: str, *, exclude: int | None = None) -> str:
     base = slugify(title)[:180] or "article"
     slug, n = base, 1
     while Article.objects.filter(slug=slug).exclude(pk=exclude).exists():
@@ -29,12 +31,14 @@ def _unique_slug(title, *, exclude=None):
     return slug
 
 
-def article_save(*, coach, article=None, **fields):
+def article_save(*, coach: User, article: Article | None = None, **fields) -> Article:
     """Create or edit one of the coach's own articles. Publishing needs at
     least one question."""
-    if article is not None and article.owner_id != coach.pk:
-        raise DomainError("You can only edit your own articles.")
     with transaction.atomic():
+        if article is not None:
+            article = Article.objects.select_for_update().get(pk=article.pk)
+            if article.owner_id != coach.pk:
+                raise DomainError("You can only edit your own articles.")
         article = article or Article(owner=coach)
         for name in ARTICLE_FIELDS:
             if name in fields:
@@ -48,15 +52,16 @@ def article_save(*, coach, article=None, **fields):
     return article
 
 
-def article_delete(*, coach, article):
+def article_delete(*, coach: User, article: Article) -> None:
     """Deleting an article never deletes answers: reflections keep their own
     copy of the prompts and their title."""
-    if article.owner_id != coach.pk:
-        raise DomainError("You can only delete your own articles.")
-    article.delete()
+    with transaction.atomic():
+        if article.owner_id != coach.pk:
+            raise DomainError("You can only delete your own articles.")
+        article.delete()
 
 
-def prompt_save(*, article, prompt=None, **fields):
+def prompt_save(*, article: Article, prompt: Prompt | None = None, **fields) -> Prompt:
     """Add a question at the end, or edit one."""
     with transaction.atomic():
         if prompt is None:
@@ -73,7 +78,7 @@ def prompt_save(*, article, prompt=None, **fields):
     return prompt
 
 
-def prompt_move(*, prompt, direction):
+def prompt_move(*, prompt: Prompt, direction: str) -> None:
     """Swap a question with its neighbour ("up" or "down")."""
     if direction not in {"up", "down"}:
         raise DomainError("Move a question up or down.")
@@ -86,7 +91,7 @@ def prompt_move(*, prompt, direction):
         _renumber(prompts)
 
 
-def prompt_delete(*, prompt):
+def prompt_delete(*, prompt: Prompt) -> None:
     article = prompt.article
     with transaction.atomic():
         prompt.delete()
@@ -96,22 +101,24 @@ def prompt_delete(*, prompt):
         _renumber(remaining)
 
 
-def _renumber(prompts):
+def _renumber(prompts: list[Prompt]) -> None:
     for order, p in enumerate(prompts, 1):
         p.order = order
     Prompt.objects.bulk_update(prompts, ["order"])
 
 
-def assignment_create(*, coach, article, couples, note="", due_date=None):
+def assignment_create(
+    *, coach: User, article: Article, couples: list[Couple], note: str = "", due_date: date | None = None
+) -> list[Reflection]:
     """Assign an article to client couples: one reflection each, shown to both
     partners as coming from the coach. All or nothing: one couple that is not
     a client, or has started this article already, stops the whole assignment."""
-    if not Article.objects.assignable_by(coach).filter(pk=article.pk).exists():
-        raise DomainError("You can assign your own published articles, or ones from the public library.")
-    if not couples:
-        raise DomainError("Choose at least one couple.")
-    clients = set(CoachingLink.objects.active().filter(coach=coach).values_list("couple", flat=True))
     with transaction.atomic():
+        if not Article.objects.assignable_by(coach).filter(pk=article.pk).exists():
+            raise DomainError("You can assign your own published articles, or ones from the public library.")
+        if not couples:
+            raise DomainError("Choose at least one couple.")
+        clients = set(CoachingLink.objects.active().filter(coach=coach).values_list("couple", flat=True))
         reflections = []
         for couple in couples:
             if couple.pk not in clients:
@@ -130,5 +137,5 @@ def assignment_create(*, coach, article, couples, note="", due_date=None):
                 )
             )
         for reflection in reflections:
-            notify_assigned(reflection=reflection, coach=coach)
+            reflection_assigned.send(sender=Reflection, reflection=reflection, coach=coach)
     return reflections

@@ -7,13 +7,15 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.coach_views import coach_required
-from accounts.errors import DomainError
+from accounts.decorators import coach_required
+from core.errors import DomainError
 
-from .authoring import article_delete, article_save, assignment_create, prompt_delete, prompt_move, prompt_save
-from .forms import ArticleForm, AssignForm, PromptForm, form_values
+from . import authoring
+from .access import Role
+from .forms import ArticleForm, AssignForm, PromptForm, answer_form
 from .models import Article, Prompt, Reflection
-from .selectors import coach_overview, notes_for, prompts_by_author, shared_reflections_for
+from .selectors import PromptRow, coach_overview, notes_for, rows_by_author
+from .shortcuts import reflection_or_404
 
 
 def _my_article(request, pk):
@@ -51,10 +53,10 @@ def articles(request):
 def article_new(request):
     form = ArticleForm(request.POST or None, initial={"status": Article.Status.DRAFT})
     if request.method == "POST" and form.is_valid():
-        article = _save(form, lambda **data: article_save(coach=request.user, **data))
+        article = _save(form, lambda **data: authoring.article_save(coach=request.user, **data))
         if article:
             messages.success(request, "Article created. Now add its questions.")
-            return redirect("coach_article", pk=article.pk)
+            return redirect("coach:article", pk=article.pk)
     return render(request, "coach/article_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -78,19 +80,21 @@ def article_edit(request, pk):
     if request.method != "POST":
         return _article_page(request, article)
     form = ArticleForm(request.POST, instance=Article.objects.get(pk=article.pk))
-    if form.is_valid() and _save(form, lambda **data: article_save(coach=request.user, article=article, **data)):
+    if form.is_valid() and _save(
+        form, lambda **data: authoring.article_save(coach=request.user, article=article, **data)
+    ):
         messages.success(request, "Article saved.")
-        return redirect("coach_article", pk=pk)
+        return redirect("coach:article", pk=pk)
     return _article_page(request, _my_article(request, pk), form=form, status=400)
 
 
 @coach_required
-def article_remove(request, pk):
+def article_delete(request, pk):
     article = _my_article(request, pk)
     if request.method == "POST":
-        article_delete(coach=request.user, article=article)
+        authoring.article_delete(coach=request.user, article=article)
         messages.success(request, f"“{article.title}” was deleted. Couples who started it keep their answers.")
-        return redirect("coach_articles")
+        return redirect("coach:articles")
     started = Reflection.objects.filter(article=article).count()
     return render(request, "coach/article_delete.html", {"article": article, "started": started})
 
@@ -98,10 +102,8 @@ def article_remove(request, pk):
 @coach_required
 def article_preview(request, pk):
     article = _my_article(request, pk)
-    prompts = list(article.prompts.all())
-    for prompt in prompts:
-        prompt.form = form_values(prompt)
-    return render(request, "coach/preview.html", {"article": article, "prompts": prompts})
+    rows = [PromptRow(prompt=prompt, form=answer_form(None)) for prompt in article.prompts.all()]
+    return render(request, "coach/preview.html", {"article": article, "prompts": rows})
 
 
 @coach_required
@@ -109,9 +111,9 @@ def article_preview(request, pk):
 def prompt_new(request, pk):
     article = _my_article(request, pk)
     form = PromptForm(request.POST)
-    if form.is_valid() and _save(form, lambda **data: prompt_save(article=article, **data)):
+    if form.is_valid() and _save(form, lambda **data: authoring.prompt_save(article=article, **data)):
         messages.success(request, "Question added.")
-        return redirect("coach_article", pk=pk)
+        return redirect("coach:article", pk=pk)
     return _article_page(request, article, prompt_form=form, status=400)
 
 
@@ -119,41 +121,41 @@ def prompt_new(request, pk):
 def prompt_edit(request, pk):
     prompt = _my_prompt(request, pk)
     form = PromptForm(request.POST) if request.method == "POST" else PromptForm.for_prompt(prompt)
-    save = lambda **data: prompt_save(article=prompt.article, prompt=prompt, **data)  # noqa: E731
+    save = lambda **data: authoring.prompt_save(article=prompt.article, prompt=prompt, **data)  # noqa: E731
     if request.method == "POST" and form.is_valid() and _save(form, save):
         messages.success(request, "Question saved.")
-        return redirect("coach_article", pk=prompt.article_id)
+        return redirect("coach:article", pk=prompt.article_id)
     return render(
         request, "coach/prompt_edit.html", {"prompt": prompt, "form": form}, status=400 if form.errors else 200
     )
 
 
 @coach_required
-def prompt_remove(request, pk):
+def prompt_delete(request, pk):
     prompt = _my_prompt(request, pk)
     if request.method == "POST":
         try:
-            prompt_delete(prompt=prompt)
+            authoring.prompt_delete(prompt=prompt)
         except DomainError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, "Question deleted.")
-        return redirect("coach_article", pk=prompt.article_id)
+        return redirect("coach:article", pk=prompt.article_id)
     return render(request, "coach/prompt_delete.html", {"prompt": prompt})
 
 
 @coach_required
 @require_POST
-def prompt_reorder(request, pk):
+def prompt_move(request, pk):
     """Up or down; htmx swaps the list in place, without JavaScript the page reloads."""
     prompt = _my_prompt(request, pk)
     try:
-        prompt_move(prompt=prompt, direction=request.POST.get("direction", ""))
+        authoring.prompt_move(prompt=prompt, direction=request.POST.get("direction", ""))
     except DomainError as error:
         messages.error(request, str(error))
     if request.htmx:
         return _prompt_list(request, prompt)
-    return redirect("coach_article", pk=prompt.article_id)
+    return redirect("coach:article", pk=prompt.article_id)
 
 
 def _prompt_list(request, prompt):
@@ -162,26 +164,27 @@ def _prompt_list(request, prompt):
 
 
 @coach_required
-def assign(request):
+def assignment_create(request):
     form = AssignForm(request.POST or None, coach=request.user)
     if request.method == "POST" and form.is_valid():
-        created = _save(form, lambda **data: assignment_create(coach=request.user, **data))
+        created = _save(form, lambda **data: authoring.assignment_create(coach=request.user, **data))
         if created:
             messages.success(request, f"Assigned to {len(created)} couple{'s' if len(created) != 1 else ''}.")
-            return redirect("coach_dashboard")
+            return redirect("coach:dashboard")
     return render(request, "coach/assign.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @coach_required
 def shared_reflection(request, pk):
     """Read-only, and only what both partners shared with me (P5)."""
-    reflection = get_object_or_404(shared_reflections_for(request.user), pk=pk)
+    reflection = reflection_or_404(request.user, pk, role=Role.COACH)
     return render(
         request,
         "coach/shared.html",
         {
             "reflection": reflection,
-            "prompts": prompts_by_author(reflection, request.user),
+            "partners": [p.user for p in reflection.participants.all()],
+            "prompts": rows_by_author(reflection, request.user),
             "notes": notes_for(reflection, request.user),
         },
     )

@@ -9,9 +9,10 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .access import Stage
 from .models import Answer, JointNote
-from .selectors import notes_for, prompts_with_answers
-from .together_views import revealed_reflection
+from .selectors import notes_for, prompt_rows, status_of
+from .shortcuts import reflection_or_404
 
 
 def _download(content, filename, content_type):
@@ -21,15 +22,16 @@ def _download(content, filename, content_type):
 
 
 @login_required
-def reflection_markdown(request, pk):
-    reflection = revealed_reflection(request, pk)
+def reflection_export(request, pk):
+    reflection = reflection_or_404(request.user, pk, stage=Stage.REVEALED)
     content = render_to_string(
         "reflections/export/reflection.md",
         {
             "reflection": reflection,
-            "prompts": prompts_with_answers(reflection, request.user),
+            "prompts": prompt_rows(reflection, request.user),
             "notes": notes_for(reflection, request.user),
             "me": request.user,
+            "partner": status_of(reflection, request.user).partner.user,
         },
     )
     return _download(content, f"twofold-reflection-{reflection.pk}.md", "text/markdown")
@@ -61,7 +63,7 @@ def _answer_value(answer):
 
 
 @login_required
-def mine_markdown(request):
+def answers_export_markdown(request):
     content = render_to_string(
         "reflections/export/mine.md",
         {
@@ -77,7 +79,7 @@ def mine_markdown(request):
 
 
 @login_required
-def mine_json(request):
+def answers_export_json(request):
     data = {
         "exported_at": timezone.now().isoformat(),
         "account": {"email": request.user.email, "name": request.user.name},

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from django import forms
 
 from accounts.models import Couple
+from accounts.selectors import clients_of
+from core.numbers import whole_number
 
-from .models import SCALE_MAX, SCALE_MIN, Article, PromptKind
+from .models import SCALE_MAX, SCALE_MIN, Answer, Article, PromptKind
 
 
 @dataclass
@@ -30,13 +32,6 @@ class PostedAnswer:
             "passed": self.passed,
             "base_version": self.version,
         }
-
-
-def whole_number(raw):
-    """A posted id or version as an int, or None: ASCII digits only (str.isdigit
-    also accepts "²") and small enough for any database integer column."""
-    raw = str(raw or "")
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
 
 
 class ClientCouplesField(forms.ModelMultipleChoiceField):
@@ -70,15 +65,14 @@ def parse_answer(prompt, data):
     return answer
 
 
-def form_values(prompt, posted=None):
-    """What the form shows for `prompt`: what was just posted, so that
+def answer_form(saved: Answer | None, posted: PostedAnswer | None = None) -> PostedAnswer:
+    """What the form shows for one prompt: what was just posted, so that
     nothing typed is lost on an error, else the saved answer."""
     if posted is not None:
         return posted
-    mine = getattr(prompt, "mine", None)
-    if mine is None:
+    if saved is None:
         return PostedAnswer(version=0)
-    return PostedAnswer(text=mine.text, scale_value=mine.scale_value, passed=mine.passed, version=mine.version)
+    return PostedAnswer(text=saved.text, scale_value=saved.scale_value, passed=saved.passed, version=saved.version)
 
 
 class ArticleForm(forms.ModelForm):
@@ -141,8 +135,6 @@ class AssignForm(forms.Form):
     )
 
     def __init__(self, *args, coach, **kwargs):
-        from accounts.selectors import clients_of
-
         super().__init__(*args, **kwargs)
         self.fields["article"].queryset = Article.objects.assignable_by(coach).order_by("title")
         self.fields["couples"].queryset = Couple.objects.filter(

@@ -4,8 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Couple
-from accounts.querysets import precompiled
+from accounts.models import CoachingLink, Couple
 from accounts.selectors import coach_profile_for
 
 from .encryption import EncryptedTextField
@@ -28,8 +27,6 @@ class ArticleQuerySet(models.QuerySet):
     def available_to(self, user):
         """Published articles `user` may read and start: the public library,
         and what their own coaches publish for clients."""
-        from accounts.models import CoachingLink
-
         my_coaches = CoachingLink.objects.active().filter(couple__memberships__user=user).values("coach")
         return self.filter(status=Article.Status.PUBLISHED).filter(
             Q(visibility=Article.Visibility.PUBLIC) | Q(owner__in=my_coaches)
@@ -129,24 +126,20 @@ class Prompt(PromptFields):
 
 
 class ReflectionQuerySet(models.QuerySet):
+    def together_for(self, viewer):
+        """P4: revealed reflections of the couple `viewer` is linked in now."""
+        my_linked_couple = Couple.objects.linked().filter(memberships__user=viewer, memberships__active=True)
+        return self.filter(revealed_at__isnull=False, couple__in=my_linked_couple)
+
     def shared_with(self, coach):
         """P5: revealed reflections both partners chose to share with
         `coach`, while the couple is linked and the coaching link is active."""
-        # Only an active coach has active coaching links (CoachingLink.active).
-        # Saying so first spares every partner's page the grouped subquery;
-        # the profile is loaded with the signed-in user (accounts.backends).
-        if coach_profile_for(coach) is None:
+        if coach_profile_for(coach) is None:  # only active coaches have active links
             return self.none()
-        return self._shared_with_coach(coach.pk)
-
-    def _shared_with_coach(self, coach_pk):
-        """shared_with for the active coach `coach_pk`."""
-        from accounts.models import CoachingLink
-
-        clients = CoachingLink.objects.active().filter(coach=coach_pk).values("couple")
+        clients = CoachingLink.objects.active().filter(coach=coach).values("couple")
         return (
             self.filter(revealed_at__isnull=False, couple__in=clients)
-            .annotate(consents=models.Count("share_consents", filter=Q(share_consents__coach=coach_pk)))
+            .annotate(consents=models.Count("share_consents", filter=Q(share_consents__coach=coach)))
             .filter(consents=2)
         )
 
@@ -224,18 +217,16 @@ class Participant(models.Model):
         return self.ready_at is not None
 
 
-def _is_coach(viewer):
-    """Whether the gates look at what couples shared with `viewer`."""
-    return coach_profile_for(viewer) is not None
-
-
-def _refuse_filtered(queryset):
-    if queryset.query.has_filters():
-        raise TypeError("visible_in reads the whole table: call it on the manager, not on a filtered queryset.")
-
-
-def _linked_couple_of(user_pk):
-    return Couple.objects.linked().filter(memberships__user=user_pk, memberships__active=True)
+def shared_view_open(viewer, reflection_path):
+    """P4, P5 as a condition on rows whose reflection is at `reflection_path`:
+    the shared view of that reflection is open to `viewer` as a partner
+    (access.Stage.REVEALED) or as a coach both partners share it with."""
+    if not viewer.is_authenticated:
+        return Q(pk__in=[])  # matches nothing
+    condition = Q(**{f"{reflection_path}__in": Reflection.objects.together_for(viewer).values("pk")})
+    if coach_profile_for(viewer) is not None:  # nothing is shared with anyone else
+        condition |= Q(**{f"{reflection_path}__in": Reflection.objects.shared_with(viewer).values("pk")})
+    return condition
 
 
 class AnswerQuerySet(models.QuerySet):
@@ -246,32 +237,11 @@ class AnswerQuerySet(models.QuerySet):
           the couple that reflection belongs to is still linked;
         - as a coach, a revealed reflection both partners shared with me,
           while they are linked and my coaching link is active.
-        Nobody else, staff included, reads anything.
-        """
+        Nobody else, staff included, reads anything. Callers narrow it
+        further (one reflection, my own), never widen it."""
         if not viewer.is_authenticated:
             return self.none()
-        return self._visible_to_reader(viewer.pk, as_coach=_is_coach(viewer))
-
-    def _visible_to_reader(self, viewer_pk, *, as_coach):
-        my_linked_couple = _linked_couple_of(viewer_pk)
-        revealed_to_my_couple = Q(
-            prompt__reflection__revealed_at__isnull=False,
-            prompt__reflection__couple__in=my_linked_couple,
-        )
-        gate = Q(author=viewer_pk) | revealed_to_my_couple
-        if as_coach:  # nothing is shared with anyone else (shared_with)
-            gate |= Q(prompt__reflection__in=Reflection.objects.all()._shared_with_coach(viewer_pk).values("pk"))
-        return self.filter(gate)
-
-    def visible_in(self, reflection, viewer):
-        """visible_to(viewer) within one reflection, as a list: the same
-        gate, its SQL compiled once per process for each kind of reader.
-        It reads the whole table: call it on Answer.objects."""
-        _refuse_filtered(self)
-        if not viewer.is_authenticated:
-            return []
-        read = _answers_in_for_coach if _is_coach(viewer) else _answers_in_for_partner
-        return read(reflection_pk=reflection.pk, viewer_pk=viewer.pk)
+        return self.filter(Q(author=viewer) | shared_view_open(viewer, "prompt__reflection"))
 
 
 class Answer(models.Model):
@@ -341,24 +311,7 @@ class JointNoteQuerySet(models.QuerySet):
         the partners while linked, and a coach both partners shared with."""
         if not viewer.is_authenticated:
             return self.none()
-        return self._visible_to_reader(viewer.pk, as_coach=_is_coach(viewer))
-
-    def _visible_to_reader(self, viewer_pk, *, as_coach):
-        gate = Q(reflection__revealed_at__isnull=False, reflection__couple__in=_linked_couple_of(viewer_pk))
-        if as_coach:  # nothing is shared with anyone else (shared_with)
-            gate |= Q(reflection__in=Reflection.objects.all()._shared_with_coach(viewer_pk).values("pk"))
-        return self.filter(gate)
-
-    def visible_in(self, reflection, viewer):
-        """visible_to(viewer) within one reflection, with who last saved
-        each note, as a list: the same gate, its SQL compiled once per
-        process for each kind of reader. It reads the whole table: call it
-        on JointNote.objects."""
-        _refuse_filtered(self)
-        if not viewer.is_authenticated:
-            return []
-        read = _notes_in_for_coach if _is_coach(viewer) else _notes_in_for_partner
-        return read(reflection_pk=reflection.pk, viewer_pk=viewer.pk)
+        return self.filter(shared_view_open(viewer, "reflection"))
 
 
 class JointNote(models.Model):
@@ -378,11 +331,6 @@ class JointNote(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     objects = JointNoteQuerySet.as_manager()
-
-    # Set by notes_save when a form comes back unsaved: what was typed, and
-    # why it was not saved. Plain notes say "" (a missing attribute costs the
-    # template a failed lookup, four times a note on every shared view).
-    draft = error = ""
 
     class Meta:
         constraints = [
@@ -416,20 +364,3 @@ class ReflectionEvent(models.Model):
 
     def __str__(self):
         return f"{self.kind} on {self.reflection_id}"
-
-
-# The gates within one reflection (visible_in): one compiled query for each
-# model and kind of reader, since a coach's gate has one clause more.
-def _gate_within_one_reflection(model, *, within, as_coach, loaded=None):
-    @precompiled
-    def read(*, reflection_pk, viewer_pk):
-        gated = model.objects.all()._visible_to_reader(viewer_pk, as_coach=as_coach).filter(**{within: reflection_pk})
-        return gated.select_related(loaded) if loaded else gated
-
-    return read
-
-
-_answers_in_for_partner = _gate_within_one_reflection(Answer, within="prompt__reflection", as_coach=False)
-_answers_in_for_coach = _gate_within_one_reflection(Answer, within="prompt__reflection", as_coach=True)
-_notes_in_for_partner = _gate_within_one_reflection(JointNote, within="reflection", as_coach=False, loaded="updated_by")
-_notes_in_for_coach = _gate_within_one_reflection(JointNote, within="reflection", as_coach=True, loaded="updated_by")

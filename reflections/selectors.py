@@ -1,18 +1,22 @@
-"""Reads for reflections. Answer text is read only through the gate,
-Answer.objects.visible_to or its compiled form visible_in (P8); everything
-else here is counts and states."""
+"""Reads for reflections, and the page models built from them. Answer and
+note text is read only through the gates, Answer.objects.visible_to and
+JointNote.objects.visible_to (P8); everything else here is counts, states
+and names."""
 
-import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.core.cache import caches
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.querysets import prebuilt, precompiled, set_prefetched
+from accounts.models import CoachingLink, User
+from accounts.selectors import clients_of, linked_couple_for
 
-from .models import Answer, Participant, Reflection, ReflectionPrompt
+from .access import Stage, stage_of
+from .forms import PostedAnswer, answer_form
+from .models import Answer, JointNote, Participant, Reflection, ReflectionEvent, ReflectionPrompt, ShareConsent
 
 # An answer counts once it says something, or passes.
 GIVEN = Q(passed=True) | ~Q(text="") | Q(scale_value__isnull=False)
@@ -38,9 +42,8 @@ def prompt_count(reflection="pk"):
     return _count(ReflectionPrompt.objects.filter(reflection=OuterRef(reflection)), "reflection")
 
 
-def with_partners(*, progress=False):
-    """Loads a reflection's participants and their users in one query, so
-    that naming the partners costs nothing per reflection or per partner.
+def with_partners(*, progress: bool = False) -> Prefetch:
+    """Loads a reflection's participants and their users in one query.
     With `progress`, each participant also carries `answered` (P6: a count)."""
     participants = Participant.objects.select_related("user")
     if progress:
@@ -52,116 +55,132 @@ def with_partners(*, progress=False):
 SHOWN_WITH_REFLECTION = ("couple", "article", "assigned_by__coach_profile")
 
 
-@prebuilt
-def _partners_rows():
-    """Participant rows with their users and progress, each joined to its
-    reflection and what pages show with it: both partners of a reflection
-    load in one query, with the reflection itself."""
-    return Participant.objects.select_related(
-        "user", *(f"reflection__{name}" for name in SHOWN_WITH_REFLECTION)
-    ).annotate(answered=answered_count())
-
-
-@precompiled
-def _partners_rows_of(*, reflection_pk):
-    from accounts.models import CoachingLink
-
-    from .models import JointNote, ReflectionEvent
-
+def reflection_with_partners(pk: int) -> Reflection | None:
+    """Reflection `pk` with what its pages show, and its partners with their
+    progress; None when there is none. Whether the viewer may open it is
+    access.access_to's to say."""
     return (
-        _partners_rows()
-        .annotate(
-            couple_coached=Exists(CoachingLink.objects.active().filter(couple=OuterRef("reflection__couple"))),
-            reflection_has_notes=Exists(JointNote.objects.filter(reflection=OuterRef("reflection"))),
-            reflection_has_events=Exists(ReflectionEvent.objects.filter(reflection=OuterRef("reflection"))),
-        )
-        .filter(reflection__pk=reflection_pk)
+        Reflection.objects.select_related(*SHOWN_WITH_REFLECTION)
+        .prefetch_related(with_partners(progress=True))
+        .filter(pk=pk)
+        .first()
     )
 
 
-@precompiled
-def _partners_rows_of_reflections_with(*, user_pk):
-    """Both partners' rows of every reflection `user_pk` takes part in."""
-    return (
-        _partners_rows()
-        .annotate(prompt_count=prompt_count("reflection"))
-        .filter(reflection__participants__user=user_pk)
+def answered_by(reflection: Reflection, user: User) -> int:
+    """P6: how many of `reflection`'s prompts `user` has answered, never what."""
+    return Answer.objects.filter(GIVEN, prompt__reflection=reflection, author=user).count()
+
+
+def own_answers(user: User, prompt_ids: set[int]) -> dict[int, Answer]:
+    """`user`'s saved answers to `prompt_ids`, through the gate: what a
+    conflict box shows beside what was typed."""
+    if not prompt_ids:
+        return {}
+    return {a.prompt_id: a for a in Answer.objects.visible_to(user).filter(author=user, prompt__in=prompt_ids)}
+
+
+# Prompts
+
+
+def _snapshot_key(reflection: Reflection) -> str:
+    # The start time in the key: SQLite reuses a primary key after a
+    # rollback, and a new reflection must never read another's prompts.
+    return f"prompts:{reflection.pk}:{reflection.created_at.timestamp()}"
+
+
+def prompts_of(reflection: Reflection) -> list[ReflectionPrompt]:
+    """The reflection's prompts in order. They are a snapshot that never
+    changes once the reflection has started, so they are kept in the
+    snapshots cache once read."""
+    snapshots = caches["snapshots"]
+    key = _snapshot_key(reflection)
+    prompts = snapshots.get(key)
+    if prompts is None:
+        prompts = list(ReflectionPrompt.objects.filter(reflection=reflection))
+        snapshots.set(key, prompts, timeout=None)
+    return prompts
+
+
+# Page models
+
+
+@dataclass(frozen=True)
+class Side:
+    """One partner's side of a reflection as the other may see it (P6):
+    who, how many answered, whether ready. Never what."""
+
+    user: User
+    answered: int
+    ready_at: datetime | None
+
+    @property
+    def is_ready(self) -> bool:
+        return self.ready_at is not None
+
+
+@dataclass(frozen=True)
+class ReflectionStatus:
+    """Where a reflection stands for one viewer."""
+
+    reflection: Reflection
+    stage: Stage
+    me: Side
+    partner: Side | None
+    total: int
+
+    @property
+    def mine_answered(self) -> int:
+        return self.me.answered
+
+    @property
+    def partner_answered(self) -> int:
+        return self.partner.answered if self.partner else 0
+
+    @property
+    def state(self) -> str:
+        """The group the reflection belongs in for its viewer."""
+        if self.stage == Stage.CLOSED:
+            return "archived"
+        if self.stage == Stage.REVEALED:
+            return "revealed"
+        return "partner" if self.me.is_ready else "yours"
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever what the live status shows changes."""
+        partner_ready = self.partner.is_ready if self.partner else False
+        return f"{self.state}.{self.partner_answered}.{int(partner_ready)}.{int(self.me.is_ready)}"
+
+
+def _status(reflection: Reflection, participants: list[Participant], viewer: User, total: int) -> ReflectionStatus:
+    sides = {p.user_id: Side(p.user, p.answered, p.ready_at) for p in participants}
+    me = sides.pop(viewer.pk)
+    return ReflectionStatus(reflection, stage_of(reflection), me, next(iter(sides.values()), None), total)
+
+
+def status_of(reflection: Reflection, viewer: User) -> ReflectionStatus:
+    """Needs the reflection loaded by reflection_with_partners."""
+    return _status(reflection, list(reflection.participants.all()), viewer, len(prompts_of(reflection)))
+
+
+def statuses_for(user: User) -> list[ReflectionStatus]:
+    """Every reflection `user` takes part in, newest first, for lists of
+    status lines: one query over the participant rows of both partners."""
+    mine = Participant.objects.filter(user=user).values("reflection")
+    rows = (
+        Participant.objects.filter(reflection__in=mine)
+        .select_related("user", *(f"reflection__{name}" for name in SHOWN_WITH_REFLECTION))
+        .annotate(answered=answered_count(), prompt_count=prompt_count("reflection"))
+        .order_by("-reflection__created_at", "-reflection_id", "pk")
     )
-
-
-def _reflections_of(rows):
-    """The reflections in `rows` (from _partners_rows), once each, with their
-    participants left as prefetch_related(with_partners(progress=True))
-    leaves them."""
-    partners = {}
+    by_reflection: dict[int, list[Participant]] = {}
     for row in rows:
-        reflection = partners.setdefault(row.reflection_id, (row.reflection, []))[0]
-        row.reflection = reflection  # one instance, not one per row
-        partners[row.reflection_id][1].append(row)
-    for reflection, participants in partners.values():
-        set_prefetched(reflection, "participants", participants)
-    return [reflection for reflection, _ in partners.values()]
+        by_reflection.setdefault(row.reflection_id, []).append(row)
+    return [_status(rows[0].reflection, rows, user, rows[0].prompt_count) for rows in by_reflection.values()]
 
 
-def reflections_for(user):
-    """Reflections `user` takes part in, newest first, for lists of status
-    lines: with the couple, article, assigning coach, prompt count, and both
-    partners with their progress, in one query."""
-    reflections = _reflections_of(_partners_rows_of_reflections_with(user_pk=user.pk))
-    for reflection in reflections:
-        reflection.prompt_count = next(p.prompt_count for p in reflection.participants.all())
-    # Sorted here rather than by the database: the list is short, and
-    # Django's ORDER BY costs more to build than this sort.
-    return sorted(reflections, key=lambda r: (r.created_at, r.pk), reverse=True)
-
-
-def reflection_for(user, pk):
-    """Reflection `pk` if `user` takes part in it, else None; loaded as
-    reflections_for loads each (but the prompt count, which its page counts
-    itself). Its couple says whether it has an active coach now
-    (`has_active_coach`), and it says whether anyone wrote a joint note in it
-    (`has_notes`) and whether its trail has begun (`has_events`): pages skip
-    reading what is not there."""
-    reflections = _reflections_of(_partners_rows_of(reflection_pk=int(pk)))
-    if not reflections or not any(p.user_id == user.pk for p in reflections[0].participants.all()):
-        return None
-    reflection = reflections[0]
-    row = reflection.participants.all()[0]
-    reflection.couple.has_active_coach = row.couple_coached
-    reflection.has_notes, reflection.has_events = row.reflection_has_notes, row.reflection_has_events
-    return reflection
-
-
-def answered_by(reflection, user):
-    """P6: how many of `reflection`'s prompts `user` has answered, never
-    what. (Pages read the same from with_partners(progress=True); this is
-    for readiness, counting under the reflection's lock, and for autosave's
-    answer, counting right after the save.)"""
-    counted = _given_answers_counted(reflection_pk=reflection.pk, user_pk=user.pk)
-    return counted[0] if counted else 0
-
-
-@precompiled
-def _given_answers_counted(*, reflection_pk, user_pk):
-    """[how many], or [] for none."""
-    given = Answer.objects.filter(GIVEN, prompt__reflection=reflection_pk, author=user_pk)
-    return given.values("author").annotate(n=Count("pk")).values_list("n", flat=True)
-
-
-@precompiled
-def _reflection_with_couple(*, reflection_pk, user_pk):
-    return Reflection.objects.select_related("couple").filter(pk=reflection_pk, participants__user=user_pk)
-
-
-def reflection_to_answer(user, pk):
-    """Reflection `pk` with its couple if `user` takes part in it, else
-    None: what saving answers needs, without the partners' side a page
-    shows."""
-    found = _reflection_with_couple(reflection_pk=int(pk), user_pk=user.pk)
-    return found[0] if found else None
-
-
-@dataclass
+@dataclass(frozen=True)
 class MyProgress:
     """The progress line as autosave refreshes it: only my side."""
 
@@ -169,216 +188,137 @@ class MyProgress:
     total: int
 
 
-PROMPT_FIELDS = [field.attname for field in ReflectionPrompt._meta.concrete_fields]
+@dataclass
+class PromptRow:
+    """One prompt of a reflection as its viewer sees it: the answers the gate
+    lets them read, and the form's state when a save came back unsaved."""
+
+    prompt: ReflectionPrompt
+    mine: Answer | None = None
+    partners: Answer | None = None
+    form: PostedAnswer = field(default_factory=PostedAnswer)
+    error: str = ""
+    conflict: bool = False  # saved elsewhere since the form loaded: `mine` is that saved version
 
 
-@functools.lru_cache(maxsize=4096)
-def _snapshot_rows(reflection_pk, created_at):
-    """A reflection's prompts never change once it has started (they are a
-    snapshot of the article's), so each process keeps the rows of the last
-    few thousand it read. The start time in the key means a reused primary
-    key (SQLite reuses them after a rollback) never reads another's."""
-    return tuple(_prompt_rows_of(reflection_pk=reflection_pk))
+def prompt_rows(
+    reflection: Reflection,
+    viewer: User,
+    *,
+    posted: dict | None = None,
+    errors: dict | None = None,
+    conflicts: set | None = None,
+) -> list[PromptRow]:
+    """The reflection's prompts with `viewer`'s and their partner's answers,
+    as far as the gate lets `viewer` read them; what was posted (and why it
+    did not save) overrides the saved answer in the form, so nothing typed
+    is lost."""
+    posted, errors, conflicts = posted or {}, errors or {}, conflicts or set()
+    answers: dict[int, dict[int, Answer]] = {}
+    for answer in Answer.objects.visible_to(viewer).filter(prompt__reflection=reflection):
+        answers.setdefault(answer.prompt_id, {})[answer.author_id] = answer
+    rows = []
+    for prompt in prompts_of(reflection):
+        by_author = answers.get(prompt.pk, {})
+        mine = by_author.pop(viewer.pk, None)
+        rows.append(
+            PromptRow(
+                prompt=prompt,
+                mine=mine,
+                partners=next(iter(by_author.values()), None),
+                form=answer_form(mine, posted.get(prompt.pk)),
+                error=errors.get(prompt.pk, ""),
+                conflict=prompt.pk in conflicts,
+            )
+        )
+    return rows
 
 
-@precompiled
-def _prompt_rows_of(*, reflection_pk):
-    return ReflectionPrompt.objects.filter(reflection_id=reflection_pk).values_list(*PROMPT_FIELDS)
+@dataclass(frozen=True)
+class AuthorsRow:
+    """One prompt for a read-only view of both partners' answers (a coach
+    reading what was shared): (partner, answer or None), in partner order."""
+
+    prompt: ReflectionPrompt
+    by_author: list[tuple[User, Answer | None]]
 
 
-def prompts_of(reflection):
-    """The reflection's prompts in order, as new objects on every call:
-    pages hang answers and form state on them."""
-    prompts = [
-        ReflectionPrompt.from_db(DEFAULT_DB_ALIAS, PROMPT_FIELDS, row)
-        for row in _snapshot_rows(reflection.pk, reflection.created_at)
+def rows_by_author(reflection: Reflection, viewer: User) -> list[AuthorsRow]:
+    """Needs the reflection loaded by reflection_with_partners."""
+    partners = [p.user for p in reflection.participants.all()]
+    visible = {
+        (a.prompt_id, a.author_id): a for a in Answer.objects.visible_to(viewer).filter(prompt__reflection=reflection)
+    }
+    return [
+        AuthorsRow(prompt, [(user, visible.get((prompt.pk, user.pk))) for user in partners])
+        for prompt in prompts_of(reflection)
     ]
-    for prompt in prompts:
-        prompt.choices = list(prompt.choices)  # not the cached list itself
-    return prompts
 
 
-def prompts_with_answers(reflection, viewer):
-    """The reflection's prompts, each with `mine` and `partners` answers as
-    far as the gate lets `viewer` read them."""
-    prompts = prompts_of(reflection)
-    by_prompt = {}
-    for answer in Answer.objects.visible_in(reflection, viewer):
-        by_prompt.setdefault(answer.prompt_id, {})[answer.author_id] = answer
-    for prompt in prompts:
-        answers = by_prompt.get(prompt.pk, {})
-        prompt.mine = answers.get(viewer.pk)
-        prompt.partners = next((a for uid, a in answers.items() if uid != viewer.pk), None)
-    return prompts
+@dataclass(frozen=True)
+class NoteForm:
+    """One joint note as its form shows it: the saved note (as the gate gives
+    it) or an empty one, and what was typed when a save came back unsaved."""
+
+    kind: str
+    label: str
+    text: str = ""
+    version: int = 0
+    updated_by: User | None = None
+    updated_at: datetime | None = None
+    draft: str = ""
+    error: str = ""
+
+    @classmethod
+    def of(cls, note: JointNote, *, draft: str = "", error: str = "") -> "NoteForm":
+        return cls(
+            kind=note.kind,
+            label=note.get_kind_display(),
+            text=note.text,
+            version=note.version,
+            updated_by=note.updated_by,
+            updated_at=note.updated_at if note.pk else None,
+            draft=draft,
+            error=error,
+        )
 
 
-@dataclass
-class ReflectionStatus:
-    """Where a reflection stands for one viewer. P6: the partner's side is
-    counts and readiness only."""
-
-    reflection: Reflection
-    me: Participant
-    partner: Participant | None
-    mine_answered: int
-    partner_answered: int
-    total: int
-
-    @property
-    def fingerprint(self):
-        """Changes whenever what the live status shows changes."""
-        partner_ready = self.partner.is_ready if self.partner else False
-        return f"{self.state}.{self.partner_answered}.{int(partner_ready)}.{int(self.me.is_ready)}"
-
-    @property
-    def state(self):
-        if self.reflection.couple.ended_at:
-            return "archived"
-        if self.reflection.is_revealed:
-            return "revealed"
-        if self.me.is_ready:
-            return "partner"
-        return "yours"
+def notes_for(reflection: Reflection, viewer: User, *, unsaved: dict | None = None) -> list[NoteForm]:
+    """The joint notes `viewer` may read, one per kind (empty ones made up);
+    `unsaved` ({kind: NoteForm}) replaces a note whose save came back."""
+    saved = {
+        n.kind: n
+        for n in JointNote.objects.visible_to(viewer).filter(reflection=reflection).select_related("updated_by")
+    }
+    unsaved = unsaved or {}
+    return [
+        unsaved.get(kind) or NoteForm.of(saved.get(kind) or JointNote(reflection=reflection, kind=kind))
+        for kind in JointNote.Kind.values
+    ]
 
 
-def reflection_status(reflection, viewer):
-    """Needs the participants loaded by with_partners(progress=True)."""
-    participants = list(reflection.participants.all())
-    me = next(p for p in participants if p.user_id == viewer.pk)
-    partner = next((p for p in participants if p.user_id != viewer.pk), None)
-    total = getattr(reflection, "prompt_count", None)
-    if total is None:
-        total = len(prompts_of(reflection))  # kept per process: no query on the status polls
-    return ReflectionStatus(
-        reflection=reflection,
-        me=me,
-        partner=partner,
-        mine_answered=me.answered,
-        partner_answered=partner.answered if partner else 0,
-        total=total,
-    )
-
-
-@dataclass
-class ParticipantProgress:
-    name: str
-    answered: int
-    ready: bool
-
-
-@dataclass
-class CoachRow:
-    """One reflection on a coach's dashboard. P5: counts, readiness, dates."""
-
-    reflection: Reflection
-    total: int
-    partners: list
-    shared: bool
-
-    @property
-    def is_overdue(self):
-        due = self.reflection.due_date
-        return bool(due and not self.reflection.is_revealed and due < timezone.localdate())
-
-
-def coach_overview(coach):
-    """[(coaching link, [CoachRow])] for every active client couple: the
-    reflections this coach assigned, and any the couple shared with them."""
-    from accounts.selectors import clients_of
-
-    links = list(clients_of(coach))
-    shared_ids = set(Reflection.objects.shared_with(coach).values_list("pk", flat=True))
-    reflections = list(
-        Reflection.objects.filter(couple__in=[link.couple_id for link in links])
-        .filter(Q(assigned_by=coach) | Q(pk__in=shared_ids))
-        .prefetch_related(with_partners(progress=True))
-        .annotate(prompt_count=prompt_count())
-        .order_by("-created_at")
-    )
-    rows = {}
-    for r in reflections:
-        partners = [ParticipantProgress(p.user.name, p.answered, p.is_ready) for p in r.participants.all()]
-        rows.setdefault(r.couple_id, []).append(CoachRow(r, r.prompt_count, partners, r.pk in shared_ids))
-    return [(link, rows.get(link.couple_id, [])) for link in links]
-
-
-def shared_reflections_for(coach):
-    """P5: the reflections both partners shared with `coach`, with the
-    partners loaded for the read-only view."""
-    return Reflection.objects.shared_with(coach).prefetch_related(with_partners())
-
-
-def prompts_by_author(reflection, viewer):
-    """For a read-only view of everyone's answers (a coach reading what was
-    shared): each prompt gets `by_author`, in participant order, as far as the
-    gate lets `viewer` read them."""
-    prefetch_related_objects([reflection], with_partners())  # no query when already loaded
-    participants = list(reflection.participants.all())
-    visible = {(a.prompt_id, a.author_id): a for a in Answer.objects.visible_in(reflection, viewer)}
-    prompts = prompts_of(reflection)
-    for prompt in prompts:
-        prompt.by_author = [(p.user, visible.get((prompt.pk, p.user_id))) for p in participants]
-    return prompts
-
-
-@dataclass
-class CoachSharing:
-    """Where sharing one revealed reflection with one coach stands."""
-
-    link: object
-    name: str
-    mine: bool
-    partners: bool
-
-
-@precompiled
-def _active_coaching_links(*, couple_pk):
-    from accounts.models import CoachingLink
-
-    return CoachingLink.objects.active().select_related("coach__coach_profile").filter(couple=couple_pk)
-
-
-def sharing_with_coaches(reflection, viewer):
-    """P5: for each of the couple's active coaches, whether I and my partner
-    chose to share this reflection with them."""
-    # Most couples have no coach: reflection_for says so, and then there are
-    # no links and no consents to read.
-    if not getattr(reflection.couple, "has_active_coach", True):
-        return []
-    links = _active_coaching_links(couple_pk=reflection.couple_id)
-    if not links:
-        return []
-    consents = {(c.coach_id, c.user_id) for c in reflection.share_consents.all()}
-    result = []
-    for link in links:
-        mine = (link.coach_id, viewer.pk) in consents
-        partners = any(coach == link.coach_id and user != viewer.pk for coach, user in consents)
-        result.append(CoachSharing(link, link.coach.coach_profile.name, mine, partners))
-    return result
-
-
-@dataclass
+@dataclass(frozen=True)
 class ScaleComparison:
     prompt: ReflectionPrompt
     mine: int
     partners: int
 
     @property
-    def gap(self):
+    def gap(self) -> int:
         return abs(self.mine - self.partners)
 
 
-def scale_summary(prompts, *, close=1, apart=3):
+def scale_summary(rows: list[PromptRow], *, close: int = 1, apart: int = 3) -> dict[str, list[ScaleComparison]]:
     """Where the two of you are close on a scale, and where you differ most
     (largest gap first). Uses the answers already read through the gate."""
     both = [
-        ScaleComparison(p, p.mine.scale_value, p.partners.scale_value)
-        for p in prompts
-        if p.is_scale
-        and p.mine
-        and p.partners
-        and p.mine.scale_value is not None
-        and p.partners.scale_value is not None
+        ScaleComparison(row.prompt, row.mine.scale_value, row.partners.scale_value)
+        for row in rows
+        if row.prompt.is_scale
+        and row.mine
+        and row.partners
+        and row.mine.scale_value is not None
+        and row.partners.scale_value is not None
     ]
     return {
         "close": [c for c in both if c.gap <= close],
@@ -386,34 +326,94 @@ def scale_summary(prompts, *, close=1, apart=3):
     }
 
 
-@precompiled
-def _events_of(*, reflection_pk):
-    from .models import ReflectionEvent
+@dataclass(frozen=True)
+class CoachSharing:
+    """Where sharing one revealed reflection with one coach stands."""
 
-    return ReflectionEvent.objects.select_related("user", "coach__coach_profile").filter(reflection=reflection_pk)
+    link: CoachingLink
+    name: str
+    mine: bool
+    partners: bool
 
 
-def trail_of(reflection):
-    """The reflection's trail, oldest first: who did what, when; never text."""
-    if not getattr(reflection, "has_events", True):  # reflection_for says none yet
+def sharing_with_coaches(reflection: Reflection, viewer: User) -> list[CoachSharing]:
+    """P5: for each of the couple's active coaches, whether I and my partner
+    chose to share this reflection with them."""
+    links = list(
+        CoachingLink.objects.active().select_related("coach__coach_profile").filter(couple=reflection.couple_id)
+    )
+    if not links:
         return []
-    return _events_of(reflection_pk=reflection.pk)
+    consents = set(ShareConsent.objects.filter(reflection=reflection).values_list("coach", "user"))
+    return [
+        CoachSharing(
+            link=link,
+            name=link.coach.coach_profile.name,
+            mine=(link.coach_id, viewer.pk) in consents,
+            partners=any(coach == link.coach_id and user != viewer.pk for coach, user in consents),
+        )
+        for link in links
+    ]
 
 
-def notes_for(reflection, viewer):
-    """The joint notes `viewer` may read, one per kind (empty ones made up)."""
-    from .models import JointNote
-
-    # A reflection nobody wrote a note in (reflection_for says so) has none to read.
-    written = getattr(reflection, "has_notes", True)
-    saved = {n.kind: n for n in JointNote.objects.visible_in(reflection, viewer)} if written else {}
-    return [saved.get(kind) or JointNote(reflection=reflection, kind=kind) for kind in JointNote.Kind.values]
+def trail_of(reflection: Reflection) -> QuerySet[ReflectionEvent]:
+    """The reflection's trail, oldest first: who did what, when; never text."""
+    return ReflectionEvent.objects.select_related("user", "coach__coach_profile").filter(reflection=reflection)
 
 
-def history_for(user):
+def talked_about(reflection: Reflection) -> set[int]:
+    """The prompts (ids) the couple marked "we talked about this"."""
+    return set(
+        ReflectionPrompt.objects.filter(reflection=reflection, talked__isnull=False).values_list("pk", flat=True)
+    )
+
+
+# The coach's side
+
+
+@dataclass(frozen=True)
+class ParticipantProgress:
+    name: str
+    answered: int
+    ready: bool
+
+
+@dataclass(frozen=True)
+class CoachRow:
+    """One reflection on a coach's dashboard. P5: counts, readiness, dates."""
+
+    reflection: Reflection
+    total: int
+    partners: list[ParticipantProgress]
+    shared: bool
+
+    @property
+    def is_overdue(self) -> bool:
+        due = self.reflection.due_date
+        return bool(due and not self.reflection.is_revealed and due < timezone.localdate())
+
+
+def coach_overview(coach: User) -> list[tuple[CoachingLink, list[CoachRow]]]:
+    """[(coaching link, [CoachRow])] for every active client couple: the
+    reflections this coach assigned, and any the couple shared with them."""
+    links = list(clients_of(coach))
+    shared_ids = set(Reflection.objects.shared_with(coach).values_list("pk", flat=True))
+    reflections = (
+        Reflection.objects.filter(couple__in=[link.couple_id for link in links])
+        .filter(Q(assigned_by=coach) | Q(pk__in=shared_ids))
+        .prefetch_related(with_partners(progress=True))
+        .annotate(prompt_count=prompt_count())
+        .order_by("-created_at")
+    )
+    rows: dict[int, list[CoachRow]] = {}
+    for r in reflections:
+        partners = [ParticipantProgress(p.user.name, p.answered, p.is_ready) for p in r.participants.all()]
+        rows.setdefault(r.couple_id, []).append(CoachRow(r, r.prompt_count, partners, r.pk in shared_ids))
+    return [(link, rows.get(link.couple_id, [])) for link in links]
+
+
+def history_for(user: User) -> QuerySet[Reflection]:
     """Our revealed reflections, as the couple we are now, newest first."""
-    from accounts.selectors import linked_couple_for
-
     couple = linked_couple_for(user)
     if couple is None:
         return Reflection.objects.none()

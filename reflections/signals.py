@@ -1,5 +1,16 @@
+"""What reflections tells the apps built on it. They listen; reflections
+imports none of them."""
+
 from django.dispatch import Signal
 
-# Sent once per reflection, after the transaction that revealed it commits.
-# Receivers get `reflection`. Notifications will hang off this.
+# Sent once per reflection, after the transaction that revealed it commits
+# (P2: exactly once). Receivers get `reflection`.
 reflection_revealed = Signal()
+
+# A partner said ready and the reflection is not revealed yet: `reflection`,
+# `user`. Sent inside that transaction.
+partner_ready = Signal()
+
+# A coach assigned `reflection` to a client couple: `reflection`, `coach`.
+# Sent inside the assignment's transaction.
+reflection_assigned = Signal()

@@ -115,6 +115,14 @@ def _postgres_only(request):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_snapshots():
+    """Each test starts with no prompt snapshots kept from another test."""
+    from django.core.cache import caches
+
+    caches["snapshots"].clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Real hashers take a third of a second per user; tests make many users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -358,7 +358,9 @@ def test_answers_save(client, world, data, htmx):
         }
         partner_before = list(Answer.objects.exclude(author=user).order_by("pk").values())
 
-        response = exercise(client, w, user, reverse("answers_save", args=[pk]), post, htmx=htmx, partial={"Answer"})
+        response = exercise(
+            client, w, user, reverse("reflections:answers_save", args=[pk]), post, htmx=htmx, partial={"Answer"}
+        )
 
         assert list(Answer.objects.exclude(author=user).order_by("pk").values()) == partner_before
         if refused(response):
@@ -374,7 +376,7 @@ def test_answers_save(client, world, data, htmx):
 @pytest.mark.django_db
 @fuzz
 @given(
-    name=st.sampled_from(["ready", "withdraw"]),
+    name=st.sampled_from(["reflections:readiness_set", "reflections:readiness_withdraw"]),
     who=st.sampled_from(["alice", "bob", "carol", "coach"]),
     pk=st.integers(0, 10**25),
     body=form(link=junk, action=junk),
@@ -394,8 +396,9 @@ def test_reflection_share(client, world, data):
     with rolled_back():
         user = data.draw(st.sampled_from([w.alice, w.alice, w.bob, w.carol, w.coach]))
         pk = data.draw(path_ids(w.revealed.pk, *w.reflections))
-        body = data.draw(form(link=ids(*w.links), action=st.one_of(st.sampled_from(["stop", "share", ""]), junk)))
-        exercise(client, w, user, reverse("reflection_share", args=[pk]), body)
+        name = data.draw(st.sampled_from(["reflections:reflection_share", "reflections:reflection_unshare"]))
+        body = data.draw(form(link=ids(*w.links)))
+        exercise(client, w, user, reverse(name, args=[pk]), body)
 
 
 @pytest.mark.django_db
@@ -407,7 +410,7 @@ def test_reflection_start(client, world, data):
         user = data.draw(st.sampled_from([w.alice, w.carol, w.frank, w.coach]))
         slugs = [w.article.slug, w.article2.slug, w.coach_article.slug, w.draft.slug, w.other_article.slug]
         slug = data.draw(st.one_of(st.sampled_from(slugs), st.from_regex(r"\A[-a-zA-Z0-9_]{1,60}\Z")))
-        exercise(client, w, user, reverse("reflection_start", args=[slug]), data.draw(form()))
+        exercise(client, w, user, reverse("reflections:reflection_start", args=[slug]), data.draw(form()))
 
 
 @pytest.mark.django_db
@@ -419,7 +422,7 @@ def test_live_status(client, world, data):
         user = data.draw(st.sampled_from([w.alice, w.bob, w.carol, w.coach]))
         pk = data.draw(path_ids(*w.reflections))
         query = data.draw(form(seen=junk))
-        exercise(client, w, user, reverse("reflection_live_status", args=[pk]), query, method="get", htmx=True)
+        exercise(client, w, user, reverse("reflections:live_status", args=[pk]), query, method="get", htmx=True)
 
 
 # --- reflections: together mode and notes ------------------------------------------
@@ -441,7 +444,7 @@ def test_notes_save(client, world, data):
             )
         )
         own_notes = list(JointNote.objects.filter(reflection=w.revealed).order_by("pk").values())
-        response = exercise(client, w, user, reverse("notes_save", args=[pk]), body)
+        response = exercise(client, w, user, reverse("reflections:note_save", args=[pk]), body)
         if refused(response):
             assert list(JointNote.objects.filter(reflection=w.revealed).order_by("pk").values()) == own_notes
 
@@ -455,7 +458,7 @@ def test_together_talked(client, world, data):
         user = data.draw(st.sampled_from([w.alice, w.alice, w.bob, w.carol, w.coach]))
         pk = data.draw(path_ids(w.revealed.pk, *w.reflections))
         number = data.draw(st.one_of(st.integers(0, 4), st.sampled_from([0, 10**20]), st.integers(0, 10**25)))
-        exercise(client, w, user, reverse("together_talked", args=[pk, number]), data.draw(form()))
+        exercise(client, w, user, reverse("reflections:talked_toggle", args=[pk, number]), data.draw(form()))
 
 
 @pytest.mark.django_db
@@ -467,7 +470,7 @@ def test_together_page(client, world, data):
         user = data.draw(st.sampled_from([w.alice, w.carol]))
         pk = data.draw(path_ids(w.revealed.pk, *w.reflections))
         number = data.draw(st.one_of(st.integers(0, 4), st.sampled_from([0, 10**20]), st.integers(0, 10**25)))
-        exercise(client, w, user, reverse("together", args=[pk, number]), data.draw(form()), method="get")
+        exercise(client, w, user, reverse("reflections:together", args=[pk, number]), data.draw(form()), method="get")
 
 
 # --- partners: invitations and unlinking -----------------------------------------------
@@ -484,7 +487,7 @@ def test_invitation_enter_code(client, world, data):
             st.sampled_from([w.carol_invitation.code, w.carol_invitation.code.lower(), "ABCD-EFGH"]),
             junk,
         )
-        exercise(client, w, user, reverse("invitation_enter_code"), data.draw(form(code=code)))
+        exercise(client, w, user, reverse("accounts:invitation_code"), data.draw(form(code=code)))
 
 
 @pytest.mark.django_db
@@ -496,9 +499,9 @@ def test_invitation_new_and_revoke(client, world, data):
         user = data.draw(st.sampled_from([w.frank, w.alice, w.coach]))
         own = invitation_create(inviter=w.frank)
         if data.draw(st.booleans()):
-            url = reverse("invitation_new")
+            url = reverse("accounts:invitation_create")
         else:
-            url = reverse("invitation_revoke", args=[data.draw(path_ids(own.pk, w.carol_invitation.pk))])
+            url = reverse("accounts:invitation_revoke", args=[data.draw(path_ids(own.pk, w.carol_invitation.pk))])
         exercise(client, w, user, url, data.draw(form(pk=ids(own.pk, w.carol_invitation.pk))))
 
 
@@ -515,7 +518,7 @@ def test_invitation_accept(client, world, data):
             client,
             w,
             user,
-            reverse("invitation_accept", args=[token]),
+            reverse("accounts:invitation_accept", args=[token]),
             data.draw(form(token=junk, code=junk)),
             method=method,
             # Accepting Carol's invitation is meant to change it, and to tell her.
@@ -531,7 +534,7 @@ def test_unlink(client, world, data):
     with rolled_back():
         user = data.draw(st.sampled_from([w.alice, w.bob, w.frank, w.coach]))
         body = data.draw(form(couple=ids(w.couple.pk, w.other_couple.pk), confirm=junk))
-        exercise(client, w, user, reverse("unlink"), body)
+        exercise(client, w, user, reverse("accounts:couple_unlink"), body)
         assert Couple.objects.get(pk=w.other_couple.pk).ended_at is None
 
 
@@ -543,7 +546,9 @@ def test_delete_account(client, world, data):
     with rolled_back():
         user = data.draw(st.sampled_from([w.alice, w.frank, w.coach]))
         password = st.one_of(st.just(PASSWORD), st.just(PASSWORD + "\x00"), junk)
-        exercise(client, w, user, reverse("delete_account"), data.draw(form(password=password, user=ids(w.dan.pk))))
+        exercise(
+            client, w, user, reverse("accounts:account_delete"), data.draw(form(password=password, user=ids(w.dan.pk)))
+        )
 
 
 # --- coaching links ----------------------------------------------------------------------
@@ -558,7 +563,7 @@ def test_coach_profile(client, world, data):
         user = data.draw(st.sampled_from([w.coach, w.frank, w.alice]))
         body = data.draw(form(name=junk, practice=junk, bio=junk, user=ids(w.other_coach.pk)))
         profile_before = list(CoachProfile.objects.filter(user=user).values())
-        response = exercise(client, w, user, reverse("coach_profile"), body)
+        response = exercise(client, w, user, reverse("coach:profile"), body)
         if refused(response):
             assert list(CoachProfile.objects.filter(user=user).values()) == profile_before
 
@@ -571,9 +576,9 @@ def test_coaching_invite_and_end(client, world, data):
     with rolled_back():
         user = data.draw(st.sampled_from([w.coach, w.alice, w.bob, w.frank]))
         if data.draw(st.booleans()):
-            url = reverse("coaching_invite")
+            url = reverse("coach:coaching_invite_create")
         else:
-            url = reverse("coaching_end", args=[data.draw(path_ids(*w.links))])
+            url = reverse("coach:coaching_end", args=[data.draw(path_ids(*w.links))])
         method = data.draw(st.sampled_from(["post", "post", "get"]))
         exercise(
             client, w, user, url, data.draw(form(link=ids(*w.links), couple=ids(w.other_couple.pk))), method=method
@@ -591,7 +596,7 @@ def test_coaching_accept(client, world, data):
         token = data.draw(st.one_of(st.sampled_from(tokens), st.from_regex(r"\A[-a-zA-Z0-9_]{1,80}\Z")))
         method = data.draw(st.sampled_from(["post", "post", "get"]))
         body = data.draw(form(link=ids(*w.links), couple=ids(w.other_couple.pk)))
-        exercise(client, w, user, reverse("coaching_accept", args=[token]), body, method=method)
+        exercise(client, w, user, reverse("coach:coaching_accept", args=[token]), body, method=method)
 
 
 # --- coach workspace: articles, questions, assigning -------------------------------------------
@@ -615,7 +620,7 @@ def test_coach_article_new(client, world, data):
     with rolled_back():
         user = data.draw(st.sampled_from([w.coach, w.coach, w.alice]))
         body = data.draw(form(**article_fields, owner=ids(w.other_coach.pk), slug=junk))
-        exercise(client, w, user, reverse("coach_article_new"), body)
+        exercise(client, w, user, reverse("coach:article_new"), body)
 
 
 @pytest.mark.django_db
@@ -628,7 +633,7 @@ def test_coach_article_edit(client, world, data):
         pk = data.draw(path_ids(*w.articles))
         body = data.draw(form(**article_fields, owner=ids(w.other_coach.pk), slug=junk, pk=ids(*w.articles)))
         own = list(Article.objects.filter(owner=w.coach).order_by("pk").values())
-        response = exercise(client, w, user, reverse("coach_article", args=[pk]), body)
+        response = exercise(client, w, user, reverse("coach:article", args=[pk]), body)
         if refused(response):
             assert list(Article.objects.filter(owner=w.coach).order_by("pk").values()) == own
 
@@ -642,7 +647,7 @@ def test_coach_article_delete(client, world, data):
         user = data.draw(st.sampled_from([w.coach, w.alice]))
         pk = data.draw(path_ids(*w.articles))
         method = data.draw(st.sampled_from(["post", "get"]))
-        exercise(client, w, user, reverse("coach_article_delete", args=[pk]), data.draw(form()), method=method)
+        exercise(client, w, user, reverse("coach:article_delete", args=[pk]), data.draw(form()), method=method)
 
 
 prompt_fields = dict(
@@ -663,7 +668,7 @@ def test_coach_prompt_new(client, world, data):
         user = data.draw(st.sampled_from([w.coach, w.coach, w.alice]))
         pk = data.draw(path_ids(*w.articles))
         body = data.draw(form(**prompt_fields, article=ids(*w.articles), order=WEIRD_IDS))
-        exercise(client, w, user, reverse("coach_prompt_new", args=[pk]), body)
+        exercise(client, w, user, reverse("coach:prompt_new", args=[pk]), body)
 
 
 @pytest.mark.django_db
@@ -676,7 +681,7 @@ def test_coach_prompt_edit(client, world, data):
         pk = data.draw(path_ids(*w.prompts))
         body = data.draw(form(**prompt_fields, article=ids(*w.articles), order=WEIRD_IDS))
         own = list(Prompt.objects.filter(article__owner=w.coach).order_by("pk").values())
-        response = exercise(client, w, user, reverse("coach_prompt", args=[pk]), body)
+        response = exercise(client, w, user, reverse("coach:prompt", args=[pk]), body)
         if refused(response):
             assert list(Prompt.objects.filter(article__owner=w.coach).order_by("pk").values()) == own
 
@@ -692,7 +697,7 @@ def test_coach_prompt_move(client, world, data):
         body = data.draw(form(direction=st.one_of(st.sampled_from(["up", "down", "UP"]), junk)))
         htmx = data.draw(st.booleans())
         own = list(Prompt.objects.filter(article__owner=w.coach).order_by("pk").values())
-        response = exercise(client, w, user, reverse("coach_prompt_move", args=[pk]), body, htmx=htmx)
+        response = exercise(client, w, user, reverse("coach:prompt_move", args=[pk]), body, htmx=htmx)
         if refused(response):
             assert list(Prompt.objects.filter(article__owner=w.coach).order_by("pk").values()) == own
 
@@ -706,7 +711,7 @@ def test_coach_prompt_delete(client, world, data):
         user = data.draw(st.sampled_from([w.coach, w.coach, w.alice]))
         pk = data.draw(path_ids(*w.prompts))
         method = data.draw(st.sampled_from(["post", "post", "get"]))
-        exercise(client, w, user, reverse("coach_prompt_delete", args=[pk]), data.draw(form()), method=method)
+        exercise(client, w, user, reverse("coach:prompt_delete", args=[pk]), data.draw(form()), method=method)
 
 
 @pytest.mark.django_db
@@ -727,7 +732,7 @@ def test_coach_assign(client, world, data):
                 ),
             )
         )
-        exercise(client, w, user, reverse("coach_assign"), body)
+        exercise(client, w, user, reverse("coach:assignment_create"), body)
 
 
 # --- notifications -------------------------------------------------------------------------------
@@ -746,9 +751,9 @@ def test_notification_read(client, world, data):
     with rolled_back():
         user = data.draw(st.sampled_from([w.alice, w.bob, w.frank]))
         if data.draw(st.booleans()):
-            url = reverse("notification_read", args=[data.draw(path_ids(*w.notifications))])
+            url = reverse("notifications:notification_mark_read", args=[data.draw(path_ids(*w.notifications))])
         else:
-            url = reverse("notifications_read_all")
+            url = reverse("notifications:notifications_mark_all_read")
         response = exercise(client, w, user, url, data.draw(form(next=next_urls)))
         if response.status_code == 302:
             assert response["Location"].startswith("/") and not response["Location"].startswith("//")
@@ -772,4 +777,4 @@ def test_notification_settings(client, world, data):
                 user=ids(w.dan.pk),
             )
         )
-        exercise(client, w, user, reverse("notification_settings"), body)
+        exercise(client, w, user, reverse("notifications:email_preferences"), body)

@@ -23,16 +23,30 @@ from accounts.services import (
     couple_unlink,
     invitation_create,
 )
+from core.errors import DomainError
 from notifications.models import Notification
+from reflections import access, shortcuts
+from reflections.access import Stage, access_to
 from reflections.authoring import article_save, assignment_create, prompt_save
-from reflections.models import Answer, Article, JointNote, Prompt
+from reflections.models import (
+    Answer,
+    AnswerQuerySet,
+    Article,
+    JointNote,
+    JointNoteQuerySet,
+    Prompt,
+    Reflection,
+    shared_view_open,
+)
 from reflections.services import (
     answer_save,
     note_save,
     readiness_set,
+    readiness_withdraw,
     reflection_share,
     reflection_start,
     reflection_unshare,
+    talked_toggle,
 )
 
 from .conftest import link, make_article
@@ -41,52 +55,54 @@ from .conftest import link, make_article
 # url_arguments() if it takes arguments: the persona test must cover it.
 PROJECT_URLS = {
     "healthz",
-    "home",
-    "library",
-    "article",
-    "reflection_start",
-    "reflection",
-    "reflection_live_status",
-    "answers_save",
-    "ready",
-    "withdraw",
-    "partner",
-    "invitation_new",
-    "invitation_revoke",
-    "invitation_enter_code",
-    "invitation_accept",
-    "unlink",
-    "reflection_share",
-    "coach_dashboard",
-    "coach_articles",
-    "coach_article_new",
-    "coach_article",
-    "coach_article_delete",
-    "coach_article_preview",
-    "coach_prompt_new",
-    "coach_prompt",
-    "coach_prompt_delete",
-    "coach_prompt_move",
-    "coach_assign",
-    "coach_reflection",
-    "coach_profile",
-    "coach_clients",
-    "coaching_invite",
-    "coaching_end",
-    "coaching_accept",
-    "together_start",
-    "together",
-    "together_talked",
-    "notes_save",
-    "export_reflection",
-    "history",
-    "export_mine_markdown",
-    "export_mine_json",
-    "delete_account",
-    "notification_read",
-    "notifications_read_all",
-    "notification_settings",
+    "reflections:home",
+    "reflections:library",
+    "reflections:article",
+    "reflections:reflection_start",
+    "reflections:reflection",
+    "reflections:live_status",
+    "reflections:answers_save",
+    "reflections:readiness_set",
+    "reflections:readiness_withdraw",
+    "reflections:reflection_share",
+    "reflections:reflection_unshare",
+    "reflections:together_start",
+    "reflections:together",
+    "reflections:talked_toggle",
+    "reflections:note_save",
+    "reflections:reflection_export",
+    "reflections:history",
+    "reflections:answers_export_markdown",
+    "reflections:answers_export_json",
+    "accounts:partner",
+    "accounts:invitation_create",
+    "accounts:invitation_revoke",
+    "accounts:invitation_code",
+    "accounts:invitation_accept",
+    "accounts:couple_unlink",
+    "accounts:account_delete",
+    "notifications:notification_mark_read",
+    "notifications:notifications_mark_all_read",
+    "notifications:email_preferences",
+    "coach:dashboard",
+    "coach:profile",
+    "coach:clients",
+    "coach:coaching_invite_create",
+    "coach:coaching_end",
+    "coach:coaching_accept",
+    "coach:articles",
+    "coach:article_new",
+    "coach:article",
+    "coach:article_delete",
+    "coach:article_preview",
+    "coach:prompt_new",
+    "coach:prompt",
+    "coach:prompt_delete",
+    "coach:prompt_move",
+    "coach:assignment_create",
+    "coach:shared_reflection",
 }
+PROJECT_NAMESPACES = ("reflections:", "accounts:", "notifications:", "coach:")
 
 # Arguments for third-party URLs that never show answers; any value will do.
 THIRD_PARTY_ARGUMENTS = {"key": ["not-a-real-key"], "uidb36": ["1"], "pk": ["1"], "object_id": ["1"]}
@@ -234,33 +250,37 @@ def url_arguments(name, world):
     """Every argument set to request `name` with: real ids from the world."""
     reflections = [{"pk": r.pk} for r in world.reflections]
     articles = [{"pk": a.pk} for a in world.articles]
+    prompts = [{"pk": pk} for pk in Prompt.objects.values_list("pk", flat=True)]
     project = {
-        "article": [{"slug": a.slug} for a in world.articles],
-        "reflection_start": [{"slug": a.slug} for a in world.articles],
-        "reflection": [{"pk": r.pk} for r in world.reflections],
-        "reflection_live_status": [{"pk": r.pk} for r in world.reflections],
-        "answers_save": [{"pk": r.pk} for r in world.reflections],
-        "ready": [{"pk": r.pk} for r in world.reflections],
-        "withdraw": [{"pk": r.pk} for r in world.reflections],
-        "invitation_revoke": [{"pk": i.pk} for i in world.invitations],
-        "invitation_accept": [{"token": i.token} for i in Invitation.objects.all()],
-        "reflection_share": reflections,
-        "coach_reflection": reflections,
-        "coach_article": articles,
-        "coach_article_delete": articles,
-        "coach_article_preview": articles,
-        "coach_prompt_new": articles,
-        "coach_prompt": [{"pk": pk} for pk in Prompt.objects.values_list("pk", flat=True)],
-        "coach_prompt_delete": [{"pk": pk} for pk in Prompt.objects.values_list("pk", flat=True)],
-        "coach_prompt_move": [{"pk": pk} for pk in Prompt.objects.values_list("pk", flat=True)],
-        "coaching_end": [{"pk": pk} for pk in CoachingLink.objects.values_list("pk", flat=True)],
-        "coaching_accept": [{"token": t} for t in CoachingLink.objects.values_list("token", flat=True)],
-        "together_start": reflections,
-        "together": [{"pk": r.pk, "number": n} for r in world.reflections for n in (1, 3)],
-        "together_talked": [{"pk": r.pk, "number": 1} for r in world.reflections],
-        "notes_save": reflections,
-        "export_reflection": reflections,
-        "notification_read": [{"pk": pk} for pk in Notification.objects.values_list("pk", flat=True)],
+        "reflections:article": [{"slug": a.slug} for a in world.articles],
+        "reflections:reflection_start": [{"slug": a.slug} for a in world.articles],
+        "reflections:reflection": reflections,
+        "reflections:live_status": reflections,
+        "reflections:answers_save": reflections,
+        "reflections:readiness_set": reflections,
+        "reflections:readiness_withdraw": reflections,
+        "reflections:reflection_share": reflections,
+        "reflections:reflection_unshare": reflections,
+        "reflections:together_start": reflections,
+        "reflections:together": [{"pk": r.pk, "number": n} for r in world.reflections for n in (1, 3)],
+        "reflections:talked_toggle": [{"pk": r.pk, "number": 1} for r in world.reflections],
+        "reflections:note_save": reflections,
+        "reflections:reflection_export": reflections,
+        "accounts:invitation_revoke": [{"pk": i.pk} for i in world.invitations],
+        "accounts:invitation_accept": [{"token": i.token} for i in Invitation.objects.all()],
+        "notifications:notification_mark_read": [
+            {"pk": pk} for pk in Notification.objects.values_list("pk", flat=True)
+        ],
+        "coach:shared_reflection": reflections,
+        "coach:article": articles,
+        "coach:article_delete": articles,
+        "coach:article_preview": articles,
+        "coach:prompt_new": articles,
+        "coach:prompt": prompts,
+        "coach:prompt_delete": prompts,
+        "coach:prompt_move": prompts,
+        "coach:coaching_end": [{"pk": pk} for pk in CoachingLink.objects.values_list("pk", flat=True)],
+        "coach:coaching_accept": [{"token": t} for t in CoachingLink.objects.values_list("token", flat=True)],
     }
     return project.get(name)
 
@@ -307,8 +327,7 @@ def requests_to_make(world):
 
 
 def test_persona_test_knows_every_project_url():
-    allauth = ("account_", "mfa_", "usersessions_")
-    own = {name for name, _ in all_url_patterns() if ":" not in name and not name.startswith(allauth)}
+    own = {name for name, _ in all_url_patterns() if name.startswith(PROJECT_NAMESPACES) or name == "healthz"}
     assert own == PROJECT_URLS, "a new URL must join the persona test"
 
 
@@ -346,20 +365,77 @@ def test_world_gives_each_persona_what_the_gate_gives(world):
 
 
 @pytest.mark.django_db
-def test_the_gate_within_one_reflection_agrees_with_the_gate(world):
-    """visible_in (the gate's SQL, compiled once per kind of reader) reads
-    exactly what visible_to reads, for every persona in every reflection."""
+def test_the_rule_and_the_gates_agree_for_every_persona_and_reflection(world):
+    """access.access_to (in Python, for pages and services) and the gates'
+    shared_view_open (in SQL, for text) are the same rule: a viewer reads
+    someone else's words in a reflection exactly when the rule opens its
+    shared view to them."""
     for persona, user in world.personas.items():
         viewer = user or AnonymousUser()
+        open_in_sql = set(Reflection.objects.filter(shared_view_open(viewer, "pk")).values_list("pk", flat=True))
         for reflection in world.reflections:
-            for model, within in ((Answer, "prompt__reflection"), (JointNote, "reflection")):
-                expected = sorted(model.objects.visible_to(viewer).filter(**{within: reflection}).values_list("pk"))
-                got = sorted((row.pk,) for row in model.objects.visible_in(reflection, viewer))
-                assert got == expected, f"{persona}, {model.__name__}s of {reflection}"
+            loaded = Reflection.objects.select_related("couple").get(pk=reflection.pk)
+            access = access_to(loaded, viewer)
+            shared_view = access is not None and access.stage == Stage.REVEALED
+            assert (reflection.pk in open_in_sql) == shared_view, f"{persona}, {reflection}"
+            authors = set(
+                Answer.objects.visible_to(viewer).filter(prompt__reflection=reflection).values_list("author", flat=True)
+            )
+            partners = set(reflection.participants.values_list("user", flat=True))
+            expected = partners if shared_view else partners & {viewer.pk}
+            assert authors == expected, f"{persona}, {reflection}"
+
+
+def every_response(client, world):
+    """(persona, url name, url, response) for every persona's GET and htmx GET of every URL."""
+    requests = list(requests_to_make(world))
+    for persona, user in world.personas.items():
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        for name, url in requests:
+            for headers in ({}, {"HX-Request": "true"}):
+                yield persona, name, url, client.get(url, headers=headers)
 
 
 @pytest.mark.django_db
-def test_the_gate_within_one_reflection_refuses_a_filtered_queryset(world):
+def test_every_page_reads_text_only_through_the_gates(client, world, monkeypatch):
+    """With both gates shut, no page, fragment or export shows a single
+    answer or note: nothing reads text for display any other way (P8)."""
+    monkeypatch.setattr(AnswerQuerySet, "visible_to", lambda self, viewer: self.none())
+    monkeypatch.setattr(JointNoteQuerySet, "visible_to", lambda self, viewer: self.none())
+    for persona, name, url, response in every_response(client, world):
+        assert response.status_code < 500, f"{persona} GET {url} ({name}) -> {response.status_code}"
+        body = response.content.decode(errors="replace")
+        assert not any(m in body for m in world.all_markers), f"{persona} read text past the gates at {url}"
+
+
+@pytest.mark.django_db
+def test_every_reflection_view_and_service_asks_the_one_rule(client, world, monkeypatch):
+    """With the rule saying no, a partner's own reflections are 404 on every
+    reflection URL, and every service that changes a reflection refuses."""
+    monkeypatch.setattr(access, "access_to", lambda reflection, viewer: None)
+    monkeypatch.setattr(shortcuts, "access_to", lambda reflection, viewer: None)
     alice = world.personas["alice"]
-    with pytest.raises(TypeError):
-        Answer.objects.filter(author=alice).visible_in(world.reflections[0], alice)
+    revealed, _, waiting = world.reflections[:3]
+    client.force_login(alice)
+    for name, url in requests_to_make(world):
+        if name.startswith("reflections:") and ("/reflections/" in url):
+            method = client.get if name in {"reflections:reflection", "reflections:live_status"} else client.post
+            response = method(url, {"kind": "remember", "text": "x", "version": "0", "link": "1"})
+            assert response.status_code in {404, 405}, f"{name} {url} -> {response.status_code}"
+            if name in {"reflections:reflection", "reflections:together", "reflections:reflection_export"}:
+                assert response.status_code == 404, f"{name} {url} -> {response.status_code}"
+    prompt = waiting.prompts.first()
+    refused = [
+        lambda: answer_save(prompt=prompt, author=alice, text="x"),
+        lambda: readiness_set(reflection=waiting, user=alice),
+        lambda: readiness_withdraw(reflection=waiting, user=alice),
+        lambda: reflection_share(reflection=revealed, user=alice, coach=world.personas["coach"]),
+        lambda: reflection_unshare(reflection=revealed, user=alice, coach=world.personas["coach"]),
+        lambda: talked_toggle(prompt=revealed.prompts.first(), user=alice),
+        lambda: note_save(reflection=revealed, user=alice, kind="try", text="x", base_version=0),
+    ]
+    for service in refused:
+        with pytest.raises(DomainError, match="not part of this reflection"):
+            service()

@@ -14,7 +14,7 @@ from django.urls import reverse
 def test_pages_carry_a_strict_content_security_policy(client, alice):
     client.force_login(alice)
 
-    policy = client.get(reverse("home"))["Content-Security-Policy"]
+    policy = client.get(reverse("reflections:home"))["Content-Security-Policy"]
 
     directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
     assert directives["script-src"] == "'self'"
@@ -24,7 +24,7 @@ def test_pages_carry_a_strict_content_security_policy(client, alice):
 
 
 def test_pages_carry_the_other_security_headers(client):
-    response = client.get(reverse("home"))
+    response = client.get(reverse("reflections:home"))
 
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
@@ -33,7 +33,7 @@ def test_pages_carry_the_other_security_headers(client):
 
 
 def test_htmx_is_configured_without_eval_or_injected_styles(client):
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("reflections:home")).content.decode()
 
     assert '"allowEval": false' in html
     assert '"includeIndicatorStyles": false' in html

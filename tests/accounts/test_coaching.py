@@ -8,19 +8,19 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.errors import DomainError
 from accounts.models import CoachingAcceptance, CoachingLink, CoachProfile
 from accounts.services import coaching_accept, coaching_end, coaching_invite_create, couple_unlink
+from core.errors import DomainError
 
 from ..conftest import COACH_NAME, coach_link, link, shows_name
 
 
 def accept_url(coaching):
-    return reverse("coaching_accept", args=[coaching.token])
+    return reverse("coach:coaching_accept", args=[coaching.token])
 
 
 def end_url(coaching):
-    return reverse("coaching_end", args=[coaching.pk])
+    return reverse("coach:coaching_end", args=[coaching.pk])
 
 
 def deactivate(coach):
@@ -44,7 +44,7 @@ def half_accepted(invitation, couple, alice):
 def test_profile_page_invites_any_account_to_become_a_coach(client, carol):
     client.force_login(carol)
 
-    response = client.get(reverse("coach_profile"))
+    response = client.get(reverse("coach:profile"))
 
     assert response.status_code == 200
     assert "Become a coach" in response.content.decode()
@@ -54,13 +54,13 @@ def test_any_account_can_create_a_coach_profile(client, carol):
     client.force_login(carol)
 
     response = client.post(
-        reverse("coach_profile"),
+        reverse("coach:profile"),
         {"name": "Carol Mendes", "practice": "Harbour Counselling", "bio": "Twenty years with couples."},
     )
 
     profile = CoachProfile.objects.get(user=carol)
     assert response.status_code == 302
-    assert response.url == reverse("coach_dashboard")
+    assert response.url == reverse("coach:dashboard")
     assert (profile.name, profile.practice, profile.bio) == (
         "Carol Mendes",
         "Harbour Counselling",
@@ -71,9 +71,9 @@ def test_any_account_can_create_a_coach_profile(client, carol):
 
 def test_new_coach_can_open_the_workspace(client, carol):
     client.force_login(carol)
-    client.post(reverse("coach_profile"), {"name": "Carol Mendes"})
+    client.post(reverse("coach:profile"), {"name": "Carol Mendes"})
 
-    response = client.get(reverse("coach_dashboard"))
+    response = client.get(reverse("coach:dashboard"))
 
     assert response.status_code == 200
 
@@ -81,7 +81,7 @@ def test_new_coach_can_open_the_workspace(client, carol):
 def test_saving_the_profile_again_edits_it(client, coach):
     client.force_login(coach)
 
-    client.post(reverse("coach_profile"), {"name": "Sam R.", "practice": "", "bio": "New bio."})
+    client.post(reverse("coach:profile"), {"name": "Sam R.", "practice": "", "bio": "New bio."})
 
     profile = CoachProfile.objects.get(user=coach)
     assert CoachProfile.objects.filter(user=coach).count() == 1
@@ -91,7 +91,7 @@ def test_saving_the_profile_again_edits_it(client, coach):
 def test_coach_profile_needs_a_name_shown_to_clients(client, carol):
     client.force_login(carol)
 
-    response = client.post(reverse("coach_profile"), {"name": "", "practice": "Harbour Counselling"})
+    response = client.post(reverse("coach:profile"), {"name": "", "practice": "Harbour Counselling"})
 
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
@@ -101,14 +101,14 @@ def test_coach_profile_needs_a_name_shown_to_clients(client, carol):
 def test_workspace_sends_an_account_without_a_profile_to_create_one(client, carol):
     client.force_login(carol)
 
-    response = client.get(reverse("coach_dashboard"))
+    response = client.get(reverse("coach:dashboard"))
 
     assert response.status_code == 302
-    assert response.url == reverse("coach_profile")
+    assert response.url == reverse("coach:profile")
 
 
 def test_workspace_sends_an_anonymous_visitor_to_log_in(client, db):
-    response = client.get(reverse("coach_dashboard"))
+    response = client.get(reverse("coach:dashboard"))
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
@@ -119,7 +119,7 @@ def test_home_page_title_is_only_the_page_name(client, alice):
     not inside <title>."""
     client.force_login(alice)
 
-    body = client.get(reverse("home")).content.decode()
+    body = client.get(reverse("reflections:home")).content.decode()
 
     assert "<title>Home · Twofold</title>" in body
 
@@ -127,9 +127,9 @@ def test_home_page_title_is_only_the_page_name(client, alice):
 def test_home_page_links_to_the_coach_workspace(client, alice):
     client.force_login(alice)
 
-    body = client.get(reverse("home")).content.decode()
+    body = client.get(reverse("reflections:home")).content.decode()
 
-    assert f'<a href="{reverse("coach_profile")}">Open the coach workspace</a>' in body
+    assert f'<a href="{reverse("coach:profile")}">Open the coach workspace</a>' in body
 
 
 # Staff remove a coach profile
@@ -159,7 +159,7 @@ def test_staff_can_remove_a_coach_profile_in_the_admin(client, staff, coach):
 
 
 @pytest.mark.parametrize(
-    "url_name", ["coach_dashboard", "coach_clients", "coach_articles", "coach_article_new", "coach_assign"]
+    "url_name", ["coach:dashboard", "coach:clients", "coach:articles", "coach:article_new", "coach:assignment_create"]
 )
 def test_removed_coach_is_turned_away_from_workspace_pages(client, coach, url_name):
     deactivate(coach)
@@ -168,14 +168,14 @@ def test_removed_coach_is_turned_away_from_workspace_pages(client, coach, url_na
     response = client.get(reverse(url_name))
 
     assert response.status_code == 302
-    assert response.url == reverse("coach_profile")
+    assert response.url == reverse("coach:profile")
 
 
 def test_removed_coach_is_told_their_profile_is_switched_off(client, coach):
     deactivate(coach)
     client.force_login(coach)
 
-    response = client.get(reverse("coach_profile"))
+    response = client.get(reverse("coach:profile"))
 
     assert response.status_code == 403
     assert "Your coach profile is switched off" in response.content.decode()
@@ -185,7 +185,7 @@ def test_removed_coach_cannot_switch_their_profile_back_on(client, coach):
     deactivate(coach)
     client.force_login(coach)
 
-    response = client.post(reverse("coach_profile"), {"name": "Sam Again"})
+    response = client.post(reverse("coach:profile"), {"name": "Sam Again"})
 
     profile = CoachProfile.objects.get(user=coach)
     assert response.status_code == 403
@@ -197,7 +197,7 @@ def test_removed_coach_cannot_invite_couples(client, coach):
     deactivate(coach)
     client.force_login(coach)
 
-    client.post(reverse("coaching_invite"))
+    client.post(reverse("coach:coaching_invite_create"))
 
     assert not CoachingLink.objects.filter(coach=coach).exists()
 
@@ -214,10 +214,10 @@ def test_removed_coach_loses_their_client_couples(coach, coached):
 def test_coach_creates_an_invitation_link(client, coach):
     client.force_login(coach)
 
-    response = client.post(reverse("coaching_invite"), follow=True)
+    response = client.post(reverse("coach:coaching_invite_create"), follow=True)
 
     coaching = CoachingLink.objects.get(coach=coach)
-    assert response.redirect_chain == [(reverse("coach_clients"), 302)]
+    assert response.redirect_chain == [(reverse("coach:clients"), 302)]
     assert f"http://testserver{accept_url(coaching)}" in response.content.decode()
     assert coaching.couple is None
     assert coaching.started_at is None
@@ -226,7 +226,7 @@ def test_coach_creates_an_invitation_link(client, coach):
 def test_an_account_without_a_coach_profile_cannot_invite(client, carol):
     client.force_login(carol)
 
-    client.post(reverse("coaching_invite"))
+    client.post(reverse("coach:coaching_invite_create"))
 
     assert not CoachingLink.objects.exists()
 
@@ -260,7 +260,7 @@ def test_first_partner_accepting_does_not_start_coaching(client, alice, couple, 
     response = client.post(accept_url(invitation), follow=True)
 
     invitation.refresh_from_db()
-    assert response.redirect_chain == [(reverse("partner"), 302)]
+    assert response.redirect_chain == [(reverse("accounts:partner"), 302)]
     assert "Coaching starts once your partner accepts too." in response.content.decode()
     assert invitation.couple == couple
     assert invitation.started_at is None
@@ -280,7 +280,7 @@ def test_coaching_starts_when_both_partners_accept(client, bob, couple, half_acc
 def test_partner_page_tells_the_other_partner_an_invitation_waits_for_them(client, bob, half_accepted):
     client.force_login(bob)
 
-    body = client.get(reverse("partner")).content.decode()
+    body = client.get(reverse("accounts:partner")).content.decode()
 
     assert f"{COACH_NAME}</strong>" in body
     assert "waiting for you to accept" in body
@@ -290,7 +290,7 @@ def test_partner_page_tells_the_other_partner_an_invitation_waits_for_them(clien
 def test_partner_page_tells_the_accepting_partner_who_is_left(client, alice, half_accepted):
     client.force_login(alice)
 
-    body = client.get(reverse("partner")).content.decode()
+    body = client.get(reverse("accounts:partner")).content.decode()
 
     assert "waiting for Bob to accept" in body
 
@@ -302,7 +302,7 @@ def test_accepting_twice_counts_as_one_partner(alice, half_accepted):
     assert coaching.acceptances.count() == 1
 
 
-@pytest.mark.parametrize("url_name", ["coach_dashboard", "coach_clients", "coach_assign"])
+@pytest.mark.parametrize("url_name", ["coach:dashboard", "coach:clients", "coach:assignment_create"])
 def test_coach_sees_nothing_of_the_couple_before_both_accept(client, coach, half_accepted, url_name):
     client.force_login(coach)
 
@@ -312,7 +312,7 @@ def test_coach_sees_nothing_of_the_couple_before_both_accept(client, coach, half
     assert not shows_name(body, "Bob")
 
 
-@pytest.mark.parametrize("url_name", ["coach_dashboard", "coach_clients", "coach_assign"])
+@pytest.mark.parametrize("url_name", ["coach:dashboard", "coach:clients", "coach:assignment_create"])
 def test_coach_sees_the_couple_once_both_accept(client, coach, bob, half_accepted, url_name):
     coaching_accept(link=half_accepted, user=bob)
     client.force_login(coach)
@@ -325,7 +325,7 @@ def test_coach_sees_the_couple_once_both_accept(client, coach, bob, half_accepte
 def test_clients_page_counts_a_half_accepted_invitation_without_names(client, coach, half_accepted):
     client.force_login(coach)
 
-    body = client.get(reverse("coach_clients")).content.decode()
+    body = client.get(reverse("coach:clients")).content.decode()
 
     assert "1 of 2 accepted" in body
 
@@ -452,7 +452,7 @@ def test_either_partner_can_end_coaching(client, request, coached, who):
 
     coached.refresh_from_db()
     assert response.status_code == 302
-    assert response.url == reverse("partner")
+    assert response.url == reverse("accounts:partner")
     assert coached.ended_at is not None
     assert coached.ended_by == partner
 
@@ -475,7 +475,7 @@ def test_coach_can_end_coaching(client, coach, coached):
 
     coached.refresh_from_db()
     assert response.status_code == 302
-    assert response.url == reverse("coach_clients")
+    assert response.url == reverse("coach:clients")
     assert coached.ended_at is not None
     assert coached.ended_by == coach
 
@@ -499,7 +499,7 @@ def test_partner_can_turn_down_a_half_accepted_invitation(client, bob, half_acce
     assert half_accepted.started_at is None
 
 
-@pytest.mark.parametrize("url_name", ["coach_dashboard", "coach_clients"])
+@pytest.mark.parametrize("url_name", ["coach:dashboard", "coach:clients"])
 def test_coach_no_longer_sees_the_couple_after_coaching_ends(client, coach, alice, coached, url_name):
     client.force_login(alice)
     client.post(end_url(coached))
@@ -515,7 +515,7 @@ def test_coach_no_longer_sees_the_couple_after_they_unlink(client, coach, alice,
     couple_unlink(couple=coached.couple, by=alice)
     client.force_login(coach)
 
-    body = client.get(reverse("coach_dashboard")).content.decode()
+    body = client.get(reverse("coach:dashboard")).content.decode()
 
     assert not shows_name(body, "Alice")
 
@@ -525,7 +525,7 @@ def test_partner_page_no_longer_shows_the_coach_after_ending(client, alice, bob,
     client.post(end_url(coached))
     client.force_login(bob)
 
-    body = client.get(reverse("partner")).content.decode()
+    body = client.get(reverse("accounts:partner")).content.decode()
 
     assert COACH_NAME not in body
     assert "You have no coach." in body

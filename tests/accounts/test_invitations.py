@@ -7,9 +7,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.errors import DomainError
 from accounts.models import Couple, Invitation, Membership, new_invitation_code
 from accounts.services import couple_unlink, invitation_accept, invitation_create, invitation_revoke
+from core.errors import DomainError
 
 from ..conftest import link
 
@@ -17,7 +17,7 @@ LOOK_ALIKES = set("0O1IL")
 
 
 def accept_url(invitation):
-    return reverse("invitation_accept", args=[invitation.token])
+    return reverse("accounts:invitation_accept", args=[invitation.token])
 
 
 def assert_nothing_linked(invitation):
@@ -32,11 +32,11 @@ def assert_nothing_linked(invitation):
 def test_creating_an_invitation_shows_its_link_and_code(client, alice):
     client.force_login(alice)
 
-    response = client.post(reverse("invitation_new"), follow=True)
+    response = client.post(reverse("accounts:invitation_create"), follow=True)
 
     invitation = Invitation.objects.get(inviter=alice)
     body = response.content.decode()
-    assert response.redirect_chain == [(reverse("partner"), 302)]
+    assert response.redirect_chain == [(reverse("accounts:partner"), 302)]
     assert f"http://testserver{accept_url(invitation)}" in body
     assert invitation.display_code in body
     assert invitation.display_code == f"{invitation.code[:4]}-{invitation.code[4:]}"
@@ -75,7 +75,7 @@ def test_a_new_invitation_replaces_my_open_one(client, alice):
     first = invitation_create(inviter=alice)
     client.force_login(alice)
 
-    client.post(reverse("invitation_new"))
+    client.post(reverse("accounts:invitation_create"))
 
     first.refresh_from_db()
     assert first.revoked_at is not None
@@ -85,7 +85,7 @@ def test_a_new_invitation_replaces_my_open_one(client, alice):
 def test_linked_user_cannot_create_an_invitation(client, alice, couple):
     client.force_login(alice)
 
-    response = client.post(reverse("invitation_new"), follow=True)
+    response = client.post(reverse("accounts:invitation_create"), follow=True)
 
     assert "already linked with a partner" in response.content.decode()
     assert not Invitation.objects.filter(inviter=alice, used_at__isnull=True).exists()
@@ -98,10 +98,10 @@ def test_inviter_can_revoke_an_invitation(client, alice):
     invitation = invitation_create(inviter=alice)
     client.force_login(alice)
 
-    response = client.post(reverse("invitation_revoke", args=[invitation.pk]), follow=True)
+    response = client.post(reverse("accounts:invitation_revoke", args=[invitation.pk]), follow=True)
 
     invitation.refresh_from_db()
-    assert response.redirect_chain == [(reverse("partner"), 302)]
+    assert response.redirect_chain == [(reverse("accounts:partner"), 302)]
     assert invitation.revoked_at is not None
     assert "Invitation revoked" in response.content.decode()
     assert invitation.code not in response.content.decode()
@@ -111,7 +111,7 @@ def test_someone_else_cannot_revoke_an_invitation(client, alice, carol):
     invitation = invitation_create(inviter=alice)
     client.force_login(carol)
 
-    response = client.post(reverse("invitation_revoke", args=[invitation.pk]))
+    response = client.post(reverse("accounts:invitation_revoke", args=[invitation.pk]))
 
     invitation.refresh_from_db()
     assert response.status_code == 404
@@ -161,7 +161,7 @@ def test_accepting_by_link_links_both_partners(client, alice, bob):
     response = client.post(accept_url(invitation))
 
     assert response.status_code == 302
-    assert response.url == reverse("home")
+    assert response.url == reverse("reflections:home")
     couple = Couple.objects.get()
     assert couple.is_linked
     assert set(couple.memberships.filter(active=True).values_list("user", flat=True)) == {alice.pk, bob.pk}
@@ -191,7 +191,7 @@ def test_entering_a_code_leads_to_its_invitation(client, alice, bob):
     invitation = invitation_create(inviter=alice)
     client.force_login(bob)
 
-    response = client.post(reverse("invitation_enter_code"), {"code": invitation.code})
+    response = client.post(reverse("accounts:invitation_code"), {"code": invitation.code})
 
     assert response.status_code == 302
     assert response.url == accept_url(invitation)
@@ -202,7 +202,7 @@ def test_code_typed_in_lower_case_with_dash_and_spaces_works(client, alice, bob)
     typed = f" {invitation.code[:4].lower()} - {invitation.code[4:].lower()} "
     client.force_login(bob)
 
-    response = client.post(reverse("invitation_enter_code"), {"code": typed})
+    response = client.post(reverse("accounts:invitation_code"), {"code": typed})
 
     assert response.status_code == 302
     assert response.url == accept_url(invitation)
@@ -212,7 +212,7 @@ def test_accepting_by_code_links_both_partners(client, alice, bob):
     invitation = invitation_create(inviter=alice)
     client.force_login(bob)
 
-    response = client.post(reverse("invitation_enter_code"), {"code": invitation.display_code.lower()}, follow=True)
+    response = client.post(reverse("accounts:invitation_code"), {"code": invitation.display_code.lower()}, follow=True)
     client.post(response.redirect_chain[-1][0])
 
     couple = Couple.objects.get()
@@ -222,7 +222,7 @@ def test_accepting_by_code_links_both_partners(client, alice, bob):
 def test_unknown_code_gives_a_form_error(client, alice):
     client.force_login(alice)
 
-    response = client.post(reverse("invitation_enter_code"), {"code": "ABCD-EFGH"})
+    response = client.post(reverse("accounts:invitation_code"), {"code": "ABCD-EFGH"})
 
     assert response.status_code == 400
     assert "No invitation has this code" in response.content.decode()
@@ -231,7 +231,7 @@ def test_unknown_code_gives_a_form_error(client, alice):
 def test_code_of_the_wrong_length_gives_a_form_error(client, alice):
     client.force_login(alice)
 
-    response = client.post(reverse("invitation_enter_code"), {"code": "ABC"})
+    response = client.post(reverse("accounts:invitation_code"), {"code": "ABC"})
 
     assert response.status_code == 400
     assert "A code has 8 letters and digits" in response.content.decode()
@@ -347,7 +347,7 @@ def test_refused_accept_page_offers_no_accept_button(client, alice, bob):
 def test_unknown_invitation_token_is_not_found(client, bob):
     client.force_login(bob)
 
-    response = client.get(reverse("invitation_accept", args=["no-such-token"]))
+    response = client.get(reverse("accounts:invitation_accept", args=["no-such-token"]))
 
     assert response.status_code == 404
 
@@ -365,7 +365,7 @@ def test_code_with_a_nul_byte_gives_a_form_error(client, alice, bob):
     typed = f"{invitation.code[:4]}\x00{invitation.code[4:]}"
     client.force_login(bob)
 
-    response = client.post(reverse("invitation_enter_code"), {"code": typed})
+    response = client.post(reverse("accounts:invitation_code"), {"code": typed})
 
     assert response.status_code == 400
     assert not Couple.objects.exists()
@@ -408,12 +408,12 @@ def test_database_allows_inactive_memberships_beside_an_active_one(alice, couple
 @pytest.mark.parametrize(
     "name, needs",
     [
-        ("partner", None),
-        ("invitation_new", None),
-        ("invitation_revoke", "pk"),
-        ("invitation_enter_code", None),
-        ("invitation_accept", "token"),
-        ("unlink", None),
+        ("accounts:partner", None),
+        ("accounts:invitation_create", None),
+        ("accounts:invitation_revoke", "pk"),
+        ("accounts:invitation_code", None),
+        ("accounts:invitation_accept", "token"),
+        ("accounts:couple_unlink", None),
     ],
 )
 @pytest.mark.parametrize("method", ["get", "post"])

@@ -70,7 +70,7 @@ def test_the_manage_pages_link_two_factor_and_devices(client, alice):
     assert '<nav class="subnav" aria-label="Account">' in html
     assert f'href="{reverse("mfa_index")}" aria-current="page"' in html
     assert f'href="{reverse("usersessions_list")}"' in html
-    assert f'href="{reverse("delete_account")}"' in html
+    assert f'href="{reverse("accounts:account_delete")}"' in html
 
 
 def test_a_wrong_code_does_not_activate(client, alice):
@@ -95,7 +95,7 @@ def test_after_activation_sign_in_asks_for_the_code_and_only_the_right_one_works
     assert response.status_code == 302
     assert response.url == reverse("mfa_authenticate")
     assert not is_signed_in(client)  # the password alone is not enough
-    assert client.get(reverse("partner")).status_code == 302
+    assert client.get(reverse("accounts:partner")).status_code == 302
 
     wrong = client.post(reverse("mfa_authenticate"), {"code": code_for(secret, steps=5)})
     assert wrong.status_code == 200
@@ -147,7 +147,7 @@ def test_the_sessions_list_shows_this_device_and_signs_out_the_others(client, al
     sign_in(client, alice)
     Client(HTTP_USER_AGENT="Bob's laptop").post(reverse("account_login"), {"login": bob.email, "password": PASSWORD})
     assert UserSession.objects.filter(user=alice).count() == 2
-    assert phone.get(reverse("partner")).status_code == 200
+    assert phone.get(reverse("accounts:partner")).status_code == 200
 
     html = client.get(reverse("usersessions_list")).content.decode()
     assert html.count("This device") == 1 and html.count("Another device") == 1
@@ -159,6 +159,6 @@ def test_the_sessions_list_shows_this_device_and_signs_out_the_others(client, al
     assert response.status_code == 302
     assert UserSession.objects.filter(user=alice).count() == 1
     assert UserSession.objects.filter(user=bob).count() == 1  # other people's sessions are untouched
-    assert client.get(reverse("partner")).status_code == 200
-    assert phone.get(reverse("partner")).status_code == 302
+    assert client.get(reverse("accounts:partner")).status_code == 200
+    assert phone.get(reverse("accounts:partner")).status_code == 302
     assert not is_signed_in(phone)

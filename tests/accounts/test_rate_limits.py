@@ -18,7 +18,7 @@ def fresh_limits(db):
 
 
 def try_code(client, code):
-    return client.post(reverse("invitation_enter_code"), {"code": code})
+    return client.post(reverse("accounts:invitation_code"), {"code": code})
 
 
 def test_ten_wrong_codes_an_hour_then_even_the_right_one_is_refused(client, alice, bob):

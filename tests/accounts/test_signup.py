@@ -86,7 +86,7 @@ def test_entering_the_code_verifies_the_email_and_logs_in(client, db):
 
     user = User.objects.get(email=EMAIL)
     assert verified.status_code == 302
-    assert verified.url == reverse("home")
+    assert verified.url == reverse("reflections:home")
     assert EmailAddress.objects.get(email=EMAIL).verified
     assert logged_in_user_id(client) == str(user.pk)
 
@@ -95,7 +95,7 @@ def test_after_verifying_home_greets_the_new_user_by_name(client, db):
     response = sign_up(client)
     client.post(response.url, {"code": code_in(mail.outbox[0])})
 
-    home = client.get(reverse("home"))
+    home = client.get(reverse("reflections:home"))
 
     assert "Hello, Dana" in home.content.decode()
 
@@ -125,14 +125,14 @@ def test_logging_out_ends_the_session(client, alice):
 
     assert response.status_code == 302
     assert logged_in_user_id(client) is None
-    assert "Create your account" in client.get(reverse("home")).content.decode()
+    assert "Create your account" in client.get(reverse("reflections:home")).content.decode()
 
 
 def test_logging_in_with_email_and_password(client, alice):
     response = client.post(reverse("account_login"), {"login": alice.email, "password": PASSWORD})
 
     assert response.status_code == 302
-    assert response.url == reverse("home")
+    assert response.url == reverse("reflections:home")
     assert logged_in_user_id(client) == str(alice.pk)
 
 

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from accounts.errors import DomainError
 from accounts.models import Couple
 from accounts.services import couple_unlink
+from core.errors import DomainError
 from reflections.services import answer_save, readiness_set, reflection_start
 
 from ..conftest import answer_all, make_article
@@ -25,7 +25,7 @@ def revealed(reflection, alice, bob):
 def test_confirmation_page_says_what_unlinking_does(client, alice, couple):
     client.force_login(alice)
 
-    response = client.get(reverse("unlink"))
+    response = client.get(reverse("accounts:couple_unlink"))
 
     body = response.content.decode()
     assert response.status_code == 200
@@ -37,7 +37,7 @@ def test_confirmation_page_says_what_unlinking_does(client, alice, couple):
 def test_confirmation_page_changes_nothing(client, alice, couple):
     client.force_login(alice)
 
-    client.get(reverse("unlink"))
+    client.get(reverse("accounts:couple_unlink"))
 
     couple.refresh_from_db()
     assert couple.is_linked
@@ -47,11 +47,11 @@ def test_confirmation_page_changes_nothing(client, alice, couple):
 def test_unlinking_ends_the_couple_for_both(client, alice, couple):
     client.force_login(alice)
 
-    response = client.post(reverse("unlink"))
+    response = client.post(reverse("accounts:couple_unlink"))
 
     couple.refresh_from_db()
     assert response.status_code == 302
-    assert response.url == reverse("partner")
+    assert response.url == reverse("accounts:partner")
     assert couple.ended_at is not None
     assert couple.ended_by == alice
     assert couple.memberships.filter(active=True).count() == 0
@@ -60,10 +60,10 @@ def test_unlinking_ends_the_couple_for_both(client, alice, couple):
 
 def test_after_unlinking_the_partner_page_offers_a_new_invitation(client, alice, bob, couple):
     client.force_login(alice)
-    client.post(reverse("unlink"))
+    client.post(reverse("accounts:couple_unlink"))
     client.force_login(bob)
 
-    response = client.get(reverse("partner"))
+    response = client.get(reverse("accounts:partner"))
 
     body = response.content.decode()
     assert "Invite your partner" in body
@@ -73,16 +73,16 @@ def test_after_unlinking_the_partner_page_offers_a_new_invitation(client, alice,
 def test_unlink_page_when_not_linked_redirects_to_partner_page(client, carol):
     client.force_login(carol)
 
-    response = client.post(reverse("unlink"))
+    response = client.post(reverse("accounts:couple_unlink"))
 
     assert response.status_code == 302
-    assert response.url == reverse("partner")
+    assert response.url == reverse("accounts:partner")
 
 
 def test_partners_read_each_others_revealed_answers_while_linked(client, alice, revealed):
     client.force_login(alice)
 
-    body = client.get(reverse("reflection", args=[revealed.pk])).content.decode()
+    body = client.get(reverse("reflections:reflection", args=[revealed.pk])).content.decode()
 
     assert "Alice wrote this privately" in body
     assert "Bob wrote this privately" in body
@@ -93,7 +93,7 @@ def test_after_unlinking_each_reads_only_their_own_answers(client, request, alic
     couple_unlink(couple=revealed.couple, by=alice)
     client.force_login(request.getfixturevalue(viewer))
 
-    response = client.get(reverse("reflection", args=[revealed.pk]))
+    response = client.get(reverse("reflections:reflection", args=[revealed.pk]))
 
     body = response.content.decode()
     assert response.status_code == 200
@@ -120,7 +120,7 @@ def test_posting_answers_after_unlinking_says_the_reflection_is_closed(client, a
     client.force_login(alice)
 
     response = client.post(
-        reverse("answers_save", args=[reflection.pk]),
+        reverse("reflections:answers_save", args=[reflection.pk]),
         {f"p{prompt.pk}-shown": "1", f"p{prompt.pk}-text": "Too late"},
     )
 

@@ -62,7 +62,7 @@ def test_the_inviter_gets_an_email_when_their_invitation_is_accepted(alice, bob,
     (message,) = mail.outbox
     assert message.to == [alice.email]
     assert message.subject == "Bob accepted your invitation"
-    assert f"{SITE}{reverse('library')}" in message.body
+    assert f"{SITE}{reverse('reflections:library')}" in message.body
 
 
 def test_the_ready_email_names_the_partner_and_links_to_the_reflection(alice, bob, reflection, run_on_commit):
@@ -72,7 +72,7 @@ def test_the_ready_email_names_the_partner_and_links_to_the_reflection(alice, bo
 
     (message,) = to(bob)
     assert message.subject == f"Alice is ready to reveal “{reflection.title}”"
-    link = f"{SITE}{reverse('reflection', args=[reflection.pk])}"
+    link = f"{SITE}{reverse('reflections:reflection', args=[reflection.pk])}"
     assert link in message.body and f'href="{link}"' in message.alternatives[0][0]
 
 
@@ -183,7 +183,7 @@ def test_the_page_still_works_when_mail_is_down(client, alice, bob, failing_mail
     invitation = invitation_create(inviter=alice)
     client.force_login(bob)
 
-    response = run_on_commit(client.post, reverse("invitation_accept", args=[invitation.token]))
+    response = run_on_commit(client.post, reverse("accounts:invitation_accept", args=[invitation.token]))
 
     assert response.status_code == 302
     assert Couple.objects.linked().count() == 1
@@ -195,7 +195,7 @@ def test_the_page_still_works_when_the_queue_is_down(client, alice, bob, run_on_
     client.force_login(bob)
 
     with mock.patch.object(type(send_notification_email), "enqueue", side_effect=ConnectionError("queue down")):
-        response = run_on_commit(client.post, reverse("invitation_accept", args=[invitation.token]))
+        response = run_on_commit(client.post, reverse("accounts:invitation_accept", args=[invitation.token]))
 
     assert response.status_code == 302
     assert Couple.objects.linked().count() == 1

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.errors import DomainError
 from accounts.services import couple_unlink, invitation_accept, invitation_create
+from core.errors import DomainError
 from notifications.models import Kind, Notification
 from reflections.authoring import assignment_create
 from reflections.services import readiness_set, readiness_withdraw
@@ -128,7 +128,7 @@ def test_home_lists_whats_new_newest_first(client, alice, bob, alice_ready):
     )
     client.force_login(bob)
 
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("reflections:home")).content.decode()
 
     assert "What’s new" in html
     assert html.index(f"Alice is ready to reveal “{alice_ready.title}”") < html.index("Alice accepted your invitation")
@@ -138,7 +138,7 @@ def test_home_shows_at_most_five_unread_notices(client, alice, bob):
     Notification.objects.bulk_create(Notification(user=alice, kind=Kind.PARTNER_JOINED, actor=bob) for _ in range(7))
     client.force_login(alice)
 
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("reflections:home")).content.decode()
 
     assert html.count("Mark as read<") == 5
 
@@ -148,7 +148,7 @@ def test_home_names_the_coach_by_the_name_shown_to_clients(client, coach, alice,
     assignment_create(coach=coach, article=make_article(title="Listening"), couples=[couple])
     client.force_login(alice)
 
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("reflections:home")).content.decode()
 
     assert f"{COACH_NAME} assigned “Listening” to you both" in html
 
@@ -157,7 +157,7 @@ def test_home_drops_a_ready_notice_once_the_couple_unlinked(client, alice, bob, 
     couple_unlink(couple=alice_ready.couple, by=alice)
     client.force_login(bob)
 
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("reflections:home")).content.decode()
 
     assert "ready to reveal" not in html
 
@@ -166,17 +166,19 @@ def test_mark_as_read_works_without_javascript(client, alice, bob, alice_ready):
     notice = Notification.objects.get(user=bob, kind=Kind.PARTNER_READY)
     client.force_login(bob)
 
-    response = client.post(reverse("notification_read", args=[notice.pk]), {"next": reverse("home")})
+    response = client.post(
+        reverse("notifications:notification_mark_read", args=[notice.pk]), {"next": reverse("reflections:home")}
+    )
 
-    assert response.status_code == 302 and response.url == reverse("home")
-    assert "ready to reveal" not in client.get(reverse("home")).content.decode()
+    assert response.status_code == 302 and response.url == reverse("reflections:home")
+    assert "ready to reveal" not in client.get(reverse("reflections:home")).content.decode()
 
 
 def test_mark_as_read_of_someone_elses_notice_is_a_404(client, alice, bob, alice_ready):
     notice = Notification.objects.get(user=bob, kind=Kind.PARTNER_READY)
     client.force_login(alice)
 
-    response = client.post(reverse("notification_read", args=[notice.pk]))
+    response = client.post(reverse("notifications:notification_mark_read", args=[notice.pk]))
 
     assert response.status_code == 404
     notice.refresh_from_db()
@@ -187,15 +189,17 @@ def test_mark_as_read_never_sends_you_off_site(client, alice, bob, alice_ready):
     notice = Notification.objects.get(user=bob, kind=Kind.PARTNER_READY)
     client.force_login(bob)
 
-    response = client.post(reverse("notification_read", args=[notice.pk]), {"next": "https://evil.example/"})
+    response = client.post(
+        reverse("notifications:notification_mark_read", args=[notice.pk]), {"next": "https://evil.example/"}
+    )
 
-    assert response.url == reverse("home")
+    assert response.url == reverse("reflections:home")
 
 
 def test_mark_all_as_read_empties_whats_new_for_me_only(client, alice, bob, alice_ready):
     client.force_login(bob)
 
-    client.post(reverse("notifications_read_all"))
+    client.post(reverse("notifications:notifications_mark_all_read"))
 
     assert not Notification.objects.filter(user=bob, read_at__isnull=True).exists()
     assert Notification.objects.filter(user=alice, read_at__isnull=True).exists()
@@ -208,11 +212,11 @@ def test_whats_new_costs_the_same_queries_for_one_notice_or_five(client, coach, 
     Notification.objects.bulk_create(Notification(user=alice, kind=Kind.PARTNER_JOINED, actor=bob) for _ in range(2))
     mine = Notification.objects.filter(user=alice)
     client.force_login(alice)
-    client.get(reverse("home"))  # the first signed-in request records the device (usersessions)
+    client.get(reverse("reflections:home"))  # the first signed-in request records the device (usersessions)
 
     def queries():
         with CaptureQueriesContext(connection) as context:
-            html = client.get(reverse("home")).content.decode()
+            html = client.get(reverse("reflections:home")).content.decode()
         return len(context), html.count("Mark as read<")
 
     mine.exclude(pk=mine.first().pk).update(read_at=timezone.now())
@@ -229,7 +233,7 @@ def test_the_reveal_still_succeeds_when_its_notices_fail(client, alice_ready, bo
     client.force_login(bob)
 
     with mock.patch("notifications.receivers.notify_revealed", side_effect=RuntimeError("database hiccup")):
-        response = run_on_commit(client.post, reverse("ready", args=[alice_ready.pk]))
+        response = run_on_commit(client.post, reverse("reflections:readiness_set", args=[alice_ready.pk]))
 
     assert response.status_code == 302
     alice_ready.refresh_from_db()

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from accounts.services import invitation_accept, invitation_create
 from notifications.models import EmailPreferences, Kind, Notification
-from notifications.services import email_preferences_for
+from notifications.selectors import email_preferences_for
 from notifications.tasks import send_notification_email
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ def all_on_but(*off):
 
 
 def test_the_settings_page_lives_at_account_notifications():
-    assert reverse("notification_settings") == URL
+    assert reverse("notifications:email_preferences") == URL
 
 
 def test_every_kind_of_email_is_on_by_default(alice):
@@ -53,7 +53,7 @@ def test_the_settings_page_needs_a_login(client):
 def test_the_settings_page_is_linked_from_the_navigation(client, alice):
     client.force_login(alice)
 
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("reflections:home")).content.decode()
 
     assert f'href="{URL}"' in html
 
@@ -86,7 +86,7 @@ def test_turning_an_email_off_keeps_the_notice_on_the_home_page(client, alice, b
     run_on_commit(invitation_accept, invitation=invitation_create(inviter=alice), user=bob)
 
     assert mail.outbox == []
-    assert "Bob accepted your invitation" in client.get(reverse("home")).content.decode()
+    assert "Bob accepted your invitation" in client.get(reverse("reflections:home")).content.decode()
 
 
 def test_turning_it_back_on_emails_again(client, alice, bob, run_on_commit):

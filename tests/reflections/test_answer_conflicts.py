@@ -19,7 +19,7 @@ def prompt(reflection):
 
 def post(client, reflection, prompt, text, version, **headers):
     return client.post(
-        reverse("answers_save", args=[reflection.pk]),
+        reverse("reflections:answers_save", args=[reflection.pk]),
         {f"p{prompt.pk}-shown": "1", f"p{prompt.pk}-text": text, f"p{prompt.pk}-version": str(version)},
         headers=headers,
     )
@@ -31,7 +31,7 @@ def test_a_save_from_a_stale_version_is_refused_by_the_service(alice, prompt):
     with pytest.raises(AnswerConflict) as conflict:
         answer_save(prompt=prompt, author=alice, text="second tab", base_version=0)
 
-    assert conflict.value.answer.text == "first tab"
+    assert conflict.value.version == 1
     assert Answer.objects.get().text == "first tab"
 
 

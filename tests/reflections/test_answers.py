@@ -47,7 +47,7 @@ def fields(prompt, *, text=None, scale=None, passed=False):
 
 
 def save_url(reflection):
-    return reverse("answers_save", args=[reflection.pk])
+    return reverse("reflections:answers_save", args=[reflection.pk])
 
 
 # The plain form
@@ -70,7 +70,7 @@ def test_plain_form_saves_every_answer(as_alice, alice, reflection, text_prompt,
 def test_plain_form_redirects_back_to_the_reflection(as_alice, reflection, text_prompt):
     response = as_alice.post(save_url(reflection), fields(text_prompt, text="Hello"), follow=True)
 
-    assert response.redirect_chain == [(reverse("reflection", args=[reflection.pk]), 302)]
+    assert response.redirect_chain == [(reverse("reflections:reflection", args=[reflection.pk]), 302)]
     assert "Saved." in response.content.decode()
 
 
@@ -85,7 +85,7 @@ def test_saving_again_updates_the_one_answer(as_alice, alice, reflection, text_p
 def test_saved_answer_shows_again_in_the_form(as_alice, reflection, text_prompt):
     as_alice.post(save_url(reflection), fields(text_prompt, text="Still here tomorrow"))
 
-    body = as_alice.get(reverse("reflection", args=[reflection.pk])).content.decode()
+    body = as_alice.get(reverse("reflections:reflection", args=[reflection.pk])).content.decode()
 
     assert ">Still here tomorrow</textarea>" in body
 
@@ -302,7 +302,9 @@ def test_someone_elses_reflection_is_not_found_in_autosave(client, carol, reflec
 
 
 def test_unknown_reflection_is_not_found(as_alice, reflection, text_prompt):
-    response = as_alice.post(reverse("answers_save", args=[reflection.pk + 1000]), fields(text_prompt, text="Hi"))
+    response = as_alice.post(
+        reverse("reflections:answers_save", args=[reflection.pk + 1000]), fields(text_prompt, text="Hi")
+    )
 
     assert response.status_code == 404
     assert not Answer.objects.exists()

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from accounts.errors import DomainError
 from accounts.services import coaching_end
+from core.errors import DomainError
 from reflections.authoring import assignment_create
 from reflections.models import Article, Participant, Reflection
 from reflections.services import reflection_start
@@ -34,7 +34,7 @@ def both_coached(coach, coached, dan, erin, other_couple):
 
 def assign(client, article, *couples, note="", due_date=""):
     return client.post(
-        reverse("coach_assign"),
+        reverse("coach:assignment_create"),
         {"article": article.pk, "couples": [c.pk for c in couples], "note": note, "due_date": due_date},
     )
 
@@ -43,14 +43,14 @@ def assign(client, article, *couples, note="", due_date=""):
 
 
 def test_assign_page_offers_my_client_couples(as_coach, coached, mine):
-    body = as_coach.get(reverse("coach_assign")).content.decode()
+    body = as_coach.get(reverse("coach:assignment_create")).content.decode()
 
     assert f'value="{coached.couple.pk}"' in body
     assert "Alice &amp; Bob" in body
 
 
 def test_assign_page_offers_my_articles_and_the_public_library(as_coach, coached, mine, article):
-    body = as_coach.get(reverse("coach_assign")).content.decode()
+    body = as_coach.get(reverse("coach:assignment_create")).content.decode()
 
     assert "Listening without fixing" in body
     assert article.title in body
@@ -60,7 +60,7 @@ def test_assign_page_leaves_out_drafts_and_other_coaches_client_articles(as_coac
     make_coach_article(coach, title="My unfinished draft", status=Article.Status.DRAFT)
     make_coach_article(other_coach, title="Their clients only")
 
-    body = as_coach.get(reverse("coach_assign")).content.decode()
+    body = as_coach.get(reverse("coach:assignment_create")).content.decode()
 
     assert "My unfinished draft" not in body
     assert "Their clients only" not in body
@@ -69,7 +69,7 @@ def test_assign_page_leaves_out_drafts_and_other_coaches_client_articles(as_coac
 def test_assign_page_leaves_out_another_coaches_clients(client, other_coach, coached):
     client.force_login(other_coach)
 
-    body = client.get(reverse("coach_assign")).content.decode()
+    body = client.get(reverse("coach:assignment_create")).content.decode()
 
     assert not shows_name(body, "Alice")
     assert "You have no client couples yet." in body
@@ -83,7 +83,7 @@ def test_assigning_creates_a_reflection_for_the_couple(as_coach, coach, coached,
 
     reflection = Reflection.objects.get(couple=coached.couple, article=mine)
     assert response.status_code == 302
-    assert response.url == reverse("coach_dashboard")
+    assert response.url == reverse("coach:dashboard")
     assert reflection.assigned_by == coach
     assert reflection.started_by is None
     assert reflection.coach_note == "Take your time."
@@ -129,7 +129,7 @@ def test_coach_can_assign_a_public_library_article(as_coach, coached, article):
 
 def test_assigning_says_how_many_couples_got_it(as_coach, both_coached, mine):
     response = as_coach.post(
-        reverse("coach_assign"),
+        reverse("coach:assignment_create"),
         {"article": mine.pk, "couples": [link.couple.pk for link in both_coached]},
         follow=True,
     )
@@ -145,7 +145,7 @@ def test_assigned_reflection_shows_on_both_home_pages_from_the_coach(client, req
     assignment_create(coach=coach, article=mine, couples=[coached.couple], note="Read it on Sunday.")
     client.force_login(request.getfixturevalue(who))
 
-    body = client.get(reverse("home")).content.decode()
+    body = client.get(reverse("reflections:home")).content.decode()
 
     assert "Listening without fixing" in body
     assert f"From {COACH_NAME}" in body
@@ -156,7 +156,7 @@ def test_home_names_the_coach_by_their_profile_name(client, coach, alice, coache
     assignment_create(coach=coach, article=mine, couples=[coached.couple])
     client.force_login(alice)
 
-    body = client.get(reverse("home")).content.decode()
+    body = client.get(reverse("reflections:home")).content.decode()
 
     assert "From Coachuser" not in body
 
@@ -165,7 +165,7 @@ def test_home_shows_the_due_date(client, coach, alice, coached, mine):
     assignment_create(coach=coach, article=mine, couples=[coached.couple], due_date=date(2030, 5, 1))
     client.force_login(alice)
 
-    body = client.get(reverse("home")).content.decode()
+    body = client.get(reverse("reflections:home")).content.decode()
 
     assert "due 1 May" in body
 
@@ -174,7 +174,7 @@ def test_reflection_a_couple_started_themselves_is_not_from_a_coach(client, alic
     reflection_start(article=mine, by=alice)
     client.force_login(alice)
 
-    body = client.get(reverse("home")).content.decode()
+    body = client.get(reverse("reflections:home")).content.decode()
 
     assert "Listening without fixing" in body
     assert 'class="from-coach"' not in body
@@ -185,7 +185,7 @@ def test_assigned_reflection_stays_with_the_couple_after_coaching_ends(client, c
     coaching_end(link=coached, by=alice)
     client.force_login(alice)
 
-    body = client.get(reverse("home")).content.decode()
+    body = client.get(reverse("reflections:home")).content.decode()
 
     assert "Listening without fixing" in body
 

@@ -38,7 +38,7 @@ def assigned(coach, coached, mine):
 
 
 def dashboard(client, **headers):
-    response = client.get(reverse("coach_dashboard"), headers=headers)
+    response = client.get(reverse("coach:dashboard"), headers=headers)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -164,14 +164,14 @@ def test_dashboard_links_to_a_reflection_both_partners_shared(as_coach, coach, a
     body = dashboard(as_coach)
 
     assert article.title in body
-    assert reverse("coach_reflection", args=[reflection.pk]) in body
+    assert reverse("coach:shared_reflection", args=[reflection.pk]) in body
 
 
 def test_dashboard_has_no_link_to_a_reflection_only_one_partner_shared(as_coach, coach, alice, bob, assigned):
     reveal(assigned, alice, bob)
     reflection_share(reflection=assigned, user=alice, coach=coach)
 
-    assert reverse("coach_reflection", args=[assigned.pk]) not in dashboard(as_coach)
+    assert reverse("coach:shared_reflection", args=[assigned.pk]) not in dashboard(as_coach)
 
 
 def test_dashboard_shows_nothing_of_another_coachs_clients(client, other_coach, assigned):
@@ -186,7 +186,7 @@ def test_dashboard_shows_nothing_of_another_coachs_clients(client, other_coach, 
 def test_client_list_shows_nothing_of_another_coachs_clients(client, other_coach, coached):
     client.force_login(other_coach)
 
-    body = client.get(reverse("coach_clients")).content.decode()
+    body = client.get(reverse("coach:clients")).content.decode()
 
     assert not shows_name(body, "Alice")
     assert "No client couples yet." in body

@@ -12,7 +12,7 @@ HTMX = {"HX-Request": "true"}
 
 
 def status_url(reflection, seen=""):
-    return reverse("reflection_live_status", args=[reflection.pk]) + (f"?seen={seen}" if seen else "")
+    return reverse("reflections:live_status", args=[reflection.pk]) + (f"?seen={seen}" if seen else "")
 
 
 def seen_value(html):
@@ -21,20 +21,20 @@ def seen_value(html):
 
 def test_page_polls_for_partner_status(client, alice, reflection):
     client.force_login(alice)
-    html = client.get(reverse("reflection", args=[reflection.pk])).content.decode()
+    html = client.get(reverse("reflections:reflection", args=[reflection.pk])).content.decode()
     assert 'hx-trigger="twofold:poll"' in html
     assert status_url(reflection) in html
 
 
 def test_unchanged_status_answers_no_content(client, alice, reflection):
     client.force_login(alice)
-    seen = seen_value(client.get(reverse("reflection", args=[reflection.pk])).content.decode())
+    seen = seen_value(client.get(reverse("reflections:reflection", args=[reflection.pk])).content.decode())
     assert client.get(status_url(reflection, seen), headers=HTMX).status_code == 204
 
 
 def test_partner_progress_and_readiness_show_without_text(client, alice, bob, reflection):
     client.force_login(alice)
-    seen = seen_value(client.get(reverse("reflection", args=[reflection.pk])).content.decode())
+    seen = seen_value(client.get(reverse("reflections:reflection", args=[reflection.pk])).content.decode())
     answer_all(reflection, bob, text="Bob's secret sentence")
     readiness_set(reflection=reflection, user=bob)
 
@@ -52,7 +52,7 @@ def test_reveal_swaps_in_the_shared_view(client, alice, bob, reflection):
     answer_all(reflection, bob, text="Bob's words")
     readiness_set(reflection=reflection, user=alice)
     client.force_login(alice)
-    seen = seen_value(client.get(reverse("reflection", args=[reflection.pk])).content.decode())
+    seen = seen_value(client.get(reverse("reflections:reflection", args=[reflection.pk])).content.decode())
     readiness_set(reflection=reflection, user=bob)
 
     response = client.get(status_url(reflection, seen), headers=HTMX)

@@ -40,7 +40,7 @@ def demo_article(db):
 
 
 def test_landing_page_names_the_privacy_promise(client, db):
-    response = client.get(reverse("home"))
+    response = client.get(reverse("reflections:home"))
 
     body = response.content.decode()
     assert response.status_code == 200
@@ -49,7 +49,7 @@ def test_landing_page_names_the_privacy_promise(client, db):
 
 
 def test_landing_page_invites_to_sign_up_and_log_in(client, db):
-    body = client.get(reverse("home")).content.decode()
+    body = client.get(reverse("reflections:home")).content.decode()
 
     assert f'href="{reverse("account_signup")}"' in body
     assert f'href="{reverse("account_login")}"' in body
@@ -58,7 +58,7 @@ def test_landing_page_invites_to_sign_up_and_log_in(client, db):
 def test_home_shows_who_my_partner_is(client, alice, couple):
     client.force_login(alice)
 
-    body = client.get(reverse("home")).content.decode()
+    body = client.get(reverse("reflections:home")).content.decode()
 
     assert "You are linked with <strong>Bob</strong>" in body
     assert "Invite your partner" not in body
@@ -67,20 +67,20 @@ def test_home_shows_who_my_partner_is(client, alice, couple):
 def test_home_invites_my_partner_when_i_am_not_linked(client, carol):
     client.force_login(carol)
 
-    body = client.get(reverse("home")).content.decode()
+    body = client.get(reverse("reflections:home")).content.decode()
 
     assert "Invite your partner" in body
-    assert f'href="{reverse("partner")}"' in body
+    assert f'href="{reverse("accounts:partner")}"' in body
     assert "You are linked with" not in body
 
 
 def test_home_of_a_new_couple_points_to_the_library(client, alice, couple):
     client.force_login(alice)
 
-    body = client.get(reverse("home")).content.decode()
+    body = client.get(reverse("reflections:home")).content.decode()
 
     assert "No reflections yet" in body
-    assert f'href="{reverse("library")}"' in body
+    assert f'href="{reverse("reflections:library")}"' in body
 
 
 # Library and article
@@ -89,16 +89,16 @@ def test_home_of_a_new_couple_points_to_the_library(client, alice, couple):
 def test_library_lists_the_demo_article(client, alice, demo_article):
     client.force_login(alice)
 
-    body = client.get(reverse("library")).content.decode()
+    body = client.get(reverse("reflections:library")).content.decode()
 
     assert "Closeness, then distance" in body
-    assert f'href="{reverse("article", args=[demo_article.slug])}"' in body
+    assert f'href="{reverse("reflections:article", args=[demo_article.slug])}"' in body
 
 
 def test_library_credits_the_source(client, alice, demo_article):
     client.force_login(alice)
 
-    body = client.get(reverse("library")).content.decode()
+    body = client.get(reverse("reflections:library")).content.decode()
 
     assert "Ecstatic Intimacy" in body
 
@@ -106,7 +106,7 @@ def test_library_credits_the_source(client, alice, demo_article):
 def test_library_links_to_the_source(client, alice, demo_article):
     client.force_login(alice)
 
-    body = client.get(reverse("library")).content.decode()
+    body = client.get(reverse("reflections:library")).content.decode()
 
     assert f'href="{demo_article.source_url}"' in body
 
@@ -115,7 +115,7 @@ def test_library_leaves_out_drafts(client, alice, demo_article):
     make_draft(title="Not ready yet")
     client.force_login(alice)
 
-    body = client.get(reverse("library")).content.decode()
+    body = client.get(reverse("reflections:library")).content.decode()
 
     assert "Not ready yet" not in body
 
@@ -124,7 +124,7 @@ def test_draft_article_page_is_not_found(client, alice):
     draft = make_draft()
     client.force_login(alice)
 
-    response = client.get(reverse("article", args=[draft.slug]))
+    response = client.get(reverse("reflections:article", args=[draft.slug]))
 
     assert response.status_code == 404
 
@@ -132,7 +132,7 @@ def test_draft_article_page_is_not_found(client, alice):
 def test_article_page_credits_and_links_the_source(client, alice, demo_article):
     client.force_login(alice)
 
-    body = client.get(reverse("article", args=[demo_article.slug])).content.decode()
+    body = client.get(reverse("reflections:article", args=[demo_article.slug])).content.decode()
 
     assert f'href="{demo_article.source_url}"' in body
     assert escape(demo_article.source_title) in body
@@ -149,7 +149,7 @@ def test_demo_article_has_six_to_eight_prompts_mixing_text_and_scale(demo_articl
 def test_article_page_shows_every_prompt(client, alice, demo_article):
     client.force_login(alice)
 
-    body = client.get(reverse("article", args=[demo_article.slug])).content.decode()
+    body = client.get(reverse("reflections:article", args=[demo_article.slug])).content.decode()
 
     for prompt in demo_article.prompts.all():
         assert escape(prompt.text) in body
@@ -158,7 +158,7 @@ def test_article_page_shows_every_prompt(client, alice, demo_article):
 def test_article_page_shows_the_labelled_ends_of_a_scale(client, alice, demo_article):
     client.force_login(alice)
 
-    body = client.get(reverse("article", args=[demo_article.slug])).content.decode()
+    body = client.get(reverse("reflections:article", args=[demo_article.slug])).content.decode()
 
     assert "(1 = Hardly at all, 10 = Very strongly)" in body
 
@@ -166,10 +166,10 @@ def test_article_page_shows_the_labelled_ends_of_a_scale(client, alice, demo_art
 def test_article_page_asks_an_unlinked_user_to_invite_their_partner(client, carol, demo_article):
     client.force_login(carol)
 
-    body = client.get(reverse("article", args=[demo_article.slug])).content.decode()
+    body = client.get(reverse("reflections:article", args=[demo_article.slug])).content.decode()
 
     assert "Link with your partner to start a reflection" in body
-    assert reverse("reflection_start", args=[demo_article.slug]) not in body
+    assert reverse("reflections:reflection_start", args=[demo_article.slug]) not in body
 
 
 # Starting a reflection
@@ -177,7 +177,7 @@ def test_article_page_asks_an_unlinked_user_to_invite_their_partner(client, caro
 
 def start(client, user, article):
     client.force_login(user)
-    return client.post(reverse("reflection_start", args=[article.slug]))
+    return client.post(reverse("reflections:reflection_start", args=[article.slug]))
 
 
 def test_starting_a_reflection_opens_it(client, alice, couple, demo_article):
@@ -185,7 +185,7 @@ def test_starting_a_reflection_opens_it(client, alice, couple, demo_article):
 
     reflection = Reflection.objects.get()
     assert response.status_code == 302
-    assert response.url == reverse("reflection", args=[reflection.pk])
+    assert response.url == reverse("reflections:reflection", args=[reflection.pk])
 
 
 def test_starting_a_reflection_belongs_to_the_couple(client, alice, couple, demo_article):
@@ -211,9 +211,9 @@ def test_a_started_reflection_shows_on_both_home_pages(client, request, alice, c
     reflection = Reflection.objects.get()
     client.force_login(request.getfixturevalue(who))
 
-    body = client.get(reverse("home")).content.decode()
+    body = client.get(reverse("reflections:home")).content.decode()
 
-    assert f'href="{reverse("reflection", args=[reflection.pk])}"' in body
+    assert f'href="{reverse("reflections:reflection", args=[reflection.pk])}"' in body
     assert "Closeness, then distance" in body
     assert "Waiting for you" in body
 
@@ -233,7 +233,7 @@ def test_starting_without_a_partner_is_refused(client, carol, demo_article):
     response = start(client, carol, demo_article)
 
     assert response.status_code == 302
-    assert response.url == reverse("article", args=[demo_article.slug])
+    assert response.url == reverse("reflections:article", args=[demo_article.slug])
     assert not Reflection.objects.exists()
 
 
@@ -264,7 +264,7 @@ def test_reflection_page_shows_the_prompts_as_they_were(client, alice, couple, d
     original = escape(demo_article.prompts.first().text)
     demo_article.prompts.update(text="Rewritten by the coach")
 
-    body = client.get(reverse("reflection", args=[reflection.pk])).content.decode()
+    body = client.get(reverse("reflections:reflection", args=[reflection.pk])).content.decode()
 
     assert original in body
     assert "Rewritten by the coach" not in body
@@ -322,7 +322,7 @@ def test_the_shared_view_draws_every_scale_with_its_ten_ticks(client, alice, bob
     reveal(reflection, alice, bob)
     client.force_login(alice)
 
-    html = client.get(reverse("reflection", args=[reflection.pk])).content.decode()
+    html = client.get(reverse("reflections:reflection", args=[reflection.pk])).content.decode()
 
     scales = reflection.prompts.filter(kind="scale").count()
     assert scales >= 1
@@ -349,7 +349,7 @@ def test_the_shared_view_draws_both_numbers_on_a_scale_with_a_text_alternative(c
     both_ready(reflection, alice, bob)
     client.force_login(alice)
 
-    html = client.get(reverse("reflection", args=[reflection.pk])).content.decode()
+    html = client.get(reverse("reflections:reflection", args=[reflection.pk])).content.decode()
 
     assert (
         f'<title id="scale-title-{scale.pk}">You: 4. Bob &lt;b&gt;: 10.'
@@ -370,7 +370,7 @@ def test_a_scale_nobody_answered_says_so_and_draws_no_marker(client, alice, bob,
     both_ready(reflection, alice, bob)
     client.force_login(alice)
 
-    html = client.get(reverse("reflection", args=[reflection.pk])).content.decode()
+    html = client.get(reverse("reflections:reflection", args=[reflection.pk])).content.decode()
 
     assert f'<title id="scale-title-{scale.pk}">You: no number. Bob: no number.' in html
     assert "marker-mine" not in html and "marker-partner" not in html
@@ -383,7 +383,7 @@ def test_the_answering_form_offers_ten_numbers_on_a_scale_with_the_saved_one_cho
     answer_save(prompt=scale, author=alice, scale_value=4)
     client.force_login(alice)
 
-    html = client.get(reverse("reflection", args=[reflection.pk])).content.decode()
+    html = client.get(reverse("reflections:reflection", args=[reflection.pk])).content.decode()
 
     assert html.count(f'name="p{scale.pk}-scale"') == 10
     assert html.count(" checked>") == 1

@@ -1,12 +1,14 @@
 """A reflection's prompts are a snapshot taken when it starts and never
-change, so each process keeps them once read (prompts_of)."""
+change, so pages keep them in the snapshots cache once read (prompts_of)."""
+
+from django.core.cache import caches
 
 from reflections.models import ReflectionPrompt
-from reflections.selectors import _snapshot_rows, prompts_of
+from reflections.selectors import prompts_of
 
 
 def test_prompts_are_read_once_then_kept(reflection, django_assert_num_queries):
-    _snapshot_rows.cache_clear()
+    caches["snapshots"].clear()
     with django_assert_num_queries(1):
         first = prompts_of(reflection)
     with django_assert_num_queries(0):

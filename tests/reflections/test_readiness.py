@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from accounts.errors import DomainError
+from core.errors import DomainError
 from reflections.models import Answer
 from reflections.services import answer_save, readiness_set, readiness_withdraw
 
@@ -18,7 +18,7 @@ HTMX = {"HX-Request": "true"}
 
 def page(client, user, reflection):
     client.force_login(user)
-    return client.get(reverse("reflection", args=[reflection.pk])).content.decode()
+    return client.get(reverse("reflections:reflection", args=[reflection.pk])).content.decode()
 
 
 def text_prompt(reflection):
@@ -59,7 +59,7 @@ def test_ready_requires_every_prompt_answered(reflection, alice):
 def test_ready_button_with_open_prompts_says_how_many_are_open(client, reflection, alice):
     client.force_login(alice)
 
-    response = client.post(reverse("ready", args=[reflection.pk]), follow=True)
+    response = client.post(reverse("reflections:readiness_set", args=[reflection.pk]), follow=True)
 
     assert "Answer every prompt first (3 still open)" in response.content.decode()
     assert reflection.participants.get(user=alice).ready_at is None
@@ -78,7 +78,7 @@ def test_ready_button_marks_me_ready(client, reflection, alice):
     answer_all(reflection, alice)
     client.force_login(alice)
 
-    response = client.post(reverse("ready", args=[reflection.pk]), follow=True)
+    response = client.post(reverse("reflections:readiness_set", args=[reflection.pk]), follow=True)
 
     assert reflection.participants.get(user=alice).is_ready
     assert "Your answers are locked until your partner is ready too" in response.content.decode()
@@ -107,7 +107,7 @@ def test_posting_answers_while_ready_shows_the_lock_message(client, alice_ready,
     client.force_login(alice)
 
     response = client.post(
-        reverse("answers_save", args=[alice_ready.pk]),
+        reverse("reflections:answers_save", args=[alice_ready.pk]),
         {f"p{prompt.pk}-shown": "1", f"p{prompt.pk}-text": "A late change"},
     )
 
@@ -121,7 +121,7 @@ def test_posting_answers_while_ready_keeps_the_typed_text_on_the_page(client, al
     client.force_login(alice)
 
     response = client.post(
-        reverse("answers_save", args=[alice_ready.pk]),
+        reverse("reflections:answers_save", args=[alice_ready.pk]),
         {f"p{prompt.pk}-shown": "1", f"p{prompt.pk}-text": "A late change I do not want to lose"},
     )
 
@@ -133,7 +133,7 @@ def test_autosave_while_ready_shows_the_lock_message(client, alice_ready, alice)
     client.force_login(alice)
 
     response = client.post(
-        reverse("answers_save", args=[alice_ready.pk]),
+        reverse("reflections:answers_save", args=[alice_ready.pk]),
         {f"p{prompt.pk}-shown": "1", f"p{prompt.pk}-text": "A late change"},
         headers=HTMX,
     )
@@ -178,7 +178,7 @@ def test_partner_sees_my_progress_before_i_am_ready(client, reflection, alice, b
 def test_partners_home_shows_my_readiness_but_not_my_text(client, alice_ready, bob):
     client.force_login(bob)
 
-    body = client.get(reverse("home")).content.decode()
+    body = client.get(reverse("reflections:home")).content.decode()
 
     assert "Alice: 3 of 3 answered, ready." in body
     assert ALICE_SECRET not in body
@@ -189,7 +189,7 @@ def test_partners_autosave_reply_never_carries_my_text(client, alice_ready, bob)
     client.force_login(bob)
 
     response = client.post(
-        reverse("answers_save", args=[alice_ready.pk]),
+        reverse("reflections:answers_save", args=[alice_ready.pk]),
         {f"p{prompt.pk}-shown": "1", f"p{prompt.pk}-text": "Bob types"},
         headers=HTMX,
     )
@@ -211,7 +211,7 @@ def test_withdrawing_unlocks_my_answers(alice_ready, alice):
 def test_withdraw_button_makes_me_not_ready(client, alice_ready, alice):
     client.force_login(alice)
 
-    response = client.post(reverse("withdraw", args=[alice_ready.pk]), follow=True)
+    response = client.post(reverse("reflections:readiness_withdraw", args=[alice_ready.pk]), follow=True)
 
     assert alice_ready.participants.get(user=alice).ready_at is None
     assert "You can edit your answers again" in response.content.decode()
@@ -249,7 +249,7 @@ def test_ready_button_after_the_reveal_keeps_the_reveal_time(client, revealed, b
     first = revealed.revealed_at
     client.force_login(bob)
 
-    response = client.post(reverse("ready", args=[revealed.pk]))
+    response = client.post(reverse("reflections:readiness_set", args=[revealed.pk]))
 
     revealed.refresh_from_db()
     assert response.status_code == 302
@@ -260,7 +260,7 @@ def test_second_partner_getting_ready_is_told_about_the_reveal(client, alice_rea
     answer_all(alice_ready, bob)
     client.force_login(bob)
 
-    response = client.post(reverse("ready", args=[alice_ready.pk]), follow=True)
+    response = client.post(reverse("reflections:readiness_set", args=[alice_ready.pk]), follow=True)
 
     assert "You are both ready" in response.content.decode()
 
@@ -292,7 +292,7 @@ def test_nobody_can_edit_after_the_reveal(request, revealed, who, text):
 def test_withdraw_button_after_the_reveal_changes_nothing(client, revealed, alice):
     client.force_login(alice)
 
-    client.post(reverse("withdraw", args=[revealed.pk]))
+    client.post(reverse("reflections:readiness_withdraw", args=[revealed.pk]))
 
     revealed.refresh_from_db()
     assert revealed.is_revealed
@@ -304,7 +304,7 @@ def test_posting_answers_after_the_reveal_changes_nothing(client, revealed, alic
     client.force_login(alice)
 
     response = client.post(
-        reverse("answers_save", args=[revealed.pk]),
+        reverse("reflections:answers_save", args=[revealed.pk]),
         {f"p{prompt.pk}-shown": "1", f"p{prompt.pk}-text": "Rewriting history"},
     )
 
@@ -317,7 +317,7 @@ def test_posting_answers_after_the_reveal_says_why_nothing_changed(client, revea
     client.force_login(alice)
 
     response = client.post(
-        reverse("answers_save", args=[revealed.pk]),
+        reverse("reflections:answers_save", args=[revealed.pk]),
         {f"p{prompt.pk}-shown": "1", f"p{prompt.pk}-text": "Rewriting history"},
     )
 

@@ -30,12 +30,13 @@ def shared(revealed, coach, alice, bob):
 
 
 def share(client, reflection, coaching, action="share"):
-    return client.post(reverse("reflection_share", args=[reflection.pk]), {"link": coaching.pk, "action": action})
+    name = "reflections:reflection_unshare" if action == "stop" else "reflections:reflection_share"
+    return client.post(reverse(name, args=[reflection.pk]), {"link": coaching.pk})
 
 
 def coach_page(client, coach, reflection):
     client.force_login(coach)
-    return client.get(reverse("coach_reflection", args=[reflection.pk]))
+    return client.get(reverse("coach:shared_reflection", args=[reflection.pk]))
 
 
 # Asking for consent
@@ -44,7 +45,7 @@ def coach_page(client, coach, reflection):
 def test_revealed_reflection_offers_to_share_with_our_coach(client, alice, revealed, coached):
     client.force_login(alice)
 
-    body = client.get(reverse("reflection", args=[revealed.pk])).content.decode()
+    body = client.get(reverse("reflections:reflection", args=[revealed.pk])).content.decode()
 
     assert f"Share with {COACH_NAME}" in body
     assert f'name="link" value="{coached.pk}"' in body
@@ -56,7 +57,7 @@ def test_sharing_records_only_my_consent(client, coach, alice, revealed, coached
     response = share(client, revealed, coached)
 
     assert response.status_code == 302
-    assert response.url == reverse("reflection", args=[revealed.pk])
+    assert response.url == reverse("reflections:reflection", args=[revealed.pk])
     assert list(ShareConsent.objects.values_list("user", "coach")) == [(alice.pk, coach.pk)]
 
 
@@ -64,7 +65,9 @@ def test_sharing_says_what_i_chose(client, alice, revealed, coached):
     client.force_login(alice)
 
     response = client.post(
-        reverse("reflection_share", args=[revealed.pk]), {"link": coached.pk, "action": "share"}, follow=True
+        reverse("reflections:reflection_share", args=[revealed.pk]),
+        {"link": coached.pk, "action": "share"},
+        follow=True,
     )
 
     body = response.content.decode()
@@ -77,7 +80,7 @@ def test_partner_sees_that_the_other_would_like_to_share(client, alice, bob, rev
     share(client, revealed, coached)
     client.force_login(bob)
 
-    body = client.get(reverse("reflection", args=[revealed.pk])).content.decode()
+    body = client.get(reverse("reflections:reflection", args=[revealed.pk])).content.decode()
 
     assert f"Alice would like to share it with {COACH_NAME}." in body
 
@@ -141,7 +144,7 @@ def test_stopping_says_the_coach_can_no_longer_read_it(client, alice, shared, co
     client.force_login(alice)
 
     response = client.post(
-        reverse("reflection_share", args=[shared.pk]), {"link": coached.pk, "action": "stop"}, follow=True
+        reverse("reflections:reflection_unshare", args=[shared.pk]), {"link": coached.pk}, follow=True
     )
 
     assert f"You stopped sharing this reflection. {COACH_NAME} can no longer read it." in response.content.decode()
@@ -167,9 +170,9 @@ def test_coach_page_is_not_found_once_coaching_ends(client, coach, alice, shared
 
 def test_coach_page_is_not_found_once_the_coach_ends_coaching(client, coach, shared, coached):
     client.force_login(coach)
-    client.post(reverse("coaching_end", args=[coached.pk]))
+    client.post(reverse("coach:coaching_end", args=[coached.pk]))
 
-    response = client.get(reverse("coach_reflection", args=[shared.pk]))
+    response = client.get(reverse("coach:shared_reflection", args=[shared.pk]))
 
     assert response.status_code == 404
 
@@ -189,7 +192,7 @@ def test_removed_coach_can_no_longer_read_a_shared_reflection(client, coach, sha
     response = coach_page(client, coach, shared)
 
     assert response.status_code == 302
-    assert response.url == reverse("coach_profile")
+    assert response.url == reverse("coach:profile")
     assert not Answer.objects.visible_to(coach).exists()
 
 
@@ -201,10 +204,12 @@ def test_sharing_an_unrevealed_reflection_is_refused(client, alice, bob, coached
     client.force_login(alice)
 
     response = client.post(
-        reverse("reflection_share", args=[reflection.pk]), {"link": coached.pk, "action": "share"}, follow=True
+        reverse("reflections:reflection_share", args=[reflection.pk]),
+        {"link": coached.pk, "action": "share"},
+        follow=True,
     )
 
-    assert "Only a revealed reflection can be shared." in response.content.decode()
+    assert "This opens once you are both ready and the reflection is revealed." in response.content.decode()
     assert not ShareConsent.objects.exists()
 
 
@@ -218,7 +223,9 @@ def test_coach_page_of_an_unrevealed_reflection_is_not_found(client, coach, coac
 def test_non_numeric_link_is_not_found(client, alice, revealed, value):
     client.force_login(alice)
 
-    response = client.post(reverse("reflection_share", args=[revealed.pk]), {"link": value, "action": "share"})
+    response = client.post(
+        reverse("reflections:reflection_share", args=[revealed.pk]), {"link": value, "action": "share"}
+    )
 
     assert response.status_code == 404
     assert not ShareConsent.objects.exists()
@@ -227,7 +234,7 @@ def test_non_numeric_link_is_not_found(client, alice, revealed, value):
 def test_missing_link_is_not_found(client, alice, revealed):
     client.force_login(alice)
 
-    response = client.post(reverse("reflection_share", args=[revealed.pk]), {"action": "share"})
+    response = client.post(reverse("reflections:reflection_share", args=[revealed.pk]), {"action": "share"})
 
     assert response.status_code == 404
 
@@ -274,7 +281,7 @@ def test_stranger_cannot_share_our_reflection(client, carol, revealed, coached):
 def test_sharing_needs_a_post(client, alice, revealed):
     client.force_login(alice)
 
-    response = client.get(reverse("reflection_share", args=[revealed.pk]))
+    response = client.get(reverse("reflections:reflection_share", args=[revealed.pk]))
 
     assert response.status_code == 405
 
@@ -306,7 +313,7 @@ def test_couple_with_two_coaches_chooses_per_coach(client, other_coach, alice, r
     coach_link(other_coach, alice, revealed.couple.partner_of(alice))
     client.force_login(alice)
 
-    body = client.get(reverse("reflection", args=[revealed.pk])).content.decode()
+    body = client.get(reverse("reflections:reflection", args=[revealed.pk])).content.decode()
 
     assert f"Share with {COACH_NAME}" in body
     assert f"Share with {OTHER_COACH_NAME}" in body

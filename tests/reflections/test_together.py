@@ -5,8 +5,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from accounts.errors import DomainError
 from accounts.services import couple_unlink
+from core.errors import DomainError
 from reflections.models import JointNote, TalkedMark
 from reflections.services import NoteConflict, answer_save, note_save, readiness_set, talked_toggle
 
@@ -25,7 +25,7 @@ def revealed(reflection, alice, bob):
 
 def get(client, user, name, *args):
     client.force_login(user)
-    return client.get(reverse(name, args=args))
+    return client.get(reverse(f"reflections:{name}", args=args))
 
 
 def test_together_mode_shows_one_question_with_both_answers(client, alice, revealed):
@@ -40,8 +40,8 @@ def test_together_mode_shows_one_question_with_both_answers(client, alice, revea
 def test_together_mode_has_previous_and_next_links(client, alice, revealed):
     html = get(client, alice, "together", revealed.pk, 2).content.decode()
 
-    assert reverse("together", args=[revealed.pk, 1]) in html
-    assert reverse("together", args=[revealed.pk, 3]) in html
+    assert reverse("reflections:together", args=[revealed.pk, 1]) in html
+    assert reverse("reflections:together", args=[revealed.pk, 3]) in html
 
 
 def test_together_mode_beyond_the_last_question_is_not_found(client, alice, revealed):
@@ -59,7 +59,7 @@ def test_together_mode_is_not_for_strangers(client, carol, revealed):
 
 def test_the_talked_mark_is_shared_by_both_partners(client, alice, bob, revealed):
     client.force_login(alice)
-    response = client.post(reverse("together_talked", args=[revealed.pk, 2]))
+    response = client.post(reverse("reflections:talked_toggle", args=[revealed.pk, 2]))
 
     assert response.status_code == 302
     assert TalkedMark.objects.filter(prompt__reflection=revealed).count() == 1
@@ -82,7 +82,7 @@ def test_nobody_marks_talked_before_the_reveal(alice, reflection):
 def test_both_partners_see_a_joint_note(client, alice, bob, revealed):
     client.force_login(alice)
     response = client.post(
-        reverse("notes_save", args=[revealed.pk]), {"kind": "remember", "text": "The walk", "version": "0"}
+        reverse("reflections:note_save", args=[revealed.pk]), {"kind": "remember", "text": "The walk", "version": "0"}
     )
 
     assert response.status_code == 302
@@ -94,7 +94,7 @@ def test_a_save_from_an_older_version_keeps_both_texts(client, alice, bob, revea
     client.force_login(bob)
 
     response = client.post(
-        reverse("notes_save", args=[revealed.pk]), {"kind": "try", "text": "Bob's plan", "version": "0"}
+        reverse("reflections:note_save", args=[revealed.pk]), {"kind": "try", "text": "Bob's plan", "version": "0"}
     )
 
     html = response.content.decode()
@@ -114,7 +114,9 @@ def test_a_note_over_the_limit_is_refused_and_kept(client, alice, revealed):
     client.force_login(alice)
     text = "n" * 10_001
 
-    response = client.post(reverse("notes_save", args=[revealed.pk]), {"kind": "try", "text": text, "version": "0"})
+    response = client.post(
+        reverse("reflections:note_save", args=[revealed.pk]), {"kind": "try", "text": text, "version": "0"}
+    )
 
     assert response.status_code == 400
     assert "10,000" in response.content.decode() and text in response.content.decode()
@@ -127,7 +129,7 @@ def test_a_tampered_note_version_is_a_conflict_not_an_error(client, alice, revea
     client.force_login(alice)
 
     response = client.post(
-        reverse("notes_save", args=[revealed.pk]), {"kind": "try", "text": "new", "version": version}
+        reverse("reflections:note_save", args=[revealed.pk]), {"kind": "try", "text": "new", "version": version}
     )
 
     assert response.status_code == 409
@@ -136,7 +138,9 @@ def test_a_tampered_note_version_is_a_conflict_not_an_error(client, alice, revea
 
 def test_an_unknown_note_kind_is_not_found(client, alice, revealed):
     client.force_login(alice)
-    response = client.post(reverse("notes_save", args=[revealed.pk]), {"kind": "x", "text": "a", "version": "0"})
+    response = client.post(
+        reverse("reflections:note_save", args=[revealed.pk]), {"kind": "x", "text": "a", "version": "0"}
+    )
     assert response.status_code == 404
 
 
@@ -171,7 +175,7 @@ def test_history_leaves_out_what_is_not_revealed(client, alice, reflection):
 def test_a_revealed_reflection_exports_as_markdown_with_both_answers(client, alice, revealed):
     note_save(reflection=revealed, user=alice, kind="remember", text="A note to keep", base_version=0)
 
-    response = get(client, alice, "export_reflection", revealed.pk)
+    response = get(client, alice, "reflection_export", revealed.pk)
 
     body = response.content.decode()
     assert response["Content-Type"].startswith("text/markdown")
@@ -180,15 +184,15 @@ def test_a_revealed_reflection_exports_as_markdown_with_both_answers(client, ali
 
 
 def test_an_unrevealed_reflection_does_not_export(client, alice, reflection):
-    assert get(client, alice, "export_reflection", reflection.pk).status_code == 404
+    assert get(client, alice, "reflection_export", reflection.pk).status_code == 404
 
 
 def test_my_export_has_my_answers_in_any_state_and_never_my_partners(client, alice, bob, reflection):
     answer_save(prompt=reflection.prompts.first(), author=alice, text="Alice unrevealed draft")
     answer_save(prompt=reflection.prompts.first(), author=bob, text="Bob unrevealed draft")
 
-    markdown = get(client, alice, "export_mine_markdown").content.decode()
-    data = json.loads(get(client, alice, "export_mine_json").content)
+    markdown = get(client, alice, "answers_export_markdown").content.decode()
+    data = json.loads(get(client, alice, "answers_export_json").content)
 
     assert "Alice unrevealed draft" in markdown and "Bob unrevealed draft" not in markdown
     texts = [a["text"] for r in data["reflections"] for a in r["answers"]]
@@ -216,8 +220,8 @@ def test_my_export_includes_the_joint_notes_i_wrote(client, alice, bob, revealed
     note_save(reflection=revealed, user=alice, kind="remember", text="Alice's note", base_version=0)
     note_save(reflection=revealed, user=bob, kind="try", text="Bob's note", base_version=0)
 
-    markdown = get(client, alice, "export_mine_markdown").content.decode()
-    data = json.loads(get(client, alice, "export_mine_json").content)
+    markdown = get(client, alice, "answers_export_markdown").content.decode()
+    data = json.loads(get(client, alice, "answers_export_json").content)
 
     assert "Alice's note" in markdown and "Bob's note" not in markdown
     assert [n["text"] for n in data["notes"]] == ["Alice's note"]

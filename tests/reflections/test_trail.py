@@ -51,7 +51,7 @@ def test_both_partners_see_the_trail_on_the_reflection_page(client, alice, bob, 
     reflection_share(reflection=reflection, user=bob, coach=coach)
     client.force_login(alice)
 
-    html = client.get(reverse("reflection", args=[reflection.pk])).content.decode()
+    html = client.get(reverse("reflections:reflection", args=[reflection.pk])).content.decode()
 
     assert "You became ready to reveal" in html
     assert "Bob became ready to reveal" in html
@@ -61,7 +61,7 @@ def test_both_partners_see_the_trail_on_the_reflection_page(client, alice, bob, 
 
 def test_the_answering_page_shows_the_trail_once_it_has_begun(client, alice, bob, reflection):
     client.force_login(alice)
-    url = reverse("reflection", args=[reflection.pk])
+    url = reverse("reflections:reflection", args=[reflection.pk])
     assert "What happened, when" not in client.get(url).content.decode()
 
     answer_all(reflection, bob)

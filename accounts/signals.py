@@ -1,0 +1,12 @@
+"""What accounts tells the apps built on it. They listen; accounts imports none of them.
+
+Each signal is sent inside the transaction of what caused it, so a receiver's
+writes commit or roll back with the cause."""
+
+from django.dispatch import Signal
+
+# Two people linked: `inviter` and `partner` (users), `couple`.
+partner_linked = Signal()
+
+# A coaching link ended (by either partner or the coach): `link`.
+coaching_ended = Signal()

@@ -1,0 +1,1 @@
+"""What every app shares: the domain error and small helpers. Imports no app."""

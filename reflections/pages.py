@@ -1,0 +1,52 @@
+"""A reflection's page as its stage shows it: answering, waiting, closed,
+or the shared view with notes, sharing and the scale summary. Views render
+it after a GET, and again when a form comes back unsaved."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from .access import Stage
+from .models import ANSWER_MAX_LENGTH, Reflection
+from .selectors import (
+    NoteForm,
+    notes_for,
+    prompt_rows,
+    scale_summary,
+    sharing_with_coaches,
+    status_of,
+    trail_of,
+)
+
+
+def reflection_page(
+    request: HttpRequest,
+    reflection: Reflection,
+    *,
+    posted: dict | None = None,
+    errors: dict | None = None,
+    conflicts: set | None = None,
+    unsaved_notes: dict[str, NoteForm] | None = None,
+    just_revealed: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    """Needs the reflection from shortcuts.reflection_or_404."""
+    viewer = request.user
+    rows = prompt_rows(reflection, viewer, posted=posted, errors=errors, conflicts=conflicts)
+    state = status_of(reflection, viewer)
+    context = {
+        "reflection": reflection,
+        "prompts": rows,
+        "status": state,
+        "max_length": ANSWER_MAX_LENGTH,
+        "trail": trail_of(reflection),
+    }
+    if state.stage != Stage.REVEALED:
+        return render(request, "reflections/reflection.html", context, status=status)
+    context |= {
+        "just_revealed": just_revealed,
+        "partner_name": state.partner.user.name if state.partner else "",
+        "coaches": sharing_with_coaches(reflection, viewer),
+        "notes": notes_for(reflection, viewer, unsaved=unsaved_notes),
+        "summary": scale_summary(rows),
+    }
+    return render(request, "reflections/shared.html", context, status=status)
