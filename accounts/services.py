@@ -42,7 +42,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Couple:
     already linked. Nothing changes when it is refused."""
     with transaction.atomic():
         # Lock the invitation so two people cannot both use it.
-        invitation = Invitation.objects.select_for_update().select_related("inviter").get(pk=invitation.pk)
+        invitation = Invitation.objects.select_for_update(of=("self",)).select_related("inviter").get(pk=invitation.pk)
         if invitation.inviter_id == user.pk:
             raise DomainError("This is your own invitation. Send the link or code to your partner.")
         if invitation.used_at:
@@ -145,7 +145,7 @@ def coaching_end(*, link: CoachingLink, by: User) -> CoachingLink:
     access at once: progress and anything that was shared (P5: the apps that
     keep consents drop them on `coaching_ended`, in this transaction)."""
     with transaction.atomic():
-        link = CoachingLink.objects.select_for_update().select_related("couple").get(pk=link.pk)
+        link = CoachingLink.objects.select_for_update(of=("self",)).select_related("couple").get(pk=link.pk)
         is_partner = link.couple is not None and link.couple.memberships.filter(user=by).exists()
         if link.coach_id != by.pk and not is_partner:
             raise DomainError("Only the coach or the couple can end this.")

@@ -177,7 +177,7 @@ def statuses_for(user: User) -> list[ReflectionStatus]:
     by_reflection: dict[int, list[Participant]] = {}
     for row in rows:
         by_reflection.setdefault(row.reflection_id, []).append(row)
-    return [_status(rows[0].reflection, rows, user, rows[0].prompt_count) for rows in by_reflection.values()]
+    return [_status(both[0].reflection, both, user, both[0].prompt_count) for both in by_reflection.values()]
 
 
 @dataclass(frozen=True)

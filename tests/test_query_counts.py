@@ -19,8 +19,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Membership
+from notifications.models import Notification
 from reflections.models import (
     Answer,
+    JointNote,
     Participant,
     PromptKind,
     Reflection,
@@ -469,41 +472,45 @@ def test_the_bound_catches_an_n_plus_one(client, alice, bob, coach, coached_coup
 # come for free, so dropping one must fail here.
 
 HOT_PATH_INDEXES = {
-    # history, and the gates' "revealed, and ours" (new in 0007)
-    "reflections_reflection": [("couple_id", "revealed_at")],
+    # history, and the gates' "revealed, and ours"
+    Reflection: [("couple", "revealed_at")],
     # answered counts and answer_save: one answer per prompt and author
-    "reflections_answer": [("prompt_id", "author_id")],
+    Answer: [("prompt", "author")],
     # a reflection's partners, and "is this user in it?"
-    "reflections_participant": [("reflection_id", "user_id")],
+    Participant: [("reflection", "user")],
     # the trail, oldest first
-    "reflections_reflectionevent": [("reflection_id", "at")],
+    ReflectionEvent: [("reflection", "at")],
     # the reflection's two joint notes
-    "reflections_jointnote": [("reflection_id", "kind")],
+    JointNote: [("reflection", "kind")],
     # sharing with a coach: whose consent, for which reflection
-    "reflections_shareconsent": [("reflection_id", "user_id", "coach_id")],
+    ShareConsent: [("reflection", "user", "coach")],
     # what's new: my unread notices
-    "notifications_notification": [("user_id", "read_at")],
+    Notification: [("user", "read_at")],
     # a couple's two members
-    "accounts_membership": [("couple_id", "user_id")],
+    Membership: [("couple", "user")],
 }
+
+
+def columns(model, fields):
+    return tuple(model._meta.get_field(name).column for name in fields)
 
 
 def test_hot_path_indexes(db):
     with connection.cursor() as cursor:
         found = {
-            table: {
+            model: {
                 tuple(c["columns"])
-                for c in connection.introspection.get_constraints(cursor, table).values()
+                for c in connection.introspection.get_constraints(cursor, model._meta.db_table).values()
                 if c["index"] or c["unique"]
             }
-            for table in HOT_PATH_INDEXES
+            for model in HOT_PATH_INDEXES
         }
 
     missing = [
-        (table, columns)
-        for table, wanted in HOT_PATH_INDEXES.items()
-        for columns in wanted
-        if columns not in found[table]
+        (model.__name__, fields)
+        for model, wanted in HOT_PATH_INDEXES.items()
+        for fields in wanted
+        if columns(model, fields) not in found[model]
     ]
     assert missing == []
 
@@ -512,7 +519,7 @@ def test_the_linked_couple_lookup_has_its_index(db):
     """Every page finds "my linked couple" by user and active membership: the
     partial unique index that keeps one linked couple per user (P7) serves it."""
     with connection.cursor() as cursor:
-        constraints = connection.introspection.get_constraints(cursor, "accounts_membership")
+        constraints = connection.introspection.get_constraints(cursor, Membership._meta.db_table)
 
     index = constraints["one_linked_couple_per_user"]
     assert index["columns"] == ["user_id"] and index["unique"]
