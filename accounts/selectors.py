@@ -1,5 +1,7 @@
 """Reads for people and links."""
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from .models import CoachingLink, CoachProfile, Couple, Invitation, Membership, User
@@ -19,9 +21,36 @@ def linked_couple_for(user: User) -> Couple | None:
     )
 
 
+@dataclass(frozen=True)
+class Linked:
+    """The couple someone is linked in now, and their partner."""
+
+    couple: Couple
+    partner: User
+
+
+def linked_partner_for(user: User) -> Linked | None:
+    """The couple `user` is linked in now and their partner (P7: at most
+    one), in one query over the partner's membership; None when unlinked."""
+    if not user.is_authenticated:
+        return None
+    partners_membership = (
+        Membership.objects.filter(
+            active=True,
+            couple__ended_at__isnull=True,
+            couple__memberships__user=user,
+            couple__memberships__active=True,
+        )
+        .exclude(user=user)
+        .select_related("couple", "user")
+        .first()
+    )
+    return Linked(partners_membership.couple, partners_membership.user) if partners_membership else None
+
+
 def partner_of(user: User) -> User | None:
-    couple = linked_couple_for(user)
-    return couple.partner_of(user) if couple else None
+    linked = linked_partner_for(user)
+    return linked.partner if linked else None
 
 
 def open_invitation_for(user: User) -> Invitation | None:

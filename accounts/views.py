@@ -14,12 +14,13 @@ from core.errors import DomainError
 from . import services
 from .forms import AccountDeleteForm, InvitationCodeForm
 from .models import Invitation
-from .selectors import coaching_links_for_couple, linked_couple_for, open_invitation_for, partner_of
+from .selectors import coaching_links_for_couple, linked_partner_for, open_invitation_for, partner_of
 
 
 @login_required
 def partner(request):
-    couple = linked_couple_for(request.user)
+    linked = linked_partner_for(request.user)
+    couple = linked.couple if linked else None
     invitation = None if couple else open_invitation_for(request.user)
     coaching = [
         (link, any(a.user_id == request.user.pk for a in link.acceptances.all()))
@@ -30,7 +31,7 @@ def partner(request):
         "accounts/partner.html",
         {
             "couple": couple,
-            "partner": couple.partner_of(request.user) if couple else None,
+            "partner": linked.partner if linked else None,
             "invitation": invitation,
             "invite_url": request.build_absolute_uri(invitation_url(invitation)) if invitation else "",
             "code_form": InvitationCodeForm(),
@@ -102,19 +103,19 @@ def invitation_accept(request, token):
 @login_required
 def couple_unlink(request):
     """Says exactly what happens, then does it."""
-    couple = linked_couple_for(request.user)
-    if couple is None:
+    linked = linked_partner_for(request.user)
+    if linked is None:
         messages.info(request, "You are not linked with anyone.")
         return redirect("accounts:partner")
     if request.method == "POST":
         try:
-            services.couple_unlink(couple=couple, by=request.user)
+            services.couple_unlink(couple=linked.couple, by=request.user)
         except DomainError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, "You are no longer linked. Your own answers stay with you.")
         return redirect("accounts:partner")
-    return render(request, "accounts/unlink.html", {"partner": couple.partner_of(request.user)})
+    return render(request, "accounts/unlink.html", {"partner": linked.partner})
 
 
 @login_required

@@ -17,7 +17,7 @@ from accounts.models import User
 from accounts.selectors import coach_profile_for
 from core.errors import DomainError
 
-from .models import Reflection
+from .models import Participant, Reflection
 
 
 class Stage(StrEnum):
@@ -46,12 +46,14 @@ def stage_of(reflection: Reflection) -> Stage:
     return Stage.OPEN
 
 
-def access_to(reflection: Reflection, viewer: User) -> Access | None:
-    """How `viewer` may open `reflection`, or None. Reads the participants
-    as loaded (prefetched by pages, a query otherwise)."""
+def access_to(reflection: Reflection, viewer: User, *, participants: list[Participant] | None = None) -> Access | None:
+    """How `viewer` may open `reflection`, or None. `participants` are the
+    reflection's, when they were read with it (else they are read here)."""
     if not viewer.is_authenticated:
         return None
-    if any(p.user_id == viewer.pk for p in reflection.participants.all()):
+    if participants is None:
+        participants = list(reflection.participants.all())
+    if any(p.user_id == viewer.pk for p in participants):
         return Access(reflection, Role.PARTNER, stage_of(reflection))
     if coach_profile_for(viewer) and Reflection.objects.shared_with(viewer).filter(pk=reflection.pk).exists():
         return Access(reflection, Role.COACH, Stage.REVEALED)

@@ -177,14 +177,14 @@ def assignment_create(request):
 @coach_required
 def shared_reflection(request, pk):
     """Read-only, and only what both partners shared with me (P5)."""
-    reflection = reflection_or_404(request.user, pk, role=Role.COACH)
+    opened = reflection_or_404(request.user, pk, role=Role.COACH)
     return render(
         request,
         "coach/shared.html",
         {
-            "reflection": reflection,
-            "partners": [p.user for p in reflection.participants.all()],
-            "prompts": rows_by_author(reflection, request.user),
-            "notes": notes_for(reflection, request.user),
+            "reflection": opened.reflection,
+            "partners": [p.user for p in opened.participants],
+            "prompts": rows_by_author(opened, request.user),
+            "notes": notes_for(opened, request.user),
         },
     )

@@ -23,15 +23,16 @@ def _download(content, filename, content_type):
 
 @login_required
 def reflection_export(request, pk):
-    reflection = reflection_or_404(request.user, pk, stage=Stage.REVEALED)
+    opened = reflection_or_404(request.user, pk, stage=Stage.REVEALED)
+    reflection = opened.reflection
     content = render_to_string(
         "reflections/export/reflection.md",
         {
             "reflection": reflection,
             "prompts": prompt_rows(reflection, request.user),
-            "notes": notes_for(reflection, request.user),
+            "notes": notes_for(opened, request.user),
             "me": request.user,
-            "partner": status_of(reflection, request.user).partner.user,
+            "partner": status_of(opened, request.user).partner.user,
         },
     )
     return _download(content, f"twofold-reflection-{reflection.pk}.md", "text/markdown")

@@ -127,9 +127,14 @@ class Prompt(PromptFields):
 
 class ReflectionQuerySet(models.QuerySet):
     def together_for(self, viewer):
-        """P4: revealed reflections of the couple `viewer` is linked in now."""
-        my_linked_couple = Couple.objects.linked().filter(memberships__user=viewer, memberships__active=True)
-        return self.filter(revealed_at__isnull=False, couple__in=my_linked_couple)
+        """P4: revealed reflections of the couple `viewer` is linked in now
+        (their membership active, the couple not ended)."""
+        return self.filter(
+            revealed_at__isnull=False,
+            couple__ended_at__isnull=True,
+            couple__memberships__user=viewer,
+            couple__memberships__active=True,
+        )
 
     def shared_with(self, coach):
         """P5: revealed reflections both partners chose to share with

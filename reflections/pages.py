@@ -6,9 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .access import Stage
-from .models import ANSWER_MAX_LENGTH, Reflection
+from .models import ANSWER_MAX_LENGTH
 from .selectors import (
     NoteForm,
+    Opened,
     notes_for,
     prompt_rows,
     scale_summary,
@@ -20,7 +21,7 @@ from .selectors import (
 
 def reflection_page(
     request: HttpRequest,
-    reflection: Reflection,
+    opened: Opened,
     *,
     posted: dict | None = None,
     errors: dict | None = None,
@@ -29,24 +30,23 @@ def reflection_page(
     just_revealed: bool = False,
     status: int = 200,
 ) -> HttpResponse:
-    """Needs the reflection from shortcuts.reflection_or_404."""
-    viewer = request.user
+    viewer, reflection = request.user, opened.reflection
     rows = prompt_rows(reflection, viewer, posted=posted, errors=errors, conflicts=conflicts)
-    state = status_of(reflection, viewer)
+    state = status_of(opened, viewer)
     context = {
         "reflection": reflection,
         "prompts": rows,
         "status": state,
         "max_length": ANSWER_MAX_LENGTH,
-        "trail": trail_of(reflection),
+        "trail": trail_of(opened),
     }
     if state.stage != Stage.REVEALED:
         return render(request, "reflections/reflection.html", context, status=status)
     context |= {
         "just_revealed": just_revealed,
         "partner_name": state.partner.user.name if state.partner else "",
-        "coaches": sharing_with_coaches(reflection, viewer),
-        "notes": notes_for(reflection, viewer, unsaved=unsaved_notes),
+        "coaches": sharing_with_coaches(opened, viewer),
+        "notes": notes_for(opened, viewer, unsaved=unsaved_notes),
         "summary": scale_summary(rows),
     }
     return render(request, "reflections/shared.html", context, status=status)

@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.cache import caches
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import CoachingLink, User
 from accounts.selectors import clients_of, linked_couple_for
 
-from .access import Stage, stage_of
+from .access import Access, Stage, access_to, stage_of
 from .forms import PostedAnswer, answer_form
 from .models import Answer, JointNote, Participant, Reflection, ReflectionEvent, ReflectionPrompt, ShareConsent
 
@@ -55,16 +55,46 @@ def with_partners(*, progress: bool = False) -> Prefetch:
 SHOWN_WITH_REFLECTION = ("couple", "article", "assigned_by__coach_profile")
 
 
-def reflection_with_partners(pk: int) -> Reflection | None:
-    """Reflection `pk` with what its pages show, and its partners with their
-    progress; None when there is none. Whether the viewer may open it is
-    access.access_to's to say."""
-    return (
-        Reflection.objects.select_related(*SHOWN_WITH_REFLECTION)
-        .prefetch_related(with_partners(progress=True))
-        .filter(pk=pk)
-        .first()
-    )
+@dataclass(frozen=True)
+class Opened:
+    """A reflection as its pages open it: with both partners and their
+    progress (P6: counts), how the viewer may open it, and whether it has
+    joint notes and a trail yet, so that pages read only what is there."""
+
+    reflection: Reflection
+    participants: list[Participant]
+    access: Access
+    has_notes: bool
+    has_events: bool
+
+
+def opened_by(viewer: User, pk: int, *, for_page: bool = True) -> Opened | None:
+    """Reflection `pk` as `viewer` may open it, in one query over its
+    participant rows; None when it does not exist or access.access_to says
+    no. Not `for_page` (saving answers, whose service reads under its lock
+    what it needs), it is only the reflection and who takes part."""
+    # reflection__pk: a number out of the key range matches nothing, as on any id lookup.
+    participants = Participant.objects.filter(reflection__pk=pk).order_by("pk")
+    if for_page:
+        participants = participants.select_related(
+            "user", *(f"reflection__{name}" for name in SHOWN_WITH_REFLECTION)
+        ).annotate(
+            answered=answered_count(),
+            has_notes=Exists(JointNote.objects.filter(reflection=OuterRef("reflection"))),
+            has_events=Exists(ReflectionEvent.objects.filter(reflection=OuterRef("reflection"))),
+        )
+    else:
+        participants = participants.select_related("reflection__couple")
+    participants = list(participants)
+    if not participants:
+        return None
+    first = participants[0]
+    access = access_to(first.reflection, viewer, participants=participants)
+    if access is None:
+        return None
+    if not for_page:
+        return Opened(first.reflection, participants, access, has_notes=False, has_events=False)
+    return Opened(first.reflection, participants, access, first.has_notes, first.has_events)
 
 
 def answered_by(reflection: Reflection, user: User) -> int:
@@ -159,9 +189,8 @@ def _status(reflection: Reflection, participants: list[Participant], viewer: Use
     return ReflectionStatus(reflection, stage_of(reflection), me, next(iter(sides.values()), None), total)
 
 
-def status_of(reflection: Reflection, viewer: User) -> ReflectionStatus:
-    """Needs the reflection loaded by reflection_with_partners."""
-    return _status(reflection, list(reflection.participants.all()), viewer, len(prompts_of(reflection)))
+def status_of(opened: Opened, viewer: User) -> ReflectionStatus:
+    return _status(opened.reflection, opened.participants, viewer, len(prompts_of(opened.reflection)))
 
 
 def statuses_for(user: User) -> list[ReflectionStatus]:
@@ -170,7 +199,7 @@ def statuses_for(user: User) -> list[ReflectionStatus]:
     mine = Participant.objects.filter(user=user).values("reflection")
     rows = (
         Participant.objects.filter(reflection__in=mine)
-        .select_related("user", *(f"reflection__{name}" for name in SHOWN_WITH_REFLECTION))
+        .select_related("user", "reflection__couple", "reflection__assigned_by__coach_profile")
         .annotate(answered=answered_count(), prompt_count=prompt_count("reflection"))
         .order_by("-reflection__created_at", "-reflection_id", "pk")
     )
@@ -243,9 +272,9 @@ class AuthorsRow:
     by_author: list[tuple[User, Answer | None]]
 
 
-def rows_by_author(reflection: Reflection, viewer: User) -> list[AuthorsRow]:
-    """Needs the reflection loaded by reflection_with_partners."""
-    partners = [p.user for p in reflection.participants.all()]
+def rows_by_author(opened: Opened, viewer: User) -> list[AuthorsRow]:
+    reflection = opened.reflection
+    partners = [p.user for p in opened.participants]
     visible = {
         (a.prompt_id, a.author_id): a for a in Answer.objects.visible_to(viewer).filter(prompt__reflection=reflection)
     }
@@ -283,13 +312,12 @@ class NoteForm:
         )
 
 
-def notes_for(reflection: Reflection, viewer: User, *, unsaved: dict | None = None) -> list[NoteForm]:
+def notes_for(opened: Opened, viewer: User, *, unsaved: dict | None = None) -> list[NoteForm]:
     """The joint notes `viewer` may read, one per kind (empty ones made up);
     `unsaved` ({kind: NoteForm}) replaces a note whose save came back."""
-    saved = {
-        n.kind: n
-        for n in JointNote.objects.visible_to(viewer).filter(reflection=reflection).select_related("updated_by")
-    }
+    reflection = opened.reflection
+    gated = JointNote.objects.visible_to(viewer).filter(reflection=reflection).select_related("updated_by")
+    saved = {n.kind: n for n in gated} if opened.has_notes else {}
     unsaved = unsaved or {}
     return [
         unsaved.get(kind) or NoteForm.of(saved.get(kind) or JointNote(reflection=reflection, kind=kind))
@@ -336,9 +364,10 @@ class CoachSharing:
     partners: bool
 
 
-def sharing_with_coaches(reflection: Reflection, viewer: User) -> list[CoachSharing]:
+def sharing_with_coaches(opened: Opened, viewer: User) -> list[CoachSharing]:
     """P5: for each of the couple's active coaches, whether I and my partner
     chose to share this reflection with them."""
+    reflection = opened.reflection
     links = list(
         CoachingLink.objects.active().select_related("coach__coach_profile").filter(couple=reflection.couple_id)
     )
@@ -356,9 +385,12 @@ def sharing_with_coaches(reflection: Reflection, viewer: User) -> list[CoachShar
     ]
 
 
-def trail_of(reflection: Reflection) -> QuerySet[ReflectionEvent]:
+def trail_of(opened: Opened) -> list[ReflectionEvent]:
     """The reflection's trail, oldest first: who did what, when; never text."""
-    return ReflectionEvent.objects.select_related("user", "coach__coach_profile").filter(reflection=reflection)
+    if not opened.has_events:
+        return []
+    events = ReflectionEvent.objects.select_related("user", "coach__coach_profile")
+    return list(events.filter(reflection=opened.reflection))
 
 
 def talked_about(reflection: Reflection) -> set[int]:

@@ -4,17 +4,17 @@ from django.http import Http404
 
 from accounts.models import User
 
-from .access import Role, Stage, access_to
-from .models import Reflection
-from .selectors import reflection_with_partners
+from .access import Role, Stage
+from .selectors import Opened, opened_by
 
 
-def reflection_or_404(viewer: User, pk: int, *, role: Role = Role.PARTNER, stage: Stage | None = None) -> Reflection:
-    """Reflection `pk`, loaded as its pages show it, when `viewer` may open
-    it in `role` (and it is in `stage`, if given); 404 for anyone else, so
-    nobody learns what exists."""
-    reflection = reflection_with_partners(pk)
-    access = access_to(reflection, viewer) if reflection is not None else None
-    if access is None or access.role != role or (stage is not None and access.stage != stage):
+def reflection_or_404(
+    viewer: User, pk: int, *, role: Role = Role.PARTNER, stage: Stage | None = None, for_page: bool = True
+) -> Opened:
+    """Reflection `pk`, opened as its pages show it (selectors.opened_by),
+    when `viewer` may open it in `role` (and it is in `stage`, if given);
+    404 for anyone else, so nobody learns what exists."""
+    opened = opened_by(viewer, pk, for_page=for_page)
+    if opened is None or opened.access.role != role or (stage is not None and opened.access.stage != stage):
         raise Http404("No such reflection.")
-    return reflection
+    return opened

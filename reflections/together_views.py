@@ -23,7 +23,8 @@ from .shortcuts import reflection_or_404
 
 @login_required
 def together(request, pk, number=1):
-    reflection = reflection_or_404(request.user, pk, stage=Stage.REVEALED)
+    opened = reflection_or_404(request.user, pk, stage=Stage.REVEALED)
+    reflection = opened.reflection
     rows = prompt_rows(reflection, request.user)
     if not 1 <= number <= len(rows):
         raise Http404("No such question.")
@@ -35,7 +36,7 @@ def together(request, pk, number=1):
         {
             "reflection": reflection,
             "row": row,
-            "partner": status_of(reflection, request.user).partner.user,
+            "partner": status_of(opened, request.user).partner.user,
             "number": number,
             "total": len(rows),
             "previous": number - 1 if number > 1 else None,
@@ -49,7 +50,7 @@ def together(request, pk, number=1):
 @login_required
 @require_POST
 def talked_toggle(request, pk, number):
-    reflection = reflection_or_404(request.user, pk, stage=Stage.REVEALED)
+    reflection = reflection_or_404(request.user, pk, stage=Stage.REVEALED, for_page=False).reflection
     prompts = prompts_of(reflection)
     if not 1 <= number <= len(prompts):
         raise Http404("No such question.")
@@ -66,22 +67,26 @@ def note_save(request, pk):
     """Save one joint note. A save from an older version shows both versions
     (409) instead of overwriting what the partner wrote; any refusal keeps
     what was typed in the box."""
-    reflection = reflection_or_404(request.user, pk, stage=Stage.REVEALED)
+    opened = reflection_or_404(request.user, pk, stage=Stage.REVEALED)
     kind = request.POST.get("kind", "")
     if kind not in JointNote.Kind.values:
         raise Http404("No such note.")
     text = request.POST.get("text", "")
     base_version = whole_number(request.POST.get("version"))
     try:
-        services.note_save(reflection=reflection, user=request.user, kind=kind, text=text, base_version=base_version)
+        services.note_save(
+            reflection=opened.reflection, user=request.user, kind=kind, text=text, base_version=base_version
+        )
     except DomainError as error:
         # The saved note as the gate gives it, with what was typed beside it.
-        saved = next(n for n in notes_for(reflection, request.user) if n.kind == kind)
+        # Opened again: the note may exist only since this page was opened.
+        reopened = reflection_or_404(request.user, pk)
+        saved = next(n for n in notes_for(reopened, request.user) if n.kind == kind)
         if not isinstance(error, services.NoteConflict):  # nothing newer to show beside it
             saved = replace(saved, text="", version=base_version if base_version is not None else saved.version)
         unsaved: dict[str, NoteForm] = {kind: replace(saved, draft=text, error=str(error))}
         status = 409 if isinstance(error, services.NoteConflict) else 400
-        return reflection_page(request, reflection, unsaved_notes=unsaved, status=status)
+        return reflection_page(request, reopened, unsaved_notes=unsaved, status=status)
     messages.success(request, "Note saved. You both see it.")
     return redirect(reverse("reflections:reflection", args=[pk]) + "#notes")
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reselect, reswap, retarget
 
 from accounts.models import CoachingLink
-from accounts.selectors import linked_couple_for
+from accounts.selectors import linked_couple_for, linked_partner_for
 from core.errors import DomainError
 from core.numbers import whole_number
 
@@ -34,14 +34,14 @@ STATE_HEADINGS = [
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "landing.html")
-    couple = linked_couple_for(request.user)
+    linked = linked_partner_for(request.user)
     statuses = statuses_for(request.user)
     return render(
         request,
         "reflections/home.html",
         {
-            "couple": couple,
-            "partner": couple.partner_of(request.user) if couple else None,
+            "couple": linked.couple if linked else None,
+            "partner": linked.partner if linked else None,
             "groups": [(heading, [s for s in statuses if s.state == state]) for state, heading in STATE_HEADINGS],
             "has_reflections": bool(statuses),
         },
@@ -88,14 +88,16 @@ def live_status(request, pk):
     """Polled by the reflection page while the tab is visible: the partner's
     progress and readiness (P6: never text). 204 when nothing changed; the
     shared view itself, swapped into the page, once the reveal happened."""
-    reflection = reflection_or_404(request.user, pk)
-    state = status_of(reflection, request.user)
+    opened = reflection_or_404(request.user, pk)
+    state = status_of(opened, request.user)
     if state.stage == Stage.REVEALED:
-        response = reflection_page(request, reflection, just_revealed=True)
+        response = reflection_page(request, opened, just_revealed=True)
         return reselect(reswap(retarget(response, "#main"), "outerHTML"), "#main")
     if request.GET.get("seen") == state.fingerprint:
         return HttpResponse(status=204)
-    return render(request, "reflections/reflection.html#live-status", {"reflection": reflection, "status": state})
+    return render(
+        request, "reflections/reflection.html#live-status", {"reflection": opened.reflection, "status": state}
+    )
 
 
 @login_required
@@ -104,7 +106,7 @@ def answers_save(request, pk):
     """Save the prompts present in the form: all of them from the plain
     form, one at a time from htmx autosave. What was typed comes back with
     any error, so nothing is lost."""
-    reflection = reflection_or_404(request.user, pk)
+    reflection = reflection_or_404(request.user, pk, for_page=False).reflection
     posted, errors, conflicts = {}, {}, set()
     prompts = prompts_of(reflection)
     for prompt in prompts:
@@ -142,10 +144,10 @@ def answers_save(request, pk):
     if errors:
         reasons = " ".join(sorted(set(errors.values())))
         messages.error(request, f"Some answers were not saved. {reasons} Your text is still on this page.")
-        # Loaded again, so the progress shown counts the saves that went through.
-        reflection = reflection_or_404(request.user, pk)
+        # Opened again, so the progress shown counts the saves that went through.
+        reopened = reflection_or_404(request.user, pk)
         return reflection_page(
-            request, reflection, posted=posted, errors=errors, conflicts=conflicts, status=status if conflicts else 400
+            request, reopened, posted=posted, errors=errors, conflicts=conflicts, status=status if conflicts else 400
         )
     messages.success(request, "Saved.")
     return redirect("reflections:reflection", pk=pk)
@@ -154,7 +156,7 @@ def answers_save(request, pk):
 @login_required
 @require_POST
 def readiness_set(request, pk):
-    reflection = reflection_or_404(request.user, pk)
+    reflection = reflection_or_404(request.user, pk, for_page=False).reflection
     try:
         reflection = services.readiness_set(reflection=reflection, user=request.user)
     except DomainError as error:
@@ -170,7 +172,7 @@ def readiness_set(request, pk):
 @login_required
 @require_POST
 def readiness_withdraw(request, pk):
-    reflection = reflection_or_404(request.user, pk)
+    reflection = reflection_or_404(request.user, pk, for_page=False).reflection
     try:
         services.readiness_withdraw(reflection=reflection, user=request.user)
     except DomainError as error:
@@ -195,7 +197,7 @@ def _coaching_link_of(request, reflection):
 @require_POST
 def reflection_share(request, pk):
     """P5: my consent to share our revealed reflection with our coach."""
-    reflection = reflection_or_404(request.user, pk)
+    reflection = reflection_or_404(request.user, pk, for_page=False).reflection
     link = _coaching_link_of(request, reflection)
     try:
         services.reflection_share(reflection=reflection, user=request.user, coach=link.coach)
@@ -210,7 +212,7 @@ def reflection_share(request, pk):
 @require_POST
 def reflection_unshare(request, pk):
     """P5: taking my consent back; the coach loses access at once."""
-    reflection = reflection_or_404(request.user, pk)
+    reflection = reflection_or_404(request.user, pk, for_page=False).reflection
     link = _coaching_link_of(request, reflection)
     try:
         services.reflection_unshare(reflection=reflection, user=request.user, coach=link.coach)

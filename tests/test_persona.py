@@ -25,7 +25,7 @@ from accounts.services import (
 )
 from core.errors import DomainError
 from notifications.models import Notification
-from reflections import access, shortcuts
+from reflections import access, selectors
 from reflections.access import Stage, access_to
 from reflections.authoring import article_save, assignment_create, prompt_save
 from reflections.models import (
@@ -414,8 +414,8 @@ def test_every_page_reads_text_only_through_the_gates(client, world, monkeypatch
 def test_every_reflection_view_and_service_asks_the_one_rule(client, world, monkeypatch):
     """With the rule saying no, a partner's own reflections are 404 on every
     reflection URL, and every service that changes a reflection refuses."""
-    monkeypatch.setattr(access, "access_to", lambda reflection, viewer: None)
-    monkeypatch.setattr(shortcuts, "access_to", lambda reflection, viewer: None)
+    monkeypatch.setattr(access, "access_to", lambda reflection, viewer, **loaded: None)
+    monkeypatch.setattr(selectors, "access_to", lambda reflection, viewer, **loaded: None)
     alice = world.personas["alice"]
     revealed, _, waiting = world.reflections[:3]
     client.force_login(alice)

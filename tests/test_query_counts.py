@@ -41,15 +41,15 @@ FEW, MANY = 1, 200
 FEW_PROMPTS, MANY_PROMPTS = 1, 50
 
 # The bounds, one per page: what the page costs with the least data.
-HOME_QUERIES = 11
+HOME_QUERIES = 10
 HISTORY_QUERIES = 10
-REFLECTION_ANSWERING_QUERIES = 12  # before the reveal, answering, nobody ready yet
-REFLECTION_WAITING_QUERIES = 12  # before the reveal, ready and waiting for the partner
-REFLECTION_REVEALED_QUERIES = 15  # the shared view: the same URL after the reveal
-TOGETHER_QUERIES = 12
-COACH_REFLECTION_QUERIES = 13  # a coach reading a reflection both partners shared
+REFLECTION_ANSWERING_QUERIES = 10  # before the reveal, answering, nobody ready yet (no trail to read)
+REFLECTION_WAITING_QUERIES = 11  # before the reveal, ready and waiting for the partner
+REFLECTION_REVEALED_QUERIES = 14  # the shared view: the same URL after the reveal
+TOGETHER_QUERIES = 11
+COACH_REFLECTION_QUERIES = 12  # a coach reading a reflection both partners shared
 COACH_DASHBOARD_QUERIES = 13
-AUTOSAVE_QUERIES = 17  # one answer saved from the answering page (htmx), including its transaction
+AUTOSAVE_QUERIES = 16  # one answer saved from the answering page (htmx), including its transaction
 
 
 # Building data. The first reflection of a size always goes through the real
