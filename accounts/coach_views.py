@@ -6,9 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.errors import DomainError
+from core.http import posted
 
 from . import services
 from .decorators import coach_required
@@ -23,7 +24,7 @@ def coach_profile(request):
     if profile is not None and not profile.active:
         return render(request, "coach/profile_inactive.html", status=403)
     initial = {"name": profile.name, "practice": profile.practice, "bio": profile.bio} if profile else None
-    form = CoachProfileForm(request.POST or None, initial=initial or {"name": request.user.name})
+    form = CoachProfileForm(posted(request), initial=initial or {"name": request.user.name})
     if request.method == "POST" and form.is_valid():
         services.coach_profile_save(user=request.user, **form.cleaned_data)
         messages.success(request, "Your coach profile is saved.")
@@ -32,6 +33,7 @@ def coach_profile(request):
 
 
 @coach_required
+@require_safe
 def clients(request):
     return render(
         request,

@@ -7,9 +7,10 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.errors import DomainError
+from core.http import posted
 
 from . import services
 from .forms import AccountDeleteForm, InvitationCodeForm
@@ -18,6 +19,7 @@ from .selectors import coaching_links_for_couple, linked_partner_for, open_invit
 
 
 @login_required
+@require_safe
 def partner(request):
     linked = linked_partner_for(request.user)
     couple = linked.couple if linked else None
@@ -72,7 +74,7 @@ def invitation_revoke(request, pk):
 @login_required
 def invitation_code(request):
     """Typing the code instead of opening the link: it leads to the link."""
-    form = InvitationCodeForm(request.POST or None)
+    form = InvitationCodeForm(posted(request))
     if request.method == "POST" and not ratelimit.consume(request, action="invitation_code", user=request.user):
         # Guessing someone's code must be impractical: a few tries an hour.
         form.add_error(None, "Too many codes tried. Please wait an hour, or ask your partner for their link.")
@@ -121,7 +123,7 @@ def couple_unlink(request):
 @login_required
 def account_delete(request):
     """Says exactly what happens, asks for the password, then does it."""
-    form = AccountDeleteForm(request.POST or None, user=request.user)
+    form = AccountDeleteForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)

@@ -12,6 +12,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +22,7 @@ UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 @never_cache
+@require_safe
 def healthz(request):
     try:
         with connection.cursor() as cursor:

@@ -4,6 +4,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core.http import posted
+
 from . import services
 from .forms import EmailPreferencesForm
 from .models import Notification
@@ -40,7 +42,7 @@ def notifications_mark_all_read(request):
 @login_required
 def email_preferences(request):
     """One switch per kind of email; notices on the home page stay either way."""
-    form = EmailPreferencesForm(request.POST or None, instance=email_preferences_for(request.user))
+    form = EmailPreferencesForm(posted(request), instance=email_preferences_for(request.user))
     if request.method == "POST" and form.is_valid():
         services.email_preferences_save(user=request.user, **form.cleaned_data)
         messages.success(request, "Saved. Twofold will email you only about what you ticked.")

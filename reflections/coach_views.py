@@ -5,10 +5,11 @@ text, except through the answer gate for shared reflections."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.decorators import coach_required
 from core.errors import DomainError
+from core.http import posted
 
 from . import authoring
 from .access import Role
@@ -39,11 +40,13 @@ def _save(form, action):
 
 
 @coach_required
+@require_safe
 def dashboard(request):
     return render(request, "coach/dashboard.html", {"clients": coach_overview(request.user)})
 
 
 @coach_required
+@require_safe
 def articles(request):
     mine = Article.objects.filter(owner=request.user).prefetch_related("prompts").order_by("-created_at")
     return render(request, "coach/articles.html", {"articles": mine})
@@ -51,7 +54,7 @@ def articles(request):
 
 @coach_required
 def article_new(request):
-    form = ArticleForm(request.POST or None, initial={"status": Article.Status.DRAFT})
+    form = ArticleForm(posted(request), initial={"status": Article.Status.DRAFT})
     if request.method == "POST" and form.is_valid():
         article = _save(form, lambda **data: authoring.article_save(coach=request.user, **data))
         if article:
@@ -100,6 +103,7 @@ def article_delete(request, pk):
 
 
 @coach_required
+@require_safe
 def article_preview(request, pk):
     article = _my_article(request, pk)
     rows = [PromptRow(prompt=prompt, form=answer_form(None)) for prompt in article.prompts.all()]
@@ -165,7 +169,7 @@ def _prompt_list(request, prompt):
 
 @coach_required
 def assignment_create(request):
-    form = AssignForm(request.POST or None, coach=request.user)
+    form = AssignForm(posted(request), coach=request.user)
     if request.method == "POST" and form.is_valid():
         created = _save(form, lambda **data: authoring.assignment_create(coach=request.user, **data))
         if created:
@@ -175,6 +179,7 @@ def assignment_create(request):
 
 
 @coach_required
+@require_safe
 def shared_reflection(request, pk):
     """Read-only, and only what both partners shared with me (P5)."""
     opened = reflection_or_404(request.user, pk, role=Role.COACH)

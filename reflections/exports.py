@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from .access import Stage
 from .models import Answer, JointNote
@@ -22,6 +23,7 @@ def _download(content, filename, content_type):
 
 
 @login_required
+@require_safe
 def reflection_export(request, pk):
     opened = reflection_or_404(request.user, pk, stage=Stage.REVEALED)
     reflection = opened.reflection
@@ -64,6 +66,7 @@ def _answer_value(answer):
 
 
 @login_required
+@require_safe
 def answers_export_markdown(request):
     content = render_to_string(
         "reflections/export/mine.md",
@@ -80,6 +83,7 @@ def answers_export_markdown(request):
 
 
 @login_required
+@require_safe
 def answers_export_json(request):
     data = {
         "exported_at": timezone.now().isoformat(),

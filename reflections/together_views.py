@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.errors import DomainError
 from core.numbers import whole_number
@@ -22,6 +22,7 @@ from .shortcuts import reflection_or_404
 
 
 @login_required
+@require_safe
 def together(request, pk, number=1):
     opened = reflection_or_404(request.user, pk, stage=Stage.REVEALED)
     reflection = opened.reflection
@@ -92,5 +93,6 @@ def note_save(request, pk):
 
 
 @login_required
+@require_safe
 def history(request):
     return render(request, "reflections/history.html", {"reflections": history_for(request.user)})

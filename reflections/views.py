@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import reselect, reswap, retarget
 
 from accounts.models import CoachingLink
@@ -31,6 +31,7 @@ STATE_HEADINGS = [
 ]
 
 
+@require_safe
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "landing.html")
@@ -49,12 +50,14 @@ def home(request):
 
 
 @login_required
+@require_safe
 def library(request):
     articles = Article.objects.available_to(request.user).prefetch_related("prompts")
     return render(request, "reflections/library.html", {"articles": articles})
 
 
 @login_required
+@require_safe
 def article(request, slug):
     article = get_object_or_404(Article.objects.available_to(request.user), slug=slug)
     couple = linked_couple_for(request.user)
@@ -79,11 +82,13 @@ def reflection_start(request, slug):
 
 
 @login_required
+@require_safe
 def reflection(request, pk):
     return reflection_page(request, reflection_or_404(request.user, pk))
 
 
 @login_required
+@require_safe
 def live_status(request, pk):
     """Polled by the reflection page while the tab is visible: the partner's
     progress and readiness (P6: never text). 204 when nothing changed; the

@@ -1,10 +1,11 @@
-"""The persona test: every URL in the project × every persona × GET and
-htmx GET, with a unique marker planted in every text answer. A response
-may contain only the markers its persona is allowed to read (P1–P6), and
-every allowed marker must show up somewhere (so the test can see).
+"""The persona test: every URL in the project × every persona × GET, htmx
+GET and POST, each with the status the rules in EXPECTED give it, and a
+unique marker planted in every text answer and note. A response may
+contain only the markers its persona is allowed to read (P1–P6), and every
+allowed marker must show up somewhere (so the test can see).
 
-A new URL must be added to PROJECT_URLS and, if it takes arguments, to
-url_arguments(); the test fails until it is.
+A new URL must be added to PROJECT_URLS, to EXPECTED and, if it takes
+arguments, to url_arguments(); the test fails until it is.
 """
 
 import uuid
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import CoachingLink, Invitation
@@ -118,6 +120,15 @@ class World:
 
     planted: set = field(default_factory=set)  # every marker, readable or not
 
+    # What the world is, written down as the test's own oracle (never asked
+    # of the code under test): who takes part in each reflection, its stage,
+    # which coach may read it, and each coaching link's parties.
+    partners: dict = field(default_factory=dict)  # reflection pk -> persona names
+    stage: dict = field(default_factory=dict)  # reflection pk -> "open", "revealed" or "closed"
+    coach_reads: dict = field(default_factory=dict)  # reflection pk -> coach persona names
+    couple_links: dict = field(default_factory=dict)  # couple name ("A", "B", "F") -> coaching link
+    pending_link: object = None  # the coach's invitation no couple took
+
     @property
     def all_markers(self):
         return self.planted
@@ -153,12 +164,11 @@ def reveal(reflection, *people):
         readiness_set(reflection=reflection, user=person)
 
 
-def coach_for(coach, *couples):
-    """An active coaching link per couple (both partners accepted)."""
-    for a, b in couples:
-        invitation = coaching_invite_create(coach=coach)
-        coaching_accept(link=invitation, user=a)
-        coaching_accept(link=invitation, user=b)
+def coach_for(coach, a, b):
+    """An active coaching link for the couple of `a` and `b` (both accepted)."""
+    invitation = coaching_invite_create(coach=coach)
+    coaching_accept(link=invitation, user=a)
+    return coaching_accept(link=invitation, user=b)
 
 
 @pytest.fixture
@@ -190,7 +200,7 @@ def world(make_user, staff, carol):
     # Coach; another revealed one where Bob took sharing back; an assigned one
     # where Alice is ready.
     link(alice, bob)
-    coach_for(coach, (alice, bob))
+    w.couple_links["A"] = coach_for(coach, alice, bob)
     revealed = reflection_start(article=first, by=alice)
     plant(w, revealed, alice, readers=["alice", "bob", "coach"])
     plant(w, revealed, bob, readers=["bob", "alice", "coach"])
@@ -213,7 +223,7 @@ def world(make_user, staff, carol):
 
     # Dan and Erin, coached by Other Coach: revealed, shared by Dan alone.
     link(dan, erin)
-    coach_for(other_coach, (dan, erin))
+    w.couple_links["B"] = coach_for(other_coach, dan, erin)
     theirs = reflection_start(article=first, by=dan)
     plant(w, theirs, dan, readers=["dan", "erin"])
     plant(w, theirs, erin, readers=["erin", "dan"])
@@ -224,7 +234,7 @@ def world(make_user, staff, carol):
     # Frank and Gina, coached by Coach, shared a revealed reflection, left
     # one open, then unlinked (P4): sharing ends with the couple.
     ended = link(frank, gina)
-    coach_for(coach, (frank, gina))
+    w.couple_links["F"] = coach_for(coach, frank, gina)
     was_shared = reflection_start(article=first, by=frank)
     plant(w, was_shared, frank, readers=["frank"])
     plant(w, was_shared, gina, readers=["gina"])
@@ -240,8 +250,18 @@ def world(make_user, staff, carol):
 
     # Open invitations: Carol's, Frank's (single again), and a coach's.
     w.invitations = [invitation_create(inviter=carol), invitation_create(inviter=frank)]
-    coaching_invite_create(coach=coach)
+    w.pending_link = coaching_invite_create(coach=coach)
     w.reflections = [revealed, unshared, waiting, theirs, was_shared, never_shared]
+    for reflection, partners, stage in [
+        (revealed, {"alice", "bob"}, "revealed"),
+        (unshared, {"alice", "bob"}, "revealed"),
+        (waiting, {"alice", "bob"}, "open"),
+        (theirs, {"dan", "erin"}, "revealed"),
+        (was_shared, {"frank", "gina"}, "closed"),
+        (never_shared, {"frank", "gina"}, "closed"),
+    ]:
+        w.partners[reflection.pk], w.stage[reflection.pk] = partners, stage
+        w.coach_reads[reflection.pk] = {"coach"} if reflection == revealed else set()
     assert Answer.objects.count() == 12 * 3
     return w
 
@@ -311,9 +331,10 @@ def all_url_patterns(patterns=None, namespace="", outer=frozenset()):
 
 
 def requests_to_make(world):
+    """(url name, its arguments, url) for every URL to request."""
     for name, params in sorted(set((n, frozenset(p)) for n, p in all_url_patterns())):
         if not params:
-            yield name, reverse(name)
+            yield name, {}, reverse(name)
             continue
         if name.startswith("admin:"):
             argument_sets = admin_arguments(name, params)
@@ -323,7 +344,7 @@ def requests_to_make(world):
         else:
             argument_sets = [{p: THIRD_PARTY_ARGUMENTS.get(p, ["x"])[0] for p in params}]
         for kwargs in argument_sets:
-            yield name, reverse(name, kwargs=kwargs)
+            yield name, kwargs, reverse(name, kwargs=kwargs)
 
 
 def test_persona_test_knows_every_project_url():
@@ -331,8 +352,38 @@ def test_persona_test_knows_every_project_url():
     assert own == PROJECT_URLS, "a new URL must join the persona test"
 
 
+METHODS = ("GET", "htmx GET", "POST")
+
+
+def post_data(name, world):
+    """A plausible form for each POST: the couple's coach for sharing, a note
+    written from version 0 (every revealed reflection here has a newer one)."""
+    if name in {"reflections:reflection_share", "reflections:reflection_unshare"}:
+        return {"link": world.couple_links["A"].pk}
+    if name == "reflections:note_save":
+        return {"kind": "remember", "text": "A new note", "version": "0"}
+    return {}
+
+
+def send(client, method, url, data):
+    """One request; a POST runs in a transaction that is rolled back, so the
+    world stays as it was for the next request."""
+    if method != "POST":
+        return client.get(url, headers={"HX-Request": "true"} if method == "htmx GET" else {})
+    with transaction.atomic():
+        response = client.post(url, data)
+        transaction.set_rollback(True)
+    return response
+
+
+def test_persona_test_knows_the_expected_status_of_every_project_url():
+    assert set(EXPECTED) == PROJECT_URLS
+
+
 @pytest.mark.django_db
 def test_no_persona_reads_an_answer_it_may_not(client, world):
+    """Every URL × every persona × GET, htmx GET and POST: the status the
+    rules below expect, and no marker the persona may not read."""
     seen = {name: set() for name in world.personas}
     requests = list(requests_to_make(world))
     assert len(requests) > 50
@@ -340,17 +391,233 @@ def test_no_persona_reads_an_answer_it_may_not(client, world):
         client.logout()
         if user is not None:
             client.force_login(user)
-        for name, url in requests:
-            for headers in ({}, {"HX-Request": "true"}):
-                response = client.get(url, headers=headers)
-                assert response.status_code < 500, f"{persona} GET {url} ({name}) -> {response.status_code}"
+        for name, kwargs, url in requests:
+            # Third-party URLs are requested as pages only: a POST to them
+            # (logging out, say) would change who is signed in for the rest.
+            for method in METHODS if name in EXPECTED else METHODS[:2]:
+                response = send(client, method, url, post_data(name, world))
+                where = f"{persona} {method} {url} ({name})"
+                if name in EXPECTED:
+                    expected = expected_status(name, kwargs, persona, method, world)
+                    assert response.status_code == expected, f"{where} -> {response.status_code}, not {expected}"
+                else:
+                    assert response.status_code < 500, f"{where} -> {response.status_code}"
                 body = response.content.decode(errors="replace")
                 found = {m for m in world.all_markers if m in body}
                 leaked = found - world.allowed[persona]
-                assert not leaked, f"{persona} read {len(leaked)} answer(s) they may not at {url} ({name})"
+                assert not leaked, f"{persona} read {len(leaked)} answer(s) they may not at {where}"
                 seen[persona] |= found
     for persona in world.personas:
         assert seen[persona] == world.allowed[persona], f"{persona} could not read all they may"
+
+
+# The expected statuses. Views are GET pages (POST: 405), POST actions (GET:
+# 405) or forms (both). Anonymous visitors are sent to log in (302) from
+# everything but home and the health check; people who are not coaches are
+# sent to create a coach profile (302) from the coach workspace; anything
+# that is not theirs is a 404.
+
+COUPLES = {"A": {"alice", "bob"}, "B": {"dan", "erin"}, "F": {"frank", "gina"}}
+LINKED = COUPLES["A"] | COUPLES["B"]  # Frank and Gina unlinked
+COACHES = {"coach", "other_coach"}
+CLIENTS_OF = {"coach": COUPLES["A"], "other_coach": COUPLES["B"]}  # active coaching
+
+
+def page(*, reader=lambda persona, kwargs, world: True):
+    """A GET page: 200 for whoever `reader` says may see it, 404 otherwise."""
+
+    def status(persona, kwargs, world, method):
+        if method == "POST":
+            return 405
+        return 200 if reader(persona, kwargs, world) else 404
+
+    return status
+
+
+def action(*, done=lambda persona, kwargs, world: 302):
+    """A POST action: GET is 405; POST answers what `done` says."""
+
+    def status(persona, kwargs, world, method):
+        return 405 if method != "POST" else done(persona, kwargs, world)
+
+    return status
+
+
+def form(*, get=200, post):
+    """A page with a form: GET shows it, POST (empty, or as post_data) answers `post`."""
+
+    def status(persona, kwargs, world, method):
+        value = post if method == "POST" else get
+        return value(persona, kwargs, world) if callable(value) else value
+
+    return status
+
+
+def partner_in(kwargs, world, persona, *, stage=None):
+    pk = kwargs["pk"]
+    return persona in world.partners[pk] and (stage is None or world.stage[pk] == stage)
+
+
+def article_for(kwargs, world):
+    return next(a for a in world.articles if a.slug == kwargs.get("slug") or a.pk == kwargs.get("pk"))
+
+
+def may_read_article(persona, kwargs, world):
+    article = article_for(kwargs, world)
+    if article.owner is None:
+        return True
+    return persona in CLIENTS_OF[article.owner.name.lower().replace(" ", "_")]
+
+
+def owns_article(persona, kwargs, world):
+    owner = article_for(kwargs, world).owner
+    return owner is not None and owner == world.personas[persona]
+
+
+def owns_prompt(persona, kwargs, world):
+    return Prompt.objects.get(pk=kwargs["pk"]).article.owner == world.personas[persona]
+
+
+def invitation_accepted(persona, kwargs, world):
+    """302 when `persona` may link through this invitation now, else 200 (the page says why)."""
+    invitation = Invitation.objects.select_related("inviter").get(token=kwargs["token"])
+    inviter = invitation.inviter.name.lower().replace(" ", "_")
+    free = {"carol", "frank", "gina", "coach", "other_coach", "staff"}
+    usable = invitation.used_at is None and invitation.revoked_at is None
+    return 302 if usable and persona != inviter and persona in free and inviter in free else 200
+
+
+def coaching_party(persona, kwargs, world):
+    """The coach of an open link, or a partner of its couple while linked."""
+    link = CoachingLink.objects.get(pk=kwargs["pk"])
+    couple = next((name for name, each in world.couple_links.items() if each.pk == link.pk), None)
+    coach = "coach" if link.coach == world.personas["coach"] else "other_coach"
+    return persona == coach or (couple in ("A", "B") and persona in COUPLES[couple])
+
+
+def coaching_accepted(persona, kwargs, world):
+    """302 when `persona`'s couple may take (or has taken) this coaching link, else 200."""
+    link = CoachingLink.objects.get(token=kwargs["token"])
+    if link.pk == world.pending_link.pk:
+        return 302 if persona in COUPLES["B"] else 200  # Alice and Bob have this coach already
+    couple = next(name for name, each in world.couple_links.items() if each.pk == link.pk)
+    return 302 if couple in ("A", "B") and persona in COUPLES[couple] else 200
+
+
+def owns_notice(persona, kwargs, world):
+    return Notification.objects.get(pk=kwargs["pk"]).user == world.personas[persona]
+
+
+EXPECTED = {
+    "healthz": page(),
+    "reflections:home": page(),
+    "reflections:library": page(),
+    "reflections:history": page(),
+    "reflections:answers_export_markdown": page(),
+    "reflections:answers_export_json": page(),
+    "reflections:article": page(reader=may_read_article),
+    "reflections:reflection_start": action(
+        done=lambda persona, kwargs, world: 302 if may_read_article(persona, kwargs, world) else 404
+    ),
+    "reflections:reflection": page(reader=lambda persona, kwargs, world: partner_in(kwargs, world, persona)),
+    "reflections:live_status": page(reader=lambda persona, kwargs, world: partner_in(kwargs, world, persona)),
+    "reflections:together_start": page(
+        reader=lambda persona, kwargs, world: partner_in(kwargs, world, persona, stage="revealed")
+    ),
+    "reflections:together": page(
+        reader=lambda persona, kwargs, world: partner_in(kwargs, world, persona, stage="revealed")
+    ),
+    "reflections:reflection_export": page(
+        reader=lambda persona, kwargs, world: partner_in(kwargs, world, persona, stage="revealed")
+    ),
+    **{
+        name: action(done=lambda persona, kwargs, world: 302 if partner_in(kwargs, world, persona) else 404)
+        for name in ["reflections:answers_save", "reflections:readiness_set", "reflections:readiness_withdraw"]
+    },
+    # post_data names Alice and Bob's coach: only their reflections have that link.
+    **{
+        name: action(
+            done=lambda persona, kwargs, world: (
+                302 if partner_in(kwargs, world, persona) and persona in COUPLES["A"] else 404
+            )
+        )
+        for name in ["reflections:reflection_share", "reflections:reflection_unshare"]
+    },
+    "reflections:talked_toggle": action(
+        done=lambda persona, kwargs, world: 302 if partner_in(kwargs, world, persona, stage="revealed") else 404
+    ),
+    # A note written from version 0 where a newer one exists: both versions come back (409).
+    "reflections:note_save": action(
+        done=lambda persona, kwargs, world: 409 if partner_in(kwargs, world, persona, stage="revealed") else 404
+    ),
+    "accounts:partner": page(),
+    "accounts:invitation_create": action(),
+    "accounts:invitation_revoke": action(
+        done=lambda persona, kwargs, world: (
+            302 if Invitation.objects.get(pk=kwargs["pk"]).inviter == world.personas[persona] else 404
+        )
+    ),
+    "accounts:invitation_code": form(post=400),  # no code typed
+    "accounts:invitation_accept": form(post=invitation_accepted),
+    "accounts:couple_unlink": form(get=lambda persona, kwargs, world: 200 if persona in LINKED else 302, post=302),
+    "accounts:account_delete": form(post=400),  # no password typed
+    "notifications:notification_mark_read": action(
+        done=lambda persona, kwargs, world: 302 if owns_notice(persona, kwargs, world) else 404
+    ),
+    "notifications:notifications_mark_all_read": action(),
+    "notifications:email_preferences": form(post=302),  # every box unticked is a valid choice
+    "coach:profile": form(post=400),  # no name typed
+    "coach:coaching_accept": form(post=coaching_accepted),
+    "coach:coaching_end": form(
+        get=lambda persona, kwargs, world: 200 if coaching_party(persona, kwargs, world) else 404,
+        post=lambda persona, kwargs, world: 302 if coaching_party(persona, kwargs, world) else 404,
+    ),
+    # The coach workspace (for coaches only: see expected_status).
+    "coach:dashboard": page(),
+    "coach:articles": page(),
+    "coach:clients": page(),
+    "coach:article_new": form(post=400),
+    "coach:assignment_create": form(post=400),
+    "coach:coaching_invite_create": action(),
+    "coach:article": form(
+        get=lambda persona, kwargs, world: 200 if owns_article(persona, kwargs, world) else 404,
+        post=lambda persona, kwargs, world: 400 if owns_article(persona, kwargs, world) else 404,
+    ),
+    "coach:article_delete": form(
+        get=lambda persona, kwargs, world: 200 if owns_article(persona, kwargs, world) else 404,
+        post=lambda persona, kwargs, world: 302 if owns_article(persona, kwargs, world) else 404,
+    ),
+    "coach:article_preview": page(reader=owns_article),
+    "coach:prompt_new": action(
+        done=lambda persona, kwargs, world: 400 if owns_article(persona, kwargs, world) else 404
+    ),
+    "coach:prompt": form(
+        get=lambda persona, kwargs, world: 200 if owns_prompt(persona, kwargs, world) else 404,
+        post=lambda persona, kwargs, world: 400 if owns_prompt(persona, kwargs, world) else 404,
+    ),
+    "coach:prompt_delete": form(
+        get=lambda persona, kwargs, world: 200 if owns_prompt(persona, kwargs, world) else 404,
+        post=lambda persona, kwargs, world: 302 if owns_prompt(persona, kwargs, world) else 404,
+    ),
+    "coach:prompt_move": action(
+        done=lambda persona, kwargs, world: 302 if owns_prompt(persona, kwargs, world) else 404
+    ),
+    "coach:shared_reflection": page(reader=lambda persona, kwargs, world: persona in world.coach_reads[kwargs["pk"]]),
+}
+OPEN_TO_ANONYMOUS = {"healthz", "reflections:home"}
+COACH_WORKSPACE = {name for name in EXPECTED if name.startswith("coach:")} - {
+    "coach:profile",
+    "coach:coaching_accept",
+    "coach:coaching_end",
+}
+
+
+def expected_status(name, kwargs, persona, method, world):
+    if persona == "anonymous" and name not in OPEN_TO_ANONYMOUS:
+        return 302  # to log in
+    if name in COACH_WORKSPACE and persona not in COACHES:
+        return 302  # to create a coach profile
+    return EXPECTED[name](persona, kwargs, world, method)
 
 
 @pytest.mark.django_db
@@ -393,7 +660,7 @@ def every_response(client, world):
         client.logout()
         if user is not None:
             client.force_login(user)
-        for name, url in requests:
+        for name, _, url in requests:
             for headers in ({}, {"HX-Request": "true"}):
                 yield persona, name, url, client.get(url, headers=headers)
 
@@ -419,13 +686,18 @@ def test_every_reflection_view_and_service_asks_the_one_rule(client, world, monk
     alice = world.personas["alice"]
     revealed, _, waiting = world.reflections[:3]
     client.force_login(alice)
-    for name, url in requests_to_make(world):
-        if name.startswith("reflections:") and ("/reflections/" in url):
-            method = client.get if name in {"reflections:reflection", "reflections:live_status"} else client.post
-            response = method(url, {"kind": "remember", "text": "x", "version": "0", "link": "1"})
-            assert response.status_code in {404, 405}, f"{name} {url} -> {response.status_code}"
-            if name in {"reflections:reflection", "reflections:together", "reflections:reflection_export"}:
-                assert response.status_code == 404, f"{name} {url} -> {response.status_code}"
+    pages = {
+        "reflections:reflection",
+        "reflections:live_status",
+        "reflections:together_start",
+        "reflections:together",
+        "reflections:reflection_export",
+    }
+    for name, _, url in requests_to_make(world):
+        if name.startswith("reflections:") and "/reflections/" in url:
+            method = "GET" if name in pages else "POST"
+            response = send(client, method, url, post_data(name, world))
+            assert response.status_code == 404, f"{name} {url} -> {response.status_code}"
     prompt = waiting.prompts.first()
     refused = [
         lambda: answer_save(prompt=prompt, author=alice, text="x"),
