@@ -187,43 +187,34 @@ def readiness_withdraw(request, pk):
     return redirect("reflections:reflection", pk=pk)
 
 
-def _coaching_link_of(request, reflection):
-    """The couple's active coaching link named by the form's `link`; else 404."""
+def _sharing(request, pk, change, said):
+    """Run `change` (share or unshare) for the couple's active coaching link
+    named by the form's `link` (404 for any other), then say `said`."""
+    reflection = reflection_or_404(request.user, pk, for_page=False).reflection
     link_id = whole_number(request.POST.get("link"))
     if link_id is None:
         raise Http404("No such coach.")
-    return get_object_or_404(
-        CoachingLink.objects.active().select_related("coach__coach_profile").filter(couple=reflection.couple_id),
-        pk=link_id,
-    )
+    links = CoachingLink.objects.active().select_related("coach__coach_profile").filter(couple=reflection.couple_id)
+    link = get_object_or_404(links, pk=link_id)
+    try:
+        change(reflection=reflection, user=request.user, coach=link.coach)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, said.format(name=link.coach.coach_profile.name))
+    return redirect("reflections:reflection", pk=pk)
 
 
 @login_required
 @require_POST
 def reflection_share(request, pk):
     """P5: my consent to share our revealed reflection with our coach."""
-    reflection = reflection_or_404(request.user, pk, for_page=False).reflection
-    link = _coaching_link_of(request, reflection)
-    try:
-        services.reflection_share(reflection=reflection, user=request.user, coach=link.coach)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"You chose to share this reflection with {link.coach.coach_profile.name}.")
-    return redirect("reflections:reflection", pk=pk)
+    return _sharing(request, pk, services.reflection_share, "You chose to share this reflection with {name}.")
 
 
 @login_required
 @require_POST
 def reflection_unshare(request, pk):
     """P5: taking my consent back; the coach loses access at once."""
-    reflection = reflection_or_404(request.user, pk, for_page=False).reflection
-    link = _coaching_link_of(request, reflection)
-    try:
-        services.reflection_unshare(reflection=reflection, user=request.user, coach=link.coach)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        name = link.coach.coach_profile.name
-        messages.success(request, f"You stopped sharing this reflection. {name} can no longer read it.")
-    return redirect("reflections:reflection", pk=pk)
+    said = "You stopped sharing this reflection. {name} can no longer read it."
+    return _sharing(request, pk, services.reflection_unshare, said)
