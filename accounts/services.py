@@ -68,6 +68,8 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Couple:
         invitation.used_at = timezone.now()
         invitation.used_by = user
         invitation.save(update_fields=["used_at", "used_by"])
+        # Linked now: no other invitation of either of them may link them again.
+        Invitation.objects.usable().filter(inviter__in=[invitation.inviter, user]).update(revoked_at=invitation.used_at)
         partner_linked.send(sender=Couple, couple=couple, inviter=invitation.inviter, partner=user)
         return couple
 

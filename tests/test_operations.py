@@ -179,3 +179,14 @@ def test_without_redis_url_sessions_and_cache_use_the_database():
         "django.contrib.sessions.backends.db",
         "django.core.cache.backends.db.DatabaseCache",
     ], result.stderr
+
+
+def test_the_demo_content_refuses_to_be_seeded_with_debug_off(settings, db):
+    from django.core.management import CommandError, call_command
+
+    from accounts.models import User
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only with DEBUG on"):
+        call_command("seed_demo")
+    assert not User.objects.exists()

@@ -402,6 +402,8 @@ def test_no_persona_reads_an_answer_it_may_not(client, world):
                     assert response.status_code == expected, f"{where} -> {response.status_code}, not {expected}"
                 else:
                     assert response.status_code < 500, f"{where} -> {response.status_code}"
+                if user is not None:  # nothing a signed-in person is shown stays in a cache
+                    assert {"no-store", "private"} <= set(response.get("Cache-Control", "").split(", ")), where
                 body = response.content.decode(errors="replace")
                 found = {m for m in world.all_markers if m in body}
                 leaked = found - world.allowed[persona]

@@ -323,12 +323,12 @@ def test_accepting_while_already_linked_is_refused(client, alice, bob, carol, co
 def test_accepting_from_an_inviter_who_has_since_linked_is_refused(client, make_user, alice, carol):
     dan = make_user("Dan")
     invitation = invitation_create(inviter=carol)
-    link(dan, carol)
+    link(dan, carol)  # revokes Carol's open invitation
     client.force_login(alice)
 
     response = client.post(accept_url(invitation))
 
-    assert "Carol is already linked with someone else" in response.content.decode()
+    assert "This invitation was revoked" in response.content.decode()
     assert Couple.objects.count() == 1
     assert not Membership.objects.filter(user=alice).exists()
     assert_nothing_linked(invitation)
@@ -429,3 +429,16 @@ def test_anonymous_visitor_is_sent_to_log_in(client, alice, name, needs, method)
     invitation.refresh_from_db()
     assert invitation.is_usable
     assert not Couple.objects.exists()
+
+
+def test_linking_revokes_every_open_invitation_of_both_people(alice, bob, carol, dan):
+    alices = invitation_create(inviter=alice)  # made before she links with Bob
+    carols = invitation_create(inviter=carol)
+
+    invitation_accept(invitation=invitation_create(inviter=bob), user=alice)
+
+    assert not Invitation.objects.get(pk=alices.pk).is_usable
+    assert Invitation.objects.get(pk=carols.pk).is_usable  # nobody else's
+    couple_unlink(couple=alice.memberships.get(active=True).couple, by=alice)
+    with pytest.raises(DomainError, match="revoked"):
+        invitation_accept(invitation=alices, user=dan)

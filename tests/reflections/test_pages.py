@@ -290,7 +290,13 @@ def row_counts():
     return {model.__name__: model.objects.count() for model in models}
 
 
-def test_seed_demo_creates_the_demo_content(db):
+@pytest.fixture
+def development(settings):
+    """The demo content is for development only (seed_demo refuses otherwise)."""
+    settings.DEBUG = True
+
+
+def test_seed_demo_creates_the_demo_content(db, development):
     call_command("seed_demo", stdout=StringIO())
 
     counts = row_counts()
@@ -300,7 +306,7 @@ def test_seed_demo_creates_the_demo_content(db):
     assert counts["Answer"] == 3 + 14 + 1
 
 
-def test_seed_demo_is_idempotent(db):
+def test_seed_demo_is_idempotent(db, development):
     call_command("seed_demo", stdout=StringIO())
     first = row_counts()
 

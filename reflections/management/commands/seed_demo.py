@@ -4,7 +4,8 @@ different stages. Running it again changes nothing."""
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -88,6 +89,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        if not settings.DEBUG:
+            # Every demo account has the same published password.
+            raise CommandError("seed_demo makes accounts with a public password: it runs only with DEBUG on.")
         (library_article,) = library_load()
         people = {email: self.person(email, name) for email, name in DEMO_PEOPLE}
         sam, robin = people["sam@example.com"], people["robin@example.com"]
