@@ -1,11 +1,14 @@
 """Structured logs: one JSON object per line in production.
 
-What a log line may hold is decided here: the request's method, path (never
-its query string or body), status, duration and the user's id. Answer text
-and notes never reach a log, because nothing here reads a body or a form.
+What a log line may hold is decided here: the request's method, the route
+it matched with its ids filled in (never a token, key or any other word from
+the path, never the query string or body), status, duration and the user's
+id. Answer text and notes never reach a log, because nothing here reads a
+body or a form.
 """
 
 import logging
+import re
 import time
 
 from django.utils.functional import empty
@@ -25,8 +28,10 @@ class LogFormatter(JsonFormatter):
 
 
 class RequestLogMiddleware:
-    """One line per request. Paths carry ids, never text; the query string is
-    left out because a `next=` or a search could carry words."""
+    """One line per request. The path is logged as its route: invitation and
+    coaching tokens and password-reset keys live in paths, and a key read
+    from a log must not open anything. The query string is left out because
+    a `next=` or a search could carry words."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -34,20 +39,58 @@ class RequestLogMiddleware:
     def __call__(self, request):
         started = time.perf_counter()
         response = self.get_response(request)
+        path = logged_path(request)
         request_logger.info(
             "%s %s %s",
             request.method,
-            request.path,
+            path,
             response.status_code,
             extra={
                 "method": request.method,
-                "path": request.path,
+                "path": path,
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                 "user_id": loaded_user_id(request),
             },
         )
         return response
+
+
+PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
+
+
+def logged_path(request):
+    """The route the request matched, with whole-number ids in place and
+    every other parameter left as its name: `/reflections/3/`,
+    `/partner/join/<token>/`. A route written as a regular expression logs
+    its view's name; a path that matched nothing logs nothing of itself."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return "(no route)"
+    route = match.route
+    if any(mark in route for mark in "^$()?\\"):  # a regular expression, which may hold a key
+        return f"({match.view_name})"
+
+    def filled(parameter):
+        value = match.kwargs.get(parameter["name"])
+        return str(value) if isinstance(value, int) else f"<{parameter['name']}>"
+
+    return "/" + PARAMETER.sub(filled, route)
+
+
+class RoutesNotPaths(logging.Filter):
+    """Django's own request warnings ("Not Found: <path>") name the path and
+    carry the request: they get the logged route in its place, so a token
+    in a path reaches no log line either."""
+
+    def filter(self, record):
+        request = getattr(record, "request", None)
+        if request is not None and hasattr(request, "path"):
+            route = logged_path(request)
+            if isinstance(record.args, tuple):
+                record.args = tuple(route if arg == request.path else arg for arg in record.args)
+            record.request = f"{request.method} {route}"
+        return True
 
 
 def loaded_user_id(request):

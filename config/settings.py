@@ -328,7 +328,10 @@ LOGGING = {
         "json": {"()": "config.logs.LogFormatter"},
         "text": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "filters": {"routes_not_paths": {"()": "config.logs.RoutesNotPaths"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["routes_not_paths"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # runserver prints its own request lines in development.

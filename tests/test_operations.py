@@ -13,7 +13,7 @@ import redis
 from django.db import OperationalError, ProgrammingError
 from django.urls import reverse
 
-from config.logs import LogFormatter
+from config.logs import LogFormatter, RoutesNotPaths
 
 MARKER = "zebra-marmalade-7731"
 
@@ -68,10 +68,12 @@ def test_other_database_errors_stay_500s(as_alice):
 
 @pytest.fixture
 def json_log():
-    """Everything logged during the test, formatted as production formats it."""
+    """Everything logged during the test, formatted and filtered as
+    production's console handler does (settings.LOGGING)."""
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(LogFormatter())
+    handler.addFilter(RoutesNotPaths())
     root = logging.getLogger()
     old_level, request_logger = root.level, logging.getLogger("twofold.request")
     old_request_level = request_logger.level
@@ -190,3 +192,32 @@ def test_the_demo_content_refuses_to_be_seeded_with_debug_off(settings, db):
     with pytest.raises(CommandError, match="only with DEBUG on"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_logs_carry_routes_never_tokens_or_reset_keys(json_log, client, alice, bob):
+    from accounts.services import coaching_invite_create, invitation_create
+    from tests.conftest import make_coach
+
+    invitation = invitation_create(inviter=alice)
+    coaching = coaching_invite_create(coach=make_coach(lambda name: bob, "Bob", "Bob Coaching"))
+    reset_key = "1-secret-reset-key-abcdef"
+    client.force_login(alice)
+    client.get(reverse("accounts:invitation_accept", args=[invitation.token]))
+    client.get(reverse("coach:coaching_accept", args=[coaching.token]))
+    client.get(f"/accounts/password/reset/key/{reset_key}/")
+    client.get(f"/partner/join/{invitation.token}x/nothing-here/")  # matches no route
+
+    lines = [entry for entry in log_lines(json_log) if entry["logger"] == "twofold.request"]
+    assert [line["path"] for line in lines] == [
+        "/partner/join/<token>/",
+        "/coach/join/<token>/",
+        "(account_reset_password_from_key)",
+        "(no route)",
+    ]
+    for secret in (invitation.token, coaching.token, "secret-reset-key"):
+        assert secret not in json_log.getvalue()
+
+
+def test_production_logs_pass_through_the_route_filter(settings):
+    console = settings.LOGGING["handlers"]["console"]
+    assert settings.LOGGING["filters"][console["filters"][0]]["()"] == "config.logs.RoutesNotPaths"
