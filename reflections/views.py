@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import reselect, reswap, retarget
 
 from accounts.models import CoachingLink
-from accounts.selectors import linked_couple_for, linked_partner_for
+from accounts.selectors import linked_partner_for
 from core.errors import DomainError
 from core.numbers import whole_number
 
@@ -60,7 +60,8 @@ def library(request):
 @require_safe
 def article(request, slug):
     article = get_object_or_404(Article.objects.available_to(request.user), slug=slug)
-    couple = linked_couple_for(request.user)
+    linked = linked_partner_for(request.user)
+    couple = linked.couple if linked else None
     started = couple.reflections.filter(article=article).first() if couple else None
     return render(
         request,
