@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .models import CoachingLink, CoachProfile, Couple, Invitation, Membership, User
+from .services import coach_profile_end
 
 
 @admin.register(User)
@@ -44,13 +45,27 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(CoachProfile)
 class CoachProfileAdmin(admin.ModelAdmin):
-    """Staff grant a coach profile (add) or remove it (untick active)."""
+    """Staff grant a coach profile (add) or remove it (untick active, or
+    delete). Removing ends every coaching link of the coach (P5)."""
 
     list_display = ["name", "user", "practice", "active", "created_at"]
     list_filter = ["active"]
     list_editable = ["active"]
     search_fields = ["name", "user__email"]
     autocomplete_fields = ["user"]
+    readonly_fields = ["created_at"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not obj.active:
+            coach_profile_end(profile=obj)
+
+    def delete_model(self, request, obj):
+        coach_profile_end(profile=obj, delete=True)
+
+    def delete_queryset(self, request, queryset):
+        for profile in queryset:
+            coach_profile_end(profile=profile, delete=True)
 
 
 @admin.register(CoachingLink)

@@ -160,6 +160,24 @@ def coaching_end(*, link: CoachingLink, by: User) -> CoachingLink:
     return link
 
 
+def coach_profile_end(*, profile: CoachProfile, delete: bool = False) -> None:
+    """Staff switch a coach off (or delete the profile): every coaching link
+    of theirs ends with it, so switching them on again later reopens no
+    couple and nothing that was shared (P5); a couple who wants them back
+    accepts a new link."""
+    with transaction.atomic():
+        open_links = CoachingLink.objects.select_for_update().filter(coach=profile.user_id, ended_at__isnull=True)
+        for link in open_links:
+            link.ended_at = timezone.now()
+            link.save(update_fields=["ended_at"])
+            coaching_ended.send(sender=CoachingLink, link=link)
+        if delete:
+            profile.delete()
+        elif profile.active:
+            profile.active = False
+            profile.save(update_fields=["active"])
+
+
 def account_delete(*, user: User) -> None:
     """Delete an account and everything it wrote. A linked couple is unlinked
     first (P4: the shared view closes for both); the partner keeps their own

@@ -141,10 +141,11 @@ class ReflectionQuerySet(models.QuerySet):
         `coach`, while the couple is linked and the coaching link is active."""
         if coach_profile_for(coach) is None:  # only active coaches have active links
             return self.none()
-        clients = CoachingLink.objects.active().filter(coach=coach).values("couple")
+        links = CoachingLink.objects.active().filter(coach=coach)
         return (
-            self.filter(revealed_at__isnull=False, couple__in=clients)
-            .annotate(consents=models.Count("share_consents", filter=Q(share_consents__coach=coach)))
+            self.filter(revealed_at__isnull=False, couple__in=links.values("couple"))
+            # Only consents given on a link that is active now count.
+            .annotate(consents=models.Count("share_consents", filter=Q(share_consents__link__in=links)))
             .filter(consents=2)
         )
 
@@ -281,21 +282,23 @@ class Answer(models.Model):
 
 
 class ShareConsent(models.Model):
-    """P5: one partner's consent to show a revealed reflection to one coach.
-    The coach reads it only while both partners' consents exist."""
+    """P5: one partner's consent to show a revealed reflection to the coach
+    of one coaching link. It belongs to that link and ends with it: coaching
+    again later (a new link) starts with nothing shared. The coach reads the
+    reflection only while both partners' consents on an active link exist."""
 
     reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="share_consents")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    link = models.ForeignKey(CoachingLink, on_delete=models.CASCADE, related_name="share_consents")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["reflection", "user", "coach"], name="one_consent_per_partner"),
+            models.UniqueConstraint(fields=["reflection", "user", "link"], name="one_consent_per_partner_and_link"),
         ]
 
     def __str__(self):
-        return f"{self.user} shares {self.reflection} with {self.coach}"
+        return f"{self.user} shares {self.reflection} with coaching {self.link_id}"
 
 
 class TalkedMark(models.Model):

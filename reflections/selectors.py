@@ -373,13 +373,13 @@ def sharing_with_coaches(opened: Opened, viewer: User) -> list[CoachSharing]:
     )
     if not links:
         return []
-    consents = set(ShareConsent.objects.filter(reflection=reflection).values_list("coach", "user"))
+    consents = set(ShareConsent.objects.filter(reflection=reflection, link__in=links).values_list("link", "user"))
     return [
         CoachSharing(
             link=link,
             name=link.coach.coach_profile.name,
-            mine=(link.coach_id, viewer.pk) in consents,
-            partners=any(coach == link.coach_id and user != viewer.pk for coach, user in consents),
+            mine=(link.pk, viewer.pk) in consents,
+            partners=any(on == link.pk and user != viewer.pk for on, user in consents),
         )
         for link in links
     ]

@@ -200,19 +200,23 @@ def readiness_withdraw(*, reflection: Reflection, user: User) -> Reflection:
     return reflection
 
 
-def _client_coach(reflection: Reflection, coach: User) -> None:
-    if not CoachingLink.objects.active().filter(coach=coach, couple=reflection.couple_id).exists():
+def _coaching_by(reflection: Reflection, coach: User) -> CoachingLink:
+    """The couple's active coaching link with `coach`: consents belong to it."""
+    link = CoachingLink.objects.active().filter(coach=coach, couple=reflection.couple_id).first()
+    if link is None:
         raise DomainError("You can only share with a coach who works with both of you.")
+    return link
 
 
 def reflection_share(*, reflection: Reflection, user: User, coach: User) -> ShareConsent:
-    """P5: my consent to show our revealed reflection to our coach. The coach
-    reads it once both partners have consented."""
+    """P5: my consent to show our revealed reflection to our coach, on the
+    coaching link we have with them now. The coach reads it once both
+    partners have consented, and only while that link lasts."""
     with transaction.atomic():
         reflection = _locked(reflection.pk)
         require_partner(reflection, user, stage=Stage.REVEALED)
-        _client_coach(reflection, coach)
-        consent, created = ShareConsent.objects.get_or_create(reflection=reflection, user=user, coach=coach)
+        link = _coaching_by(reflection, coach)
+        consent, created = ShareConsent.objects.get_or_create(reflection=reflection, user=user, link=link)
         if created:
             ReflectionEvent.objects.create(
                 reflection=reflection, kind=ReflectionEvent.Kind.SHARED, user=user, coach=coach
@@ -226,7 +230,7 @@ def reflection_unshare(*, reflection: Reflection, user: User, coach: User) -> No
     with transaction.atomic():
         reflection = _locked(reflection.pk)
         require_partner(reflection, user)
-        deleted, _ = ShareConsent.objects.filter(reflection=reflection, user=user, coach=coach).delete()
+        deleted, _ = ShareConsent.objects.filter(reflection=reflection, user=user, link__coach=coach).delete()
         if deleted:
             ReflectionEvent.objects.create(
                 reflection=reflection, kind=ReflectionEvent.Kind.UNSHARED, user=user, coach=coach

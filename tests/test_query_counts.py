@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership
+from accounts.models import CoachingLink, Membership
 from notifications.models import Notification
 from reflections.models import (
     Answer,
@@ -113,8 +113,9 @@ def add_reflections(couple, count, *, state="revealed", assigned_by=None, share_
             ReflectionEvent(reflection=r, kind=ReflectionEvent.Kind.REVEALED) for r in reflections
         )
     if share_with:
+        link = CoachingLink.objects.active().get(coach=share_with, couple=couple)
         ShareConsent.objects.bulk_create(
-            ShareConsent(reflection=r, user=user, coach=share_with) for r in reflections for user in partners
+            ShareConsent(reflection=r, user=user, link=link) for r in reflections for user in partners
         )
     return reflections
 
@@ -482,8 +483,8 @@ HOT_PATH_INDEXES = {
     ReflectionEvent: [("reflection", "at")],
     # the reflection's two joint notes
     JointNote: [("reflection", "kind")],
-    # sharing with a coach: whose consent, for which reflection
-    ShareConsent: [("reflection", "user", "coach")],
+    # sharing with a coach: whose consent, for which reflection, on which link
+    ShareConsent: [("reflection", "user", "link")],
     # what's new: my unread notices
     Notification: [("user", "read_at")],
     # a couple's two members

@@ -4,8 +4,9 @@ the moment consent, coaching or the couple ends."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from accounts.models import CoachProfile
+from accounts.models import CoachingLink, CoachProfile
 from accounts.services import coaching_end, couple_unlink
 from reflections.models import Answer, ShareConsent
 from reflections.services import reflection_share, reflection_start
@@ -58,7 +59,7 @@ def test_sharing_records_only_my_consent(client, coach, alice, revealed, coached
 
     assert response.status_code == 302
     assert response.url == reverse("reflections:reflection", args=[revealed.pk])
-    assert list(ShareConsent.objects.values_list("user", "coach")) == [(alice.pk, coach.pk)]
+    assert list(ShareConsent.objects.values_list("user", "link")) == [(alice.pk, coached.pk)]
 
 
 def test_sharing_says_what_i_chose(client, alice, revealed, coached):
@@ -156,7 +157,7 @@ def test_stopping_removes_only_my_consent(client, coach, bob, shared, coached):
     share(client, shared, coached, action="stop")
 
     assert not ShareConsent.objects.filter(user=bob).exists()
-    assert ShareConsent.objects.filter(reflection=shared, coach=coach).count() == 1
+    assert ShareConsent.objects.filter(reflection=shared, link__coach=coach).count() == 1
 
 
 def test_coach_page_is_not_found_once_coaching_ends(client, coach, alice, shared, coached):
@@ -330,3 +331,60 @@ def test_coaching_again_later_does_not_reopen_what_was_shared_before(client, sha
     coach_link(coach, alice, bob)
 
     assert coach_page(client, coach, shared).status_code == 404
+
+
+# A consent belongs to one coaching link and ends with it (audit finding 6),
+# however the link or the coach's profile ends.
+
+
+def test_a_consent_belongs_to_the_coaching_link_it_was_given_on(shared, coached):
+    assert set(ShareConsent.objects.values_list("link", flat=True)) == {coached.pk}
+
+
+def test_staff_deleting_the_coaching_link_ends_its_consents(client, shared, coached, coach, alice, bob):
+    coached.delete()
+    coach_link(coach, alice, bob)
+
+    assert not ShareConsent.objects.exists()
+    assert coach_page(client, coach, shared).status_code == 404
+    assert not Answer.objects.visible_to(coach).exists()
+
+
+def test_a_coach_switched_off_and_on_again_regains_nothing(client, admin_client, shared, coached, coach, alice, bob):
+    profile = CoachProfile.objects.get(user=coach)
+    change_url = reverse("admin:accounts_coachprofile_change", args=[profile.pk])
+    form = {"user": coach.pk, "name": profile.name, "practice": profile.practice, "bio": profile.bio}
+
+    assert admin_client.post(change_url, {**form, "active": ""}).status_code == 302
+    assert admin_client.post(change_url, {**form, "active": "on"}).status_code == 302
+
+    coached.refresh_from_db()
+    assert coached.ended_at is not None, "switching the coach off ends their coaching"
+    assert not ShareConsent.objects.exists()
+    assert coach_page(client, coach, shared).status_code == 404
+    assert not Answer.objects.visible_to(coach).exists()
+    coach_link(coach, alice, bob)
+    assert not Answer.objects.visible_to(coach).exists(), "a renewed coaching starts with nothing shared"
+
+
+def test_a_coach_switched_off_by_a_query_and_on_again_regains_nothing(client, shared, coach, alice, bob):
+    """Even when the profile is switched off behind the services' back, the
+    gate counts only consents on a link that is active now."""
+    CoachProfile.objects.filter(user=coach).update(active=False)
+    CoachProfile.objects.filter(user=coach).update(active=True)
+    CoachingLink.objects.filter(coach=coach).update(ended_at=timezone.now())
+    coach_link(coach, alice, bob)
+
+    assert coach_page(client, coach, shared).status_code == 404
+    assert not Answer.objects.visible_to(coach).exists()
+
+
+def test_staff_deleting_the_coach_profile_ends_the_coaching(client, admin_client, shared, coached, coach):
+    profile = CoachProfile.objects.get(user=coach)
+    delete_url = reverse("admin:accounts_coachprofile_delete", args=[profile.pk])
+
+    assert admin_client.post(delete_url, {"post": "yes"}).status_code == 302
+
+    coached.refresh_from_db()
+    assert coached.ended_at is not None
+    assert not ShareConsent.objects.exists()
