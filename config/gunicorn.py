@@ -6,7 +6,7 @@ production")."""
 import gc
 import os
 
-from config.settings import LOGGING
+from config.settings import FORWARDED_ALLOW_IPS, LOGGING
 
 wsgi_app = "config.wsgi:application"
 bind = os.environ.get("BIND", "127.0.0.1:8001")
@@ -23,7 +23,8 @@ control_socket_disable = True
 # Fail at start, not at the first request, when settings are wrong.
 preload_app = True
 # The proxy in front sets X-Forwarded-Proto; trust it only from where it runs.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The app believes the same list about the client's address (settings).
+forwarded_allow_ips = ",".join(FORWARDED_ALLOW_IPS)
 # Requests are logged by config.logs.RequestLogMiddleware (no query strings);
 # gunicorn's own lines use the same format as the app's.
 accesslog = None

@@ -5,6 +5,7 @@ on, mail printed to the console. Production (DEBUG off) refuses to start
 without a real SECRET_KEY.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -46,6 +47,20 @@ def env_list(name, default):
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_networks(name, default):
+    """Addresses and networks (10.0.0.0/8), or * for any; checked as
+    strictly as gunicorn checks them, so the two agree."""
+    networks = env_list(name, default)
+    for network in networks:
+        if network == "*":
+            continue
+        try:
+            ipaddress.ip_network(network)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must list addresses or networks, not {network!r}") from None
+    return networks
 
 
 DEBUG = env_bool("DEBUG", True)
@@ -236,6 +251,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Twofold] "
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # allauth's limits (login, signup, password reset, ...) plus ours. Partner
 # codes: 31^8 possible codes against 10 tries an hour per account.
 ACCOUNT_RATE_LIMITS = {"invitation_code": "10/h/user,30/h/ip"}
@@ -314,6 +330,18 @@ if not DEBUG:
         SECURE_HSTS_PRELOAD = True
 # Load balancers probe over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Behind the proxy every request comes from the proxy's address, so the
+# limits per IP (failed logins, partner codes) would be one bucket for the
+# whole site. The proxies in FORWARDED_ALLOW_IPS (gunicorn trusts the same
+# list with X-Forwarded-Proto) are believed about the client: the
+# TRUSTED_PROXY_COUNT-th address from the right of X-Forwarded-For, or
+# their own header (TRUSTED_CLIENT_IP_HEADER, e.g. CF-Connecting-IP). By
+# default, and for any other peer, the client is REMOTE_ADDR
+# (accounts/adapter.py).
+FORWARDED_ALLOW_IPS = env_networks("FORWARDED_ALLOW_IPS", ["127.0.0.1"])
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER") or None
 
 # Logs go to stderr: one JSON object per line in production (LOG_FORMAT=json),
 # readable text in development. config/logs.py decides what a line may hold;
