@@ -250,7 +250,7 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 USERSESSIONS_TRACK_ACTIVITY = True
 
 
-# Answer text and joint notes are encrypted at rest (reflections/encryption.py).
+# Answer text and joint notes are encrypted at rest (core/encryption.py).
 # FIELD_ENCRYPTION_KEYS: comma-separated Fernet keys, the first one encrypts.
 # In development a key is made on first run and kept in .keys/ (not in git).
 def _development_encryption_key():
