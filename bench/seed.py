@@ -28,8 +28,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Couple, Invitation, Membership, User
+from core.encryption import PREFIX
 from notifications.models import Kind, Notification
-from reflections.encryption import PREFIX
 from reflections.models import (
     Answer,
     Article,

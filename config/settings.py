@@ -262,11 +262,15 @@ ACCOUNT_RATE_LIMITS = {"invitation_code": "10/h/user,30/h/ip"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# The authenticator app's key and the recovery codes' seed are stored
+# encrypted with FIELD_ENCRYPTION_KEYS (accounts/mfa.py).
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
 # Signed-in devices: a list of a user's sessions, others can be signed out.
 USERSESSIONS_TRACK_ACTIVITY = True
 
 
-# Answer text and joint notes are encrypted at rest (reflections/encryption.py).
+# Answer text, joint notes and two-factor secrets are encrypted at rest
+# (core/encryption.py).
 # FIELD_ENCRYPTION_KEYS: comma-separated Fernet keys, the first one encrypts.
 # In development a key is made on first run and kept in .keys/ (not in git).
 def _development_encryption_key():

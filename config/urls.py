@@ -2,8 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config import health
+from config.admin_login import admin_login
 
 handler500 = "config.health.server_error"
+
+# Staff reach the admin only through allauth's login (config/admin_login.py).
+admin.site.login = admin_login
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

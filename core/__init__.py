@@ -1,1 +1,2 @@
-"""What every app shares: the domain error and small helpers. Imports no app."""
+"""What every app shares: the domain error, field encryption and small
+helpers. Imports no app."""

@@ -8,7 +8,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.core.management import call_command
 from django.db import connection
 
-from reflections.encryption import PREFIX
+from core.encryption import PREFIX
 from reflections.models import Answer, JointNote
 from reflections.services import answer_save, note_save, readiness_set
 
