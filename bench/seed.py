@@ -235,10 +235,10 @@ def refresh_statistics():
 
 
 def verify_encryption():
-    """The stored text is ciphertext, and the ORM reads our words back."""
-    answer = Answer.objects.exclude(text="").order_by("pk").first()
+    """The stored answer is ciphertext, and the ORM reads our words back."""
+    answer = next(a for a in Answer.objects.order_by("pk")[:50] if a.text)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT text FROM {Answer._meta.db_table} WHERE id = %s", [answer.pk])
+        cursor.execute(f"SELECT content FROM {Answer._meta.db_table} WHERE id = %s", [answer.pk])
         (stored,) = cursor.fetchone()
     options = {option for _, choices in CHOICE_PROMPTS for option in choices}
     leftover = answer.text

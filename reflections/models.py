@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,7 +9,7 @@ from django.utils import timezone
 from accounts.models import CoachingLink, Couple
 from accounts.selectors import coach_profile_for
 
-from .encryption import EncryptedTextField
+from .encryption import AnswerContent, EncryptedAnswerField, EncryptedTextField
 
 ANSWER_MAX_LENGTH = 10_000
 SCALE_MIN, SCALE_MAX = 1, 10
@@ -251,13 +253,13 @@ class AnswerQuerySet(models.QuerySet):
 
 
 class Answer(models.Model):
-    """One partner's answer to one prompt. A pass is an answer."""
+    """One partner's answer to one prompt. A pass is an answer. A row exists
+    only while the answer says something or passes (answer_save deletes an
+    emptied one), so counting rows counts answers (P6) without reading them."""
 
     prompt = models.ForeignKey(ReflectionPrompt, on_delete=models.CASCADE, related_name="answers")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="answers")
-    text = EncryptedTextField(blank=True, max_length=ANSWER_MAX_LENGTH)
-    scale_value = models.PositiveSmallIntegerField(null=True, blank=True)
-    passed = models.BooleanField(default=False)
+    content = EncryptedAnswerField(default=AnswerContent)
     updated_at = models.DateTimeField(default=timezone.now)
     # Goes up with every save, so a save from a stale tab is caught.
     version = models.PositiveIntegerField(default=1)
@@ -267,14 +269,37 @@ class Answer(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["prompt", "author"], name="one_answer_per_author_and_prompt"),
-            models.CheckConstraint(
-                condition=Q(scale_value__isnull=True) | Q(scale_value__gte=SCALE_MIN, scale_value__lte=SCALE_MAX),
-                name="scale_value_between_1_and_10",
-            ),
         ]
 
     def __str__(self):
         return f"Answer #{self.pk}"
+
+    # What the answer says, read and written through its one encrypted
+    # content (Answer(text=...) and answer.text = ... both work).
+
+    @property
+    def text(self):
+        return self.content.text
+
+    @text.setter
+    def text(self, value):
+        self.content = replace(self.content, text=value)
+
+    @property
+    def scale_value(self):
+        return self.content.scale_value
+
+    @scale_value.setter
+    def scale_value(self, value):
+        self.content = replace(self.content, scale_value=value)
+
+    @property
+    def passed(self):
+        return self.content.passed
+
+    @passed.setter
+    def passed(self, value):
+        self.content = replace(self.content, passed=value)
 
     @property
     def is_given(self):

@@ -18,9 +18,6 @@ from .access import Access, Stage, access_to, stage_of
 from .forms import PostedAnswer, answer_form
 from .models import Answer, JointNote, Participant, Reflection, ReflectionEvent, ReflectionPrompt, ShareConsent
 
-# An answer counts once it says something, or passes.
-GIVEN = Q(passed=True) | ~Q(text="") | Q(scale_value__isnull=False)
-
 
 def _count(queryset, outer):
     """COUNT(*) of `queryset`'s rows that match the outer row on `outer`, as
@@ -32,7 +29,7 @@ def _count(queryset, outer):
 def answered_count():
     """P6: how many of its reflection's prompts a participant has answered,
     never what, to annotate Participant rows with."""
-    given = Answer.objects.filter(GIVEN, prompt__reflection=OuterRef("reflection"), author=OuterRef("user"))
+    given = Answer.objects.filter(prompt__reflection=OuterRef("reflection"), author=OuterRef("user"))
     return _count(given, "author")
 
 
@@ -99,7 +96,7 @@ def opened_by(viewer: User, pk: int, *, for_page: bool = True) -> Opened | None:
 
 def answered_by(reflection: Reflection, user: User) -> int:
     """P6: how many of `reflection`'s prompts `user` has answered, never what."""
-    return Answer.objects.filter(GIVEN, prompt__reflection=reflection, author=user).count()
+    return Answer.objects.filter(prompt__reflection=reflection, author=user).count()
 
 
 def own_answers(user: User, prompt_ids: set[int]) -> dict[int, Answer]:

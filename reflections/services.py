@@ -10,6 +10,7 @@ from accounts.selectors import linked_couple_for
 from core.errors import DomainError
 
 from .access import Stage, require_partner
+from .encryption import AnswerContent
 from .models import (
     ANSWER_MAX_LENGTH,
     SCALE_MAX,
@@ -146,10 +147,11 @@ def answer_save(
                 current.delete()
             return None
         if current is None:
-            return Answer.objects.create(prompt=prompt, author=author, **values)
-        for name, value in {**values, "updated_at": timezone.now(), "version": current.version + 1}.items():
-            setattr(current, name, value)
-        current.save(update_fields=[*values, "updated_at", "version"])
+            return Answer.objects.create(prompt=prompt, author=author, content=AnswerContent(**values))
+        current.content = AnswerContent(**values)
+        current.updated_at = timezone.now()
+        current.version += 1
+        current.save(update_fields=["content", "updated_at", "version"])
     return current
 
 

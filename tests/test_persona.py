@@ -628,7 +628,7 @@ def test_world_gives_each_persona_what_the_gate_gives(world):
     for persona, user in world.personas.items():
         if user is None:
             continue
-        texts = " ".join(Answer.objects.visible_to(user).values_list("text", flat=True))
+        texts = " ".join(answer.text for answer in Answer.objects.visible_to(user))
         texts += " ".join(JointNote.objects.visible_to(user).values_list("text", flat=True))
         assert {m for m in world.all_markers if m in texts} == world.allowed[persona], persona
 

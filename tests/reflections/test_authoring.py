@@ -50,9 +50,8 @@ def snapshot(reflection):
         reflection.prompts.values_list("order", "kind", "text", "scale_min_label", "scale_max_label", "choices")
     )
     answers = sorted(
-        Answer.objects.filter(prompt__reflection=reflection).values_list(
-            "prompt__text", "author", "text", "scale_value", "passed"
-        )
+        (a.prompt.text, a.author_id, a.text, a.scale_value, a.passed)
+        for a in Answer.objects.filter(prompt__reflection=reflection).select_related("prompt")
     )
     return prompts, answers
 

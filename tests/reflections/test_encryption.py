@@ -1,6 +1,8 @@
-"""Answer text and joint notes at rest: ciphertext in the database, words
-only through the app, and keys that rotate."""
+"""Answers and joint notes at rest: ciphertext in the database, padded so
+that its length tells nothing, words only through the app, and keys that
+rotate without undoing a save (audit findings 7 and 8)."""
 
+import json
 from io import StringIO
 
 import pytest
@@ -8,19 +10,20 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.core.management import call_command
 from django.db import connection
 
-from core.encryption import PREFIX
+from core.encryption import BUCKETS, LEGACY_PREFIX, PREFIX, decrypt, encrypt, padded, unpadded
 from reflections.models import Answer, JointNote
+from reflections.rotation import rewrite, rows_of
 from reflections.services import answer_save, note_save, readiness_set
 
-from ..conftest import answer_all
+from ..conftest import answer_all, make_article
 
 SECRET = "Something only Alice should ever read"
 
 
-def raw_texts(model):
+def raw_column(model, column):
     """What a database dump would show: the column as stored."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT text FROM {model._meta.db_table}")
+        cursor.execute(f"SELECT {column} FROM {model._meta.db_table} ORDER BY id")
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -34,13 +37,75 @@ def full_dump():
     return "\n".join(values)
 
 
-def test_answer_text_is_stored_encrypted(reflection, alice):
+def open_with(key, stored):
+    """`stored` decrypted with `key` alone, padding removed."""
+    return unpadded(Fernet(key.encode()).decrypt(stored[len(PREFIX) :].encode())).decode()
+
+
+@pytest.fixture
+def every_kind(couple, alice):
+    """A reflection with a prompt of each kind, short and long choices."""
+    from reflections.services import reflection_start
+
+    article = make_article(
+        prompts=[
+            {"kind": "text", "text": "Say something"},
+            {"kind": "scale", "text": "Low", "scale_min_label": "a", "scale_max_label": "b"},
+            {"kind": "scale", "text": "High", "scale_min_label": "a", "scale_max_label": "b"},
+            {"kind": "choice", "text": "Short", "choices": ["Tea", "Coffee"]},
+            {"kind": "choice", "text": "Long", "choices": ["A", "A much longer option than the other one"]},
+            {"kind": "text", "text": "Pass this"},
+        ]
+    )
+    return reflection_start(article=article, by=alice)
+
+
+def answer_every_kind(reflection, author):
+    text, low, high, short, long, skipped = reflection.prompts.all()
+    answer_save(prompt=text, author=author, text="Hi")
+    answer_save(prompt=low, author=author, scale_value=3)
+    answer_save(prompt=high, author=author, scale_value=10)
+    answer_save(prompt=short, author=author, text="Tea")
+    answer_save(prompt=long, author=author, text="A much longer option than the other one")
+    answer_save(prompt=skipped, author=author, passed=True)
+
+
+# What the tables hold
+
+
+def test_answer_is_stored_encrypted(reflection, alice):
     answer_save(prompt=reflection.prompts.first(), author=alice, text=SECRET)
 
-    (stored,) = raw_texts(Answer)
+    (stored,) = raw_column(Answer, "content")
     assert stored.startswith(PREFIX)
     assert SECRET not in stored
     assert Answer.objects.get().text == SECRET
+
+
+def test_no_column_of_the_answer_table_holds_what_was_answered(db):
+    """Text, scale value and pass live only in the one encrypted column; the
+    rest is who, to what, when and which version."""
+    with connection.cursor() as cursor:
+        columns = {c.name for c in connection.introspection.get_table_description(cursor, Answer._meta.db_table)}
+
+    assert columns == {"id", "prompt_id", "author_id", "content", "updated_at", "version"}
+
+
+def test_scale_choice_pass_and_short_text_answers_all_look_alike(every_kind, alice):
+    answer_every_kind(every_kind, alice)
+
+    stored = raw_column(Answer, "content")
+
+    assert len(stored) == 6
+    assert len({len(value) for value in stored}) == 1, "the ciphertext's length gives the answer away"
+    assert [json.loads(decrypt(value)) for value in stored] == [
+        ["Hi", None, False],
+        ["", 3, False],
+        ["", 10, False],
+        ["Tea", None, False],
+        ["A much longer option than the other one", None, False],
+        ["", None, True],
+    ]
 
 
 def test_a_database_dump_contains_no_answer_or_note_text(reflection, alice, bob):
@@ -56,13 +121,39 @@ def test_a_database_dump_contains_no_answer_or_note_text(reflection, alice, bob)
     assert JointNote.objects.get().text == f"Note: {SECRET}"
 
 
-def test_empty_answers_stay_empty_so_progress_can_be_counted(reflection, alice):
-    answer_save(prompt=reflection.prompts.get(kind="text"), author=alice, passed=True)
+def test_progress_is_still_counted_without_reading_anything(every_kind, alice, bob):
+    from reflections.selectors import answered_by
 
-    assert raw_texts(Answer) == [""]
+    answer_every_kind(every_kind, alice)
+    answer_save(prompt=every_kind.prompts.first(), author=bob, text="Only one")
+
+    assert answered_by(every_kind, alice) == 6
+    assert answered_by(every_kind, bob) == 1
 
 
-def test_keys_rotate_without_losing_anything(settings, reflection, alice):
+# Padding
+
+
+@pytest.mark.parametrize("size", [0, 1, 251, 252, 253, 1020, 1021, 40_000, 65_532, 65_533, 200_000])
+def test_padding_rounds_up_to_a_bucket_and_comes_off_again(size):
+    data = "é".encode() * (size // 2) + b"x" * (size % 2)
+
+    sealed = padded(data)
+
+    assert unpadded(sealed) == data
+    assert len(sealed) in BUCKETS or len(sealed) % BUCKETS[-1] == 0
+    assert len(sealed) >= len(data) + 4
+
+
+def test_ciphertexts_of_one_bucket_have_one_length():
+    assert len({len(encrypt("x" * n)) for n in (0, 1, 10, 100, 252)}) == 1
+    assert len(encrypt("x" * 253)) > len(encrypt("x" * 252))
+
+
+# Keys
+
+
+def test_keys_rotate_without_losing_anything(settings, reflection, alice, bob):
     old = settings.FIELD_ENCRYPTION_KEYS[0]
     answer_save(prompt=reflection.prompts.first(), author=alice, text=SECRET)
     new = Fernet.generate_key().decode()
@@ -72,8 +163,8 @@ def test_keys_rotate_without_losing_anything(settings, reflection, alice):
     settings.FIELD_ENCRYPTION_KEYS = [new]
 
     assert Answer.objects.get().text == SECRET
-    (stored,) = raw_texts(Answer)
-    assert Fernet(new.encode()).decrypt(stored[len(PREFIX) :].encode()).decode() == SECRET
+    (stored,) = raw_column(Answer, "content")
+    assert json.loads(open_with(new, stored)) == [SECRET, None, False]
 
 
 def test_text_is_unreadable_without_the_key(settings, reflection, alice):
@@ -84,11 +175,65 @@ def test_text_is_unreadable_without_the_key(settings, reflection, alice):
         Answer.objects.get().text  # noqa: B018
 
 
-def test_text_stored_before_encryption_is_read_and_then_encrypted(reflection, alice):
-    answer = answer_save(prompt=reflection.prompts.first(), author=alice, text="placeholder")
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {Answer._meta.db_table} SET text = %s WHERE id = %s", ["legacy words", answer.pk])
+def test_a_save_during_the_rotation_keeps_the_new_words(settings, reflection, alice):
+    """The rotation reads a row, then a save lands, then the rotation writes
+    what it read: the save must win (audit finding 8)."""
+    prompt = reflection.prompts.get(kind="text")
+    answer_save(prompt=prompt, author=alice, text="Old words")
+    old, new = settings.FIELD_ENCRYPTION_KEYS[0], Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [new, old]
 
-    assert Answer.objects.get().text == "legacy words"
+    read_by_the_rotation = list(rows_of(Answer))
+    answer_save(prompt=prompt, author=alice, text="New words")
+    rewritten = rewrite(Answer, read_by_the_rotation)
+
+    assert rewritten == 0
+    assert Answer.objects.get().text == "New words"
+    settings.FIELD_ENCRYPTION_KEYS = [new]
+    assert Answer.objects.get().text == "New words", "the save was written with the new key"
+
+
+def test_a_note_saved_during_the_rotation_keeps_the_new_words(settings, reflection, alice, bob):
+    answer_all(reflection, alice)
+    answer_all(reflection, bob)
+    for person in (alice, bob):
+        readiness_set(reflection=reflection, user=person)
+    note = note_save(reflection=reflection, user=alice, kind="remember", text="Old note", base_version=0)
+
+    read_by_the_rotation = list(rows_of(JointNote))
+    note_save(reflection=reflection, user=bob, kind="remember", text="New note", base_version=note.version)
+    rewrite(JointNote, read_by_the_rotation)
+
+    assert JointNote.objects.get().text == "New note"
+
+
+# Values written before: plain text, unpadded ciphertext
+
+
+def test_a_note_stored_before_encryption_is_read_and_then_encrypted(reflection, alice, bob):
+    answer_all(reflection, alice)
+    answer_all(reflection, bob)
+    for person in (alice, bob):
+        readiness_set(reflection=reflection, user=person)
+    note = note_save(reflection=reflection, user=alice, kind="remember", text="placeholder", base_version=0)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {JointNote._meta.db_table} SET text = %s WHERE id = %s", ["legacy words", note.pk])
+
+    assert JointNote.objects.get().text == "legacy words"
     call_command("rotate_encryption_keys", stdout=StringIO())
-    assert raw_texts(Answer)[0].startswith(PREFIX)
+    assert raw_column(JointNote, "text")[0].startswith(PREFIX)
+    assert JointNote.objects.get().text == "legacy words"
+
+
+def test_unpadded_ciphertext_is_read_and_then_padded(settings, reflection, alice):
+    answer = answer_save(prompt=reflection.prompts.first(), author=alice, text="placeholder")
+    key = settings.FIELD_ENCRYPTION_KEYS[0]
+    unpadded_value = LEGACY_PREFIX + Fernet(key.encode()).encrypt(b'["earlier words", null, false]').decode()
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {Answer._meta.db_table} SET content = %s WHERE id = %s", [unpadded_value, answer.pk])
+
+    assert Answer.objects.get().text == "earlier words"
+    call_command("rotate_encryption_keys", stdout=StringIO())
+    (stored,) = raw_column(Answer, "content")
+    assert stored.startswith(PREFIX)
+    assert json.loads(open_with(key, stored)) == ["earlier words", None, False]
