@@ -1,24 +1,93 @@
-"""Staff keep accounts running. Nothing here shows answer text (P1)."""
+"""Staff keep accounts running. Nothing here shows answer text (P1), and
+nothing lets staff sign in as someone else, which would show it: staff
+never set a password, change an address, or see a two-factor secret or a
+session (audit finding 3)."""
 
-from django.contrib import admin
+# allauth registers its admins when the admin site discovers the apps,
+# after this module; importing them here registers them first, so that
+# they can be taken back below.
+import allauth.account.admin  # noqa: F401
+import allauth.mfa.admin  # noqa: F401
+import allauth.usersessions.admin  # noqa: F401
+from allauth.account.forms import ResetPasswordForm
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 
 from .models import CoachingLink, CoachProfile, Couple, Invitation, Membership, User
 from .services import coach_profile_end
 
+# An address staff could edit would take the password reset (and so the
+# account) with it; a session key is a signed-in browser; allauth's
+# authenticator admin shows and edits the secret (ours is below).
+admin.site.unregister([EmailAddress, UserSession, Authenticator])
+
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Staff deactivate an account (untick active) or send the person a
+    password reset link at their own address. People sign up themselves, so
+    staff add nobody: an account made here would come with a password staff
+    chose. Django's UserAdmin is kept for what it refuses (no lookups on
+    the password hash) without its password form."""
+
+    form = forms.ModelForm  # Django's UserChangeForm links to the password form
     ordering = ["email"]
     list_display = ["email", "display_name", "is_staff", "is_active", "date_joined"]
+    list_filter = ["is_active", "is_staff", "is_superuser"]
     search_fields = ["email", "display_name"]
     fieldsets = [
-        (None, {"fields": ["email", "password"]}),
+        (None, {"fields": ["email"]}),
         ("Profile", {"fields": ["display_name"]}),
         ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    readonly_fields = ["email", "last_login", "date_joined"]
+    actions = ["send_password_reset"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def user_change_password(self, request, id, form_url=""):
+        raise PermissionDenied
+
+    @admin.action(description="Send a password reset link", permissions=["change"])
+    def send_password_reset(self, request, queryset):
+        """allauth's own reset email, to the address the person signed up
+        with; the link is in the email only, never shown here."""
+        sent = 0
+        for user in queryset.filter(is_active=True):
+            form = ResetPasswordForm(data={"email": user.email})
+            if form.is_valid():
+                form.save(request)
+                sent += 1
+        message = f"Sent a password reset link to {sent} {'person' if sent == 1 else 'people'}."
+        if skipped := queryset.filter(is_active=False).count():
+            message += f" {skipped} deactivated account{'s' if skipped > 1 else ''} got none."
+        self.message_user(request, message, messages.SUCCESS)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    """Whether someone uses two-factor sign-in, and since when: never the
+    secret (allauth's own admin shows and edits it), never a change."""
+
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type"]
+    fields = ["user", "type", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class MembershipInline(admin.TabularInline):

@@ -400,6 +400,9 @@ def test_no_persona_reads_an_answer_it_may_not(client, world):
                 if name in EXPECTED:
                     expected = expected_status(name, kwargs, persona, method, world)
                     assert response.status_code == expected, f"{where} -> {response.status_code}, not {expected}"
+                elif name.startswith("admin:") and persona != "staff":
+                    expected = admin_status_for_others(name, persona)
+                    assert response.status_code == expected, f"{where} -> {response.status_code}, not {expected}"
                 else:
                     assert response.status_code < 500, f"{where} -> {response.status_code}"
                 if user is not None:  # nothing a signed-in person is shown stays in a cache
@@ -620,6 +623,16 @@ def expected_status(name, kwargs, persona, method, world):
     if name in COACH_WORKSPACE and persona not in COACHES:
         return 302  # to create a coach profile
     return EXPECTED[name](persona, kwargs, world, method)
+
+
+def admin_status_for_others(name, persona):
+    """The admin to anyone but staff: its login page sends visitors to
+    allauth's login (302) and refuses people who are signed in (403); every
+    other admin page sends them to that login page (302). Nobody but staff
+    is shown an admin page or form."""
+    if name == "admin:login":
+        return 302 if persona == "anonymous" else 403
+    return 302
 
 
 @pytest.mark.django_db

@@ -2,10 +2,14 @@
 rate limits and its two-factor step hold for staff as for everyone, and
 Django's own admin login form signs nobody in."""
 
+import re
+from io import StringIO
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
+from django.core.management import call_command
 from django.urls import reverse
 
 from ..conftest import PASSWORD
@@ -124,3 +128,18 @@ def test_people_who_are_not_staff_are_refused_the_admin(client, alice, name):
 
     assert response.status_code == 403
     assert int(client.session["_auth_user_id"]) == alice.pk
+
+
+def test_staff_made_with_createsuperuser_get_in_once_their_address_is_verified(client, db, monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", PASSWORD)
+    call_command("createsuperuser", "--noinput", email="root@example.com", stdout=StringIO())
+    login = client.get(reverse("admin:login"), {"next": "/admin/"}).url
+
+    response = client.post(login, {"login": "root@example.com", "password": PASSWORD})
+
+    assert response.url == reverse("account_email_verification_sent")
+    assert client.get(reverse("admin:index")).status_code == 302
+    (code,) = re.findall(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[0].body, re.MULTILINE)
+    response = client.post(reverse("account_email_verification_sent"), {"code": code})
+    assert response.url == "/admin/"
+    assert client.get(reverse("admin:index")).status_code == 200
