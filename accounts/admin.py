@@ -19,7 +19,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 
 from .models import CoachingLink, CoachProfile, Couple, Invitation, Membership, User
-from .services import coach_profile_end
+from .services import account_delete, coach_profile_end
 
 # An address staff could edit would take the password reset (and so the
 # account) with it; a session key is a signed-in browser; allauth's
@@ -54,6 +54,15 @@ class UserAdmin(BaseUserAdmin):
 
     def user_change_password(self, request, id, form_url=""):
         raise PermissionDenied
+
+    # Deleting goes through the service, as the person's own deletion does:
+    # the couple is unlinked first and the partner keeps their answers.
+    def delete_model(self, request, obj):
+        account_delete(user=obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            account_delete(user=user)
 
     @admin.action(description="Send a password reset link", permissions=["change"])
     def send_password_reset(self, request, queryset):
@@ -90,7 +99,15 @@ class AuthenticatorAdmin(admin.ModelAdmin):
         return False
 
 
-class MembershipInline(admin.TabularInline):
+class NotAddedHere:
+    """Couples, invitations and coaching links come only from the people in
+    them: one staff made up could link two people without their yes."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class MembershipInline(NotAddedHere, admin.TabularInline):
     model = Membership
     extra = 0
     readonly_fields = ["user", "active"]
@@ -98,14 +115,14 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Couple)
-class CoupleAdmin(admin.ModelAdmin):
+class CoupleAdmin(NotAddedHere, admin.ModelAdmin):
     list_display = ["__str__", "created_at", "ended_at"]
     inlines = [MembershipInline]
     readonly_fields = ["created_at", "ended_at", "ended_by"]
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(NotAddedHere, admin.ModelAdmin):
     list_display = ["inviter", "created_at", "expires_at", "used_at", "revoked_at"]
     # The token and code would let staff accept on someone's behalf.
     readonly_fields = ["inviter", "created_at", "used_at", "used_by"]
@@ -138,7 +155,7 @@ class CoachProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(CoachingLink)
-class CoachingLinkAdmin(admin.ModelAdmin):
+class CoachingLinkAdmin(NotAddedHere, admin.ModelAdmin):
     list_display = ["coach", "couple", "created_at", "started_at", "ended_at"]
     readonly_fields = ["coach", "couple", "created_at", "expires_at", "started_at", "ended_at", "ended_by"]
     exclude = ["token"]

@@ -17,6 +17,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from core.encryption import decrypt
+from reflections.models import Answer
+from reflections.services import answer_save
 
 from ..conftest import PASSWORD
 
@@ -113,6 +115,25 @@ def test_staff_cannot_add_people_who_sign_up_themselves(staff_client):
 
     assert response.status_code == 403
     assert not User.objects.filter(email="new@example.com").exists()
+
+
+def test_staff_deleting_someone_unlinks_the_couple_and_the_partner_keeps_their_answers(
+    staff_client, alice, bob, couple, reflection
+):
+    answer_save(prompt=reflection.prompts.get(kind="text"), author=bob, text="Bob's own words")
+
+    response = staff_client.post(user_url(alice, "delete"), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=alice.pk).exists()
+    couple.refresh_from_db()
+    assert couple.ended_at is not None
+    assert [a.text for a in Answer.objects.visible_to(bob)] == ["Bob's own words"]
+
+
+@pytest.mark.parametrize("model", ["couple", "invitation", "coachinglink"])
+def test_staff_cannot_make_up_couples_invitations_or_coaching(staff_client, model):
+    assert staff_client.get(f"/admin/accounts/{model}/add/").status_code == 403
 
 
 def send_reset_links(client, *users):
