@@ -50,7 +50,9 @@ migrate: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 
+# The library (content/) loads first: guides follow their files on every run.
 demo: migrate
+	$(PY) manage.py library_load
 	$(PY) manage.py seed_demo
 
 # The background worker (notification emails) runs beside the server; the

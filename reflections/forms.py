@@ -87,6 +87,13 @@ class ArticleForm(forms.ModelForm):
         }
         widgets = {"summary": forms.Textarea(attrs={"rows": 8})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A coach's article summarises a piece published elsewhere: its
+        # source is what the summary credits.
+        for name in ["source_title", "source_name", "source_url"]:
+            self.fields[name].required = True
+
 
 class PromptForm(forms.Form):
     """The fields of a question; the rules are PromptFields.clean()."""
@@ -143,3 +150,33 @@ class AssignForm(forms.Form):
         self.fields["couples"].label_from_instance = lambda couple: " & ".join(
             m.user.name for m in couple.memberships.all()
         )
+
+
+class LibraryFilterForm(forms.Form):
+    """The library's search box and filters (GET). A value that is not
+    offered is reported and ignored, never a server error."""
+
+    LENGTHS = {"short": range(0, 4), "medium": range(4, 7), "long": range(7, 10_000)}
+
+    q = forms.CharField(label="Search", required=False, max_length=200, strip=True)
+    theme = forms.ChoiceField(label="Theme", required=False)
+    length = forms.ChoiceField(
+        label="Reading time",
+        required=False,
+        choices=[
+            ("", "Any length"),
+            ("short", "Up to 3 minutes"),
+            ("medium", "4–6 minutes"),
+            ("long", "7 minutes or more"),
+        ],
+    )
+
+    def __init__(self, data, *, themes):
+        super().__init__(data)
+        self.fields["theme"].choices = [("", "All themes"), *((t.slug, t.name) for t in themes)]
+
+    def value(self, name):
+        """The cleaned value, or empty where it was not valid."""
+        if not self.is_valid() and name in self.errors:
+            return ""
+        return self.cleaned_data.get(name, "")

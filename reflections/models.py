@@ -22,6 +22,22 @@ class PromptKind(models.TextChoices):
     CHOICE = "choice", "Single choice"
 
 
+class Theme(models.Model):
+    """What a guide is about (money, conflict and repair, …): the library is
+    browsed by theme, and home suggests one not explored yet."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=80)
+    blurb = models.CharField(max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
 class ArticleQuerySet(models.QuerySet):
     def in_library(self):
         return self.filter(status=Article.Status.PUBLISHED, visibility=Article.Visibility.PUBLIC)
@@ -43,8 +59,9 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class Article(models.Model):
-    """Something to read together, with our own summary and prompts. The
-    source is credited and linked; its text is never copied here."""
+    """Something to read together, with prompts. Either a Twofold guide,
+    written in our own words (`body`), or our summary of a piece published
+    elsewhere, which is credited and linked and never copied here."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -56,10 +73,24 @@ class Article(models.Model):
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
-    source_title = models.CharField("title of the source", max_length=300)
-    source_name = models.CharField("source", max_length=200)
-    source_url = models.URLField("link to the source", max_length=500)
+    source_title = models.CharField("title of the source", max_length=300, blank=True)
+    source_name = models.CharField("source", max_length=200, blank=True)
+    source_url = models.URLField("link to the source", max_length=500, blank=True)
     summary = models.TextField(help_text="In our own words.")
+    body = models.TextField(blank=True, help_text="A Twofold guide's own text; empty for a summary of a source.")
+    credits = models.CharField(max_length=300, blank=True, help_text="The named ideas or studies it builds on.")
+    theme = models.ForeignKey(
+        Theme,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="main_articles",
+        help_text="Its main theme.",
+    )
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="articles", help_text="Every theme, the main one too."
+    )
+    reading_minutes = models.PositiveSmallIntegerField(default=0)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )
@@ -74,6 +105,10 @@ class Article(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_guide(self):
+        return bool(self.body)
 
 
 class PromptFields(models.Model):
@@ -118,6 +153,17 @@ class PromptFields(models.Model):
     @property
     def is_choice(self):
         return self.kind == PromptKind.CHOICE
+
+
+class BankQuestion(PromptFields):
+    """One question of Twofold's question bank, from which a couple or a
+    coach builds a reflection of their own."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="questions")
+
+    class Meta(PromptFields.Meta):
+        ordering = ["theme", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["theme", "text"], name="one_bank_question_per_text")]
 
 
 class Prompt(PromptFields):

@@ -17,6 +17,7 @@ from core.numbers import whole_number
 
 from . import services
 from .access import Stage
+from .catalogue import library_for, next_guide_for
 from .forms import parse_answer
 from .models import Article
 from .pages import reflection_page
@@ -45,6 +46,7 @@ def home(request):
             "partner": linked.partner if linked else None,
             "groups": [(heading, [s for s in statuses if s.state == state]) for state, heading in STATE_HEADINGS],
             "has_reflections": bool(statuses),
+            "suggestion": next_guide_for(request.user),
         },
     )
 
@@ -52,8 +54,7 @@ def home(request):
 @login_required
 @require_safe
 def library(request):
-    articles = Article.objects.available_to(request.user).prefetch_related("prompts")
-    return render(request, "reflections/library.html", {"articles": articles})
+    return render(request, "reflections/library.html", {"page": library_for(request.user, request.GET)})
 
 
 @login_required

@@ -11,6 +11,8 @@ def answer_everything(page, words):
         status = prompt.locator(".save-status")
         if prompt.locator("textarea").count():
             prompt.locator("textarea").fill(f"{words} #{i + 1}")
+        elif prompt.locator("label.choice").count():
+            prompt.locator("label.choice").first.click()
         else:
             prompt.locator(".scale-option", has_text=str(3 + i % 5)).first.click()
         status.get_by_text("Saved.").wait_for()
@@ -40,24 +42,24 @@ def test_two_partners_link_answer_withdraw_and_reveal(new_page, library):
     alex.get_by_role("link", name="Closeness, then distance", exact=True).click()
     check_page(alex, "article")
     alex.get_by_role("button", name="Start this reflection together").click()
-    alex.get_by_text("0 of 7 answered").wait_for()
+    alex.get_by_text("0 of 8 answered").wait_for()
     check_page(alex, "reflection, nothing answered")
     reflection_url = alex.url
 
     answer_everything(alex, "Alex privately wrote")
-    alex.get_by_text("7 of 7 answered").wait_for()
+    alex.get_by_text("8 of 8 answered").wait_for()
     alex.get_by_role("button", name="I’m ready to reveal").click()
     alex.get_by_text("You are ready.").first.wait_for()
     check_page(alex, "waiting for partner")
 
     sam.goto("/")
     sam.get_by_role("link", name="Closeness, then distance", exact=True).click()
-    sam.get_by_text("Alex has answered 7 of 7 and is ready to reveal").wait_for()
+    sam.get_by_text("Alex has answered 8 of 8 and is ready to reveal").wait_for()
     assert "Alex privately wrote" not in sam.content()
 
     # Alex takes it back: Sam's page follows without a reload.
     alex.get_by_role("button", name="Withdraw and edit again").click()
-    sam.get_by_text("Alex has answered 7 of 7 and is not ready yet").wait_for(timeout=15_000)
+    sam.get_by_text("Alex has answered 8 of 8 and is not ready yet").wait_for(timeout=15_000)
     alex.locator("textarea").first.fill("Alex changed their mind")
     alex.locator(".save-status").first.get_by_text("Saved.").wait_for()
     alex.get_by_role("button", name="I’m ready to reveal").click()

@@ -10,7 +10,8 @@ def answer_with_the_form(page, words):
         if prompt.locator("textarea").count():
             prompt.locator("textarea").fill(f"{words} #{i + 1}")
         else:
-            prompt.locator("input[type=radio]").nth(i % 10).check()
+            options = prompt.locator("input[type=radio]")
+            options.nth(i % options.count()).check()
     page.get_by_role("button", name="Save answers").click()
     page.get_by_text("Saved.").first.wait_for()
 
@@ -34,7 +35,7 @@ def test_core_loop_works_without_javascript(new_page, library):
     alex.goto("/library/closeness-then-distance/")
     alex.get_by_role("button", name="Start this reflection together").click()
     answer_with_the_form(alex, "Alex without scripts")
-    assert alex.get_by_text("7 of 7 answered").is_visible()
+    assert alex.get_by_text("8 of 8 answered").is_visible()
     alex.get_by_role("button", name="I’m ready to reveal").click()
     alex.get_by_role("button", name="Withdraw and edit again").click()
     alex.get_by_role("button", name="Save answers").wait_for()
@@ -43,7 +44,7 @@ def test_core_loop_works_without_javascript(new_page, library):
 
     sam.goto("/")
     sam.get_by_role("link", name="Closeness, then distance", exact=True).click()
-    assert sam.get_by_text("Alex has answered 7 of 7 and is ready to reveal").is_visible()
+    assert sam.get_by_text("Alex has answered 8 of 8 and is ready to reveal").is_visible()
     answer_with_the_form(sam, "Sam without scripts")
     sam.get_by_role("button", name="I’m ready to reveal").click()
 

@@ -4,13 +4,13 @@ together mode, on a phone and a desktop. Saved under docs/screenshots by
 
 import pytest
 
-from reflections.content import LIBRARY
+from reflections.library import CONTENT_DIR, read_guide
 from reflections.services import answer_save, readiness_set, reflection_start
 from tests.conftest import link, make_article
 
 from .conftest import DESKTOP, PHONE, check_page, log_in, make_person, screenshot
 
-DEMO_PROMPTS = LIBRARY[0]["prompts"]
+DEMO_PROMPTS = read_guide(CONTENT_DIR / "guides" / "closeness-then-distance.md").prompts
 WORDS = [
     "The evening we cooked together and talked until late. The next morning I wanted a slow walk alone.",
     "Sitting in the car after the hospital visit, neither of us needing to say much.",
@@ -50,10 +50,10 @@ def test_key_pages_look_right(new_page, library, device):
     log_in(page, sam.email)
     shots = [
         ("home", "/", "Waiting for you"),
-        ("answering", f"/reflections/{answering.pk}/", "2 of 7 answered"),
+        ("answering", f"/reflections/{answering.pk}/", "2 of 8 answered"),
         ("waiting", f"/reflections/{waiting.pk}/", "You are ready."),
         ("shared", f"/reflections/{revealed.pk}/", "Robin"),
-        ("together", f"/reflections/{revealed.pk}/together/2/", "Question 2 of 7"),
+        ("together", f"/reflections/{revealed.pk}/together/2/", "Question 2 of 8"),
     ]
     for name, url, expected in shots:
         page.goto(url)

@@ -19,7 +19,7 @@ from accounts.services import (
     invitation_create,
 )
 from reflections.authoring import article_save, assignment_create, prompt_save
-from reflections.content import LIBRARY, library_load
+from reflections.library import CONTENT_DIR, library_load, read_guide
 from reflections.models import Article, PromptKind, Reflection
 from reflections.services import answer_save, readiness_set, reflection_share, reflection_start
 
@@ -32,11 +32,11 @@ DEMO_PEOPLE = [
     ("jordan@example.com", "Jordan"),
     ("morgan@example.com", "Morgan"),
 ]
+# The first article, which the demo couples have answered.
+FIRST_GUIDE = read_guide(CONTENT_DIR / "guides" / "closeness-then-distance.md")
 COACH_ARTICLE = {
     "title": "After closeness: what each of us needs",
-    "source_title": LIBRARY[0]["source_title"],
-    "source_name": LIBRARY[0]["source_name"],
-    "source_url": LIBRARY[0]["source_url"],
+    **FIRST_GUIDE.source,
     "summary": (
         "A follow-up to our session on closeness and distance. Before we meet again, note "
         "what helps each of you come back to each other after one of you has taken space."
@@ -70,6 +70,7 @@ REVEALED_ANSWERS = {
         "When you make me tea without asking, and we read in the same room.",
         5,
         "That I am too much. I would like to hear that you are coming back.",
+        "A word that says when you will be back",
         "Tell each other roughly how long we need.",
     ],
     "riley@example.com": [
@@ -79,6 +80,7 @@ REVEALED_ANSWERS = {
         "Cooking together with music on, nobody needing to talk.",
         4,
         "That I am letting you down. I would like you to know I am recharging, not leaving.",
+        "Simply knowing it is not about me",
         "Say 'I need an hour' out loud instead of disappearing into my phone.",
     ],
 }
@@ -92,7 +94,8 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             # Every demo account has the same published password.
             raise CommandError("seed_demo makes accounts with a public password: it runs only with DEBUG on.")
-        (library_article,) = library_load()
+        library_load()
+        library_article = Article.objects.get(slug=FIRST_GUIDE.slug)
         people = {email: self.person(email, name) for email, name in DEMO_PEOPLE}
         sam, robin = people["sam@example.com"], people["robin@example.com"]
         alex, riley = people["alex@example.com"], people["riley@example.com"]
