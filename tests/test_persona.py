@@ -9,9 +9,11 @@ arguments, to url_arguments(); the test fails until it is.
 """
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
@@ -37,7 +39,9 @@ from reflections.models import (
     JointNote,
     JointNoteQuerySet,
     Prompt,
+    PromptKind,
     Reflection,
+    ReflectionPrompt,
     shared_view_open,
 )
 from reflections.services import (
@@ -51,7 +55,7 @@ from reflections.services import (
     talked_toggle,
 )
 
-from .conftest import link, make_article
+from .conftest import PASSWORD, link, make_article
 
 # The project's own URL names. Adding a URL means adding it here and to
 # url_arguments() if it takes arguments: the persona test must cover it.
@@ -125,6 +129,7 @@ class World:
     # which coach may read it, and each coaching link's parties.
     partners: dict = field(default_factory=dict)  # reflection pk -> persona names
     stage: dict = field(default_factory=dict)  # reflection pk -> "open", "revealed" or "closed"
+    ready: dict = field(default_factory=dict)  # reflection pk -> persona names who said they are ready
     coach_reads: dict = field(default_factory=dict)  # reflection pk -> coach persona names
     couple_links: dict = field(default_factory=dict)  # couple name ("A", "B", "F") -> coaching link
     pending_link: object = None  # the coach's invitation no couple took
@@ -252,15 +257,15 @@ def world(make_user, staff, carol):
     w.invitations = [invitation_create(inviter=carol), invitation_create(inviter=frank)]
     w.pending_link = coaching_invite_create(coach=coach)
     w.reflections = [revealed, unshared, waiting, theirs, was_shared, never_shared]
-    for reflection, partners, stage in [
-        (revealed, {"alice", "bob"}, "revealed"),
-        (unshared, {"alice", "bob"}, "revealed"),
-        (waiting, {"alice", "bob"}, "open"),
-        (theirs, {"dan", "erin"}, "revealed"),
-        (was_shared, {"frank", "gina"}, "closed"),
-        (never_shared, {"frank", "gina"}, "closed"),
+    for reflection, partners, stage, ready in [
+        (revealed, {"alice", "bob"}, "revealed", {"alice", "bob"}),
+        (unshared, {"alice", "bob"}, "revealed", {"alice", "bob"}),
+        (waiting, {"alice", "bob"}, "open", {"alice"}),
+        (theirs, {"dan", "erin"}, "revealed", {"dan", "erin"}),
+        (was_shared, {"frank", "gina"}, "closed", {"frank", "gina"}),
+        (never_shared, {"frank", "gina"}, "closed", {"gina"}),
     ]:
-        w.partners[reflection.pk], w.stage[reflection.pk] = partners, stage
+        w.partners[reflection.pk], w.stage[reflection.pk], w.ready[reflection.pk] = partners, stage, ready
         w.coach_reads[reflection.pk] = {"coach"} if reflection == revealed else set()
     assert Answer.objects.count() == 12 * 3
     return w
@@ -355,24 +360,110 @@ def test_persona_test_knows_every_project_url():
 METHODS = ("GET", "htmx GET", "POST")
 
 
-def post_data(name, world):
-    """A plausible form for each POST: the couple's coach for sharing, a note
-    written from version 0 (every revealed reflection here has a newer one)."""
-    if name in {"reflections:reflection_share", "reflections:reflection_unshare"}:
-        return {"link": world.couple_links["A"].pk}
-    if name == "reflections:note_save":
-        return {"kind": "remember", "text": "A new note", "version": "0"}
-    return {}
+def saved_version(prompt, persona, world):
+    """The version of `persona`'s answer to `prompt` that their page loaded (0: none yet)."""
+    user = world.personas[persona]
+    answer = Answer.objects.filter(prompt=prompt, author=user).first() if user else None
+    return answer.version if answer else 0
 
 
-def send(client, method, url, data):
+def answers_form(kwargs, persona, world, *, version=saved_version, **typed):
+    """The answers form of reflection `kwargs["pk"]` as `persona`'s page posts
+    it, for the prompts of the kinds in `typed` (text=, scale=, choice=),
+    each from `version`: the one the page loaded, unless told otherwise."""
+    data = {}
+    for prompt in ReflectionPrompt.objects.filter(reflection=kwargs["pk"], kind__in=typed):
+        box = "scale" if prompt.kind == PromptKind.SCALE else "text"
+        data |= {
+            f"p{prompt.pk}-shown": "1",
+            f"p{prompt.pk}-version": str(version(prompt, persona, world)),
+            f"p{prompt.pk}-{box}": typed[prompt.kind],
+        }
+    return data
+
+
+def article_form(**fields):
+    return {
+        "title": "A new article",
+        "source_title": "The original",
+        "source_name": "Its author",
+        "source_url": "https://example.com/original",
+        "summary": "In my own words.",
+        "visibility": Article.Visibility.CLIENTS,
+        "status": Article.Status.DRAFT,
+    } | fields
+
+
+def prompt_form(prompt, **fields):
+    return {
+        "kind": prompt.kind,
+        "text": f"{prompt.text} (edited)",
+        "scale_min_label": prompt.scale_min_label,
+        "scale_max_label": prompt.scale_max_label,
+        "choices": "\n".join(prompt.choices),
+    } | fields
+
+
+def assignment_form(persona, world):
+    """The coach's own article, for the couple they coach."""
+    couple = {"coach": "A", "other_coach": "B"}.get(persona)
+    if couple is None:
+        return {}
+    article = Article.objects.get(owner=world.personas[persona])
+    return {"article": article.pk, "couples": [world.couple_links[couple].couple_id]}
+
+
+def note_version(kwargs, kind):
+    return JointNote.objects.filter(reflection=kwargs["pk"], kind=kind).values_list("version", flat=True).first() or 0
+
+
+# The valid POST of each URL that takes fields: what its own page would send,
+# as `persona` (kwargs are the URL's). Any other URL's valid POST has no fields.
+VALID_POSTS = {
+    "reflections:answers_save": lambda kwargs, persona, world: answers_form(
+        kwargs, persona, world, text="Words saved now", scale="7", choice="Coffee"
+    ),
+    # The couple's coach: only Alice and Bob's reflections have this link.
+    "reflections:reflection_share": lambda kwargs, persona, world: {"link": world.couple_links["A"].pk},
+    "reflections:reflection_unshare": lambda kwargs, persona, world: {"link": world.couple_links["A"].pk},
+    "reflections:note_save": lambda kwargs, persona, world: {
+        "kind": "remember",
+        "text": "A new note",
+        "version": note_version(kwargs, "remember"),
+    },
+    "accounts:invitation_code": lambda kwargs, persona, world: {"code": world.invitations[0].code},  # Carol's
+    "accounts:account_delete": lambda kwargs, persona, world: {"password": PASSWORD},
+    "notifications:notification_mark_read": lambda kwargs, persona, world: {"next": "/history/"},
+    "notifications:notifications_mark_all_read": lambda kwargs, persona, world: {"next": "/history/"},
+    "notifications:email_preferences": lambda kwargs, persona, world: {"revealed": "on"},
+    "coach:profile": lambda kwargs, persona, world: {"name": "A name for clients"},
+    "coach:article_new": lambda kwargs, persona, world: article_form(),
+    "coach:article": lambda kwargs, persona, world: article_form(title="Renamed", status=Article.Status.PUBLISHED),
+    "coach:prompt_new": lambda kwargs, persona, world: {"kind": PromptKind.TEXT, "text": "A new question?"},
+    "coach:prompt": lambda kwargs, persona, world: prompt_form(Prompt.objects.get(pk=kwargs["pk"])),
+    "coach:prompt_move": lambda kwargs, persona, world: {"direction": "down"},
+    "coach:assignment_create": lambda kwargs, persona, world: assignment_form(persona, world),
+}
+
+
+def post_data(name, kwargs, persona, world):
+    """The valid POST to `name` as `persona`."""
+    return VALID_POSTS[name](kwargs, persona, world) if name in VALID_POSTS else {}
+
+
+def send(client, method, url, data=None):
     """One request; a POST runs in a transaction that is rolled back, so the
-    world stays as it was for the next request."""
-    if method != "POST":
-        return client.get(url, headers={"HX-Request": "true"} if method == "htmx GET" else {})
+    world stays as it was for the next request, with the persona still
+    signed in (deleting their account signed them out: rolled back too)."""
+    headers = {"HX-Request": "true"} if method.startswith("htmx") else {}
+    if not method.endswith("POST"):
+        return client.get(url, headers=headers)
+    session = client.cookies.get(settings.SESSION_COOKIE_NAME)
     with transaction.atomic():
-        response = client.post(url, data)
+        response = client.post(url, data, headers=headers)
         transaction.set_rollback(True)
+    if session is not None:
+        client.cookies[settings.SESSION_COOKIE_NAME] = session
     return response
 
 
@@ -395,7 +486,8 @@ def test_no_persona_reads_an_answer_it_may_not(client, world):
             # Third-party URLs are requested as pages only: a POST to them
             # (logging out, say) would change who is signed in for the rest.
             for method in METHODS if name in EXPECTED else METHODS[:2]:
-                response = send(client, method, url, post_data(name, world))
+                data = post_data(name, kwargs, persona, world) if method.endswith("POST") else None
+                response = send(client, method, url, data)
                 where = f"{persona} {method} {url} ({name})"
                 if name in EXPECTED:
                     expected = expected_status(name, kwargs, persona, method, world)
@@ -416,8 +508,8 @@ def test_no_persona_reads_an_answer_it_may_not(client, world):
 # The expected statuses. Views are GET pages (POST: 405), POST actions (GET:
 # 405) or forms (both). Anonymous visitors are sent to log in (302) from
 # everything but home and the health check; people who are not coaches are
-# sent to create a coach profile (302) from the coach workspace; anything
-# that is not theirs is a 404.
+# sent to create a coach profile (302) from the coach workspace; a persona
+# the rule does not allow gets 404 from any method the view takes.
 
 COUPLES = {"A": {"alice", "bob"}, "B": {"dan", "erin"}, "F": {"frank", "gina"}}
 LINKED = COUPLES["A"] | COUPLES["B"]  # Frank and Gina unlinked
@@ -425,39 +517,65 @@ COACHES = {"coach", "other_coach"}
 CLIENTS_OF = {"coach": COUPLES["A"], "other_coach": COUPLES["B"]}  # active coaching
 
 
-def page(*, reader=lambda persona, kwargs, world: True):
-    """A GET page: 200 for whoever `reader` says may see it, 404 otherwise."""
-
-    def status(persona, kwargs, world, method):
-        if method == "POST":
-            return 405
-        return 200 if reader(persona, kwargs, world) else 404
-
-    return status
+def anyone(persona, kwargs, world):
+    return True
 
 
-def action(*, done=lambda persona, kwargs, world: 302):
-    """A POST action: GET is 405; POST answers what `done` says."""
+@dataclass(frozen=True)
+class Rule:
+    """What one URL answers a persona, by method. `allowed` says who may use
+    it at all (anyone else: 404); each method's status is a number, or a
+    function of (persona, kwargs, world) for one that depends on more."""
 
-    def status(persona, kwargs, world, method):
-        return 405 if method != "POST" else done(persona, kwargs, world)
+    allowed: Callable = anyone
+    get: object = 405
+    post: object = 405
 
-    return status
-
-
-def form(*, get=200, post):
-    """A page with a form: GET shows it, POST (empty, or as post_data) answers `post`."""
-
-    def status(persona, kwargs, world, method):
-        value = post if method == "POST" else get
+    def status(self, persona, kwargs, world, method):
+        value = self.post if method.endswith("POST") else self.get
+        if value == 405:
+            return 405  # require_safe / require_POST answer before anything is looked up
+        if not self.allowed(persona, kwargs, world):
+            return 404
         return value(persona, kwargs, world) if callable(value) else value
 
-    return status
+
+def page(*, reader=anyone):
+    """A GET page: 200 for whoever `reader` says may see it, 404 otherwise."""
+    return Rule(allowed=reader, get=200)
+
+
+def action(*, allowed=anyone, done=302):
+    """A POST action: GET is 405; POST answers `done`."""
+    return Rule(allowed=allowed, post=done)
+
+
+def form(*, allowed=anyone, get=200, post):
+    """A page with a form: GET shows it, POST answers `post`."""
+    return Rule(allowed=allowed, get=get, post=post)
 
 
 def partner_in(kwargs, world, persona, *, stage=None):
     pk = kwargs["pk"]
     return persona in world.partners[pk] and (stage is None or world.stage[pk] == stage)
+
+
+def partner(persona, kwargs, world):
+    return partner_in(kwargs, world, persona)
+
+
+def partner_after_reveal(persona, kwargs, world):
+    return partner_in(kwargs, world, persona, stage="revealed")
+
+
+def answering(persona, kwargs, world):
+    """A partner whose answers may change: the reflection is open and they are not ready (Bob, once)."""
+    return partner_in(kwargs, world, persona, stage="open") and persona not in world.ready[kwargs["pk"]]
+
+
+def coached_by_coach(persona, kwargs, world):
+    """A partner in one of Alice and Bob's reflections: the coaching link the forms name is theirs."""
+    return partner_in(kwargs, world, persona) and persona in COUPLES["A"]
 
 
 def article_for(kwargs, world):
@@ -478,6 +596,10 @@ def owns_article(persona, kwargs, world):
 
 def owns_prompt(persona, kwargs, world):
     return Prompt.objects.get(pk=kwargs["pk"]).article.owner == world.personas[persona]
+
+
+def invited_by(persona, kwargs, world):
+    return Invitation.objects.get(pk=kwargs["pk"]).inviter == world.personas[persona]
 
 
 def invitation_accepted(persona, kwargs, world):
@@ -510,6 +632,10 @@ def owns_notice(persona, kwargs, world):
     return Notification.objects.get(pk=kwargs["pk"]).user == world.personas[persona]
 
 
+def coach_reads(persona, kwargs, world):
+    return persona in world.coach_reads[kwargs["pk"]]
+
+
 EXPECTED = {
     "healthz": page(),
     "reflections:home": page(),
@@ -518,93 +644,51 @@ EXPECTED = {
     "reflections:answers_export_markdown": page(),
     "reflections:answers_export_json": page(),
     "reflections:article": page(reader=may_read_article),
-    "reflections:reflection_start": action(
-        done=lambda persona, kwargs, world: 302 if may_read_article(persona, kwargs, world) else 404
+    "reflections:reflection_start": action(allowed=may_read_article),
+    "reflections:reflection": page(reader=partner),
+    "reflections:live_status": page(reader=partner),
+    "reflections:together_start": page(reader=partner_after_reveal),
+    "reflections:together": page(reader=partner_after_reveal),
+    "reflections:reflection_export": page(reader=partner_after_reveal),
+    # Answers change only while their author may answer; any other
+    # partner's form comes back saying why (400).
+    "reflections:answers_save": action(
+        allowed=partner, done=lambda persona, kwargs, world: 302 if answering(persona, kwargs, world) else 400
     ),
-    "reflections:reflection": page(reader=lambda persona, kwargs, world: partner_in(kwargs, world, persona)),
-    "reflections:live_status": page(reader=lambda persona, kwargs, world: partner_in(kwargs, world, persona)),
-    "reflections:together_start": page(
-        reader=lambda persona, kwargs, world: partner_in(kwargs, world, persona, stage="revealed")
-    ),
-    "reflections:together": page(
-        reader=lambda persona, kwargs, world: partner_in(kwargs, world, persona, stage="revealed")
-    ),
-    "reflections:reflection_export": page(
-        reader=lambda persona, kwargs, world: partner_in(kwargs, world, persona, stage="revealed")
-    ),
-    **{
-        name: action(done=lambda persona, kwargs, world: 302 if partner_in(kwargs, world, persona) else 404)
-        for name in ["reflections:answers_save", "reflections:readiness_set", "reflections:readiness_withdraw"]
-    },
-    # post_data names Alice and Bob's coach: only their reflections have that link.
-    **{
-        name: action(
-            done=lambda persona, kwargs, world: (
-                302 if partner_in(kwargs, world, persona) and persona in COUPLES["A"] else 404
-            )
-        )
-        for name in ["reflections:reflection_share", "reflections:reflection_unshare"]
-    },
-    "reflections:talked_toggle": action(
-        done=lambda persona, kwargs, world: 302 if partner_in(kwargs, world, persona, stage="revealed") else 404
-    ),
-    # A note written from version 0 where a newer one exists: both versions come back (409).
-    "reflections:note_save": action(
-        done=lambda persona, kwargs, world: 409 if partner_in(kwargs, world, persona, stage="revealed") else 404
-    ),
+    "reflections:readiness_set": action(allowed=partner),
+    "reflections:readiness_withdraw": action(allowed=partner),
+    "reflections:reflection_share": action(allowed=coached_by_coach),
+    "reflections:reflection_unshare": action(allowed=coached_by_coach),
+    "reflections:talked_toggle": action(allowed=partner_after_reveal),
+    "reflections:note_save": action(allowed=partner_after_reveal),
     "accounts:partner": page(),
     "accounts:invitation_create": action(),
-    "accounts:invitation_revoke": action(
-        done=lambda persona, kwargs, world: (
-            302 if Invitation.objects.get(pk=kwargs["pk"]).inviter == world.personas[persona] else 404
-        )
-    ),
-    "accounts:invitation_code": form(post=400),  # no code typed
+    "accounts:invitation_revoke": action(allowed=invited_by),
+    "accounts:invitation_code": form(post=302),  # on to the invitation the code is for
     "accounts:invitation_accept": form(post=invitation_accepted),
     "accounts:couple_unlink": form(get=lambda persona, kwargs, world: 200 if persona in LINKED else 302, post=302),
-    "accounts:account_delete": form(post=400),  # no password typed
-    "notifications:notification_mark_read": action(
-        done=lambda persona, kwargs, world: 302 if owns_notice(persona, kwargs, world) else 404
-    ),
+    "accounts:account_delete": form(post=302),
+    "notifications:notification_mark_read": action(allowed=owns_notice),
     "notifications:notifications_mark_all_read": action(),
-    "notifications:email_preferences": form(post=302),  # every box unticked is a valid choice
-    "coach:profile": form(post=400),  # no name typed
+    "notifications:email_preferences": form(post=302),
+    "coach:profile": form(post=302),
     "coach:coaching_accept": form(post=coaching_accepted),
-    "coach:coaching_end": form(
-        get=lambda persona, kwargs, world: 200 if coaching_party(persona, kwargs, world) else 404,
-        post=lambda persona, kwargs, world: 302 if coaching_party(persona, kwargs, world) else 404,
-    ),
+    "coach:coaching_end": form(allowed=coaching_party, post=302),
     # The coach workspace (for coaches only: see expected_status).
     "coach:dashboard": page(),
     "coach:articles": page(),
     "coach:clients": page(),
-    "coach:article_new": form(post=400),
-    "coach:assignment_create": form(post=400),
+    "coach:article_new": form(post=302),
+    "coach:assignment_create": form(post=302),
     "coach:coaching_invite_create": action(),
-    "coach:article": form(
-        get=lambda persona, kwargs, world: 200 if owns_article(persona, kwargs, world) else 404,
-        post=lambda persona, kwargs, world: 400 if owns_article(persona, kwargs, world) else 404,
-    ),
-    "coach:article_delete": form(
-        get=lambda persona, kwargs, world: 200 if owns_article(persona, kwargs, world) else 404,
-        post=lambda persona, kwargs, world: 302 if owns_article(persona, kwargs, world) else 404,
-    ),
+    "coach:article": form(allowed=owns_article, post=302),
+    "coach:article_delete": form(allowed=owns_article, post=302),
     "coach:article_preview": page(reader=owns_article),
-    "coach:prompt_new": action(
-        done=lambda persona, kwargs, world: 400 if owns_article(persona, kwargs, world) else 404
-    ),
-    "coach:prompt": form(
-        get=lambda persona, kwargs, world: 200 if owns_prompt(persona, kwargs, world) else 404,
-        post=lambda persona, kwargs, world: 400 if owns_prompt(persona, kwargs, world) else 404,
-    ),
-    "coach:prompt_delete": form(
-        get=lambda persona, kwargs, world: 200 if owns_prompt(persona, kwargs, world) else 404,
-        post=lambda persona, kwargs, world: 302 if owns_prompt(persona, kwargs, world) else 404,
-    ),
-    "coach:prompt_move": action(
-        done=lambda persona, kwargs, world: 302 if owns_prompt(persona, kwargs, world) else 404
-    ),
-    "coach:shared_reflection": page(reader=lambda persona, kwargs, world: persona in world.coach_reads[kwargs["pk"]]),
+    "coach:prompt_new": action(allowed=owns_article),
+    "coach:prompt": form(allowed=owns_prompt, post=302),
+    "coach:prompt_delete": form(allowed=owns_prompt, post=302),
+    "coach:prompt_move": action(allowed=owns_prompt),
+    "coach:shared_reflection": page(reader=coach_reads),
 }
 OPEN_TO_ANONYMOUS = {"healthz", "reflections:home"}
 COACH_WORKSPACE = {name for name in EXPECTED if name.startswith("coach:")} - {
@@ -619,7 +703,7 @@ def expected_status(name, kwargs, persona, method, world):
         return 302  # to log in
     if name in COACH_WORKSPACE and persona not in COACHES:
         return 302  # to create a coach profile
-    return EXPECTED[name](persona, kwargs, world, method)
+    return EXPECTED[name].status(persona, kwargs, world, method)
 
 
 @pytest.mark.django_db
@@ -695,10 +779,10 @@ def test_every_reflection_view_and_service_asks_the_one_rule(client, world, monk
         "reflections:together",
         "reflections:reflection_export",
     }
-    for name, _, url in requests_to_make(world):
+    for name, kwargs, url in requests_to_make(world):
         if name.startswith("reflections:") and "/reflections/" in url:
             method = "GET" if name in pages else "POST"
-            response = send(client, method, url, post_data(name, world))
+            response = send(client, method, url, post_data(name, kwargs, "alice", world))
             assert response.status_code == 404, f"{name} {url} -> {response.status_code}"
     prompt = waiting.prompts.first()
     refused = [
