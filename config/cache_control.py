@@ -12,8 +12,11 @@ class PrivatePagesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        # Asked before the view: one that signs the person out (logging out,
+        # deleting the account) still answers a signed-in request.
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        signed_in = user is not None and user.is_authenticated
+        response = self.get_response(request)
+        if signed_in:
             patch_cache_control(response, no_store=True, private=True)
         return response

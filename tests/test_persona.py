@@ -1,17 +1,23 @@
 """The persona test: every URL in the project × every persona × GET, htmx
-GET and POST, each with the status the rules in EXPECTED give it, and a
-unique marker planted in every text answer and note. A response may
-contain only the markers its persona is allowed to read (P1–P6), and every
-allowed marker must show up somewhere (so the test can see).
+GET, a valid POST and each invalid POST (plain and htmx), each with the
+status the rules in EXPECTED give it, and a unique marker planted in every
+text answer and note. A response may contain only the markers its persona
+is allowed to read (P1–P6), and every allowed marker must show up somewhere
+(so the test can see). A form that comes back unsaved (a conflict, a
+refusal, a field in error) says what is wrong and shows again what was
+typed, never a password.
 
 A new URL must be added to PROJECT_URLS, to EXPECTED and, if it takes
-arguments, to url_arguments(); the test fails until it is.
+arguments, to url_arguments(); one that takes a POST, to INVALID_POSTS
+(and, if it reads fields, to VALID_POSTS). The test fails until it is.
 """
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
@@ -31,13 +37,16 @@ from reflections import access, selectors
 from reflections.access import Stage, access_to
 from reflections.authoring import article_save, assignment_create, prompt_save
 from reflections.models import (
+    ANSWER_MAX_LENGTH,
     Answer,
     AnswerQuerySet,
     Article,
     JointNote,
     JointNoteQuerySet,
     Prompt,
+    PromptKind,
     Reflection,
+    ReflectionPrompt,
     shared_view_open,
 )
 from reflections.services import (
@@ -51,7 +60,7 @@ from reflections.services import (
     talked_toggle,
 )
 
-from .conftest import link, make_article
+from .conftest import PASSWORD, link, make_article
 
 # The project's own URL names. Adding a URL means adding it here and to
 # url_arguments() if it takes arguments: the persona test must cover it.
@@ -125,6 +134,7 @@ class World:
     # which coach may read it, and each coaching link's parties.
     partners: dict = field(default_factory=dict)  # reflection pk -> persona names
     stage: dict = field(default_factory=dict)  # reflection pk -> "open", "revealed" or "closed"
+    ready: dict = field(default_factory=dict)  # reflection pk -> persona names who said they are ready
     coach_reads: dict = field(default_factory=dict)  # reflection pk -> coach persona names
     couple_links: dict = field(default_factory=dict)  # couple name ("A", "B", "F") -> coaching link
     pending_link: object = None  # the coach's invitation no couple took
@@ -252,15 +262,15 @@ def world(make_user, staff, carol):
     w.invitations = [invitation_create(inviter=carol), invitation_create(inviter=frank)]
     w.pending_link = coaching_invite_create(coach=coach)
     w.reflections = [revealed, unshared, waiting, theirs, was_shared, never_shared]
-    for reflection, partners, stage in [
-        (revealed, {"alice", "bob"}, "revealed"),
-        (unshared, {"alice", "bob"}, "revealed"),
-        (waiting, {"alice", "bob"}, "open"),
-        (theirs, {"dan", "erin"}, "revealed"),
-        (was_shared, {"frank", "gina"}, "closed"),
-        (never_shared, {"frank", "gina"}, "closed"),
+    for reflection, partners, stage, ready in [
+        (revealed, {"alice", "bob"}, "revealed", {"alice", "bob"}),
+        (unshared, {"alice", "bob"}, "revealed", {"alice", "bob"}),
+        (waiting, {"alice", "bob"}, "open", {"alice"}),
+        (theirs, {"dan", "erin"}, "revealed", {"dan", "erin"}),
+        (was_shared, {"frank", "gina"}, "closed", {"frank", "gina"}),
+        (never_shared, {"frank", "gina"}, "closed", {"gina"}),
     ]:
-        w.partners[reflection.pk], w.stage[reflection.pk] = partners, stage
+        w.partners[reflection.pk], w.stage[reflection.pk], w.ready[reflection.pk] = partners, stage, ready
         w.coach_reads[reflection.pk] = {"coach"} if reflection == revealed else set()
     assert Answer.objects.count() == 12 * 3
     return w
@@ -352,27 +362,236 @@ def test_persona_test_knows_every_project_url():
     assert own == PROJECT_URLS, "a new URL must join the persona test"
 
 
-METHODS = ("GET", "htmx GET", "POST")
+METHODS = ("GET", "htmx GET", "POST", "invalid POST", "htmx invalid POST")
+INVALID = METHODS[3:]
+
+# What a person typed into a form that comes back unsaved: it must come back
+# with it (nothing typed is lost).
+TYPED = f"Words I typed {uuid.uuid4().hex}"
 
 
-def post_data(name, world):
-    """A plausible form for each POST: the couple's coach for sharing, a note
-    written from version 0 (every revealed reflection here has a newer one)."""
-    if name in {"reflections:reflection_share", "reflections:reflection_unshare"}:
-        return {"link": world.couple_links["A"].pk}
-    if name == "reflections:note_save":
-        return {"kind": "remember", "text": "A new note", "version": "0"}
-    return {}
+def saved_version(prompt, persona, world):
+    """The version of `persona`'s answer to `prompt` that their page loaded (0: none yet)."""
+    user = world.personas[persona]
+    answer = Answer.objects.filter(prompt=prompt, author=user).first() if user else None
+    return answer.version if answer else 0
 
 
-def send(client, method, url, data):
+def answers_form(kwargs, persona, world, *, version=saved_version, **typed):
+    """The answers form of reflection `kwargs["pk"]` as `persona`'s page posts
+    it, for the prompts of the kinds in `typed` (text=, scale=, choice=),
+    each from `version`: the one the page loaded, unless told otherwise."""
+    data = {}
+    for prompt in ReflectionPrompt.objects.filter(reflection=kwargs["pk"], kind__in=typed):
+        box = "scale" if prompt.kind == PromptKind.SCALE else "text"
+        data |= {
+            f"p{prompt.pk}-shown": "1",
+            f"p{prompt.pk}-version": str(version(prompt, persona, world)),
+            f"p{prompt.pk}-{box}": typed[prompt.kind],
+        }
+    return data
+
+
+def article_form(**fields):
+    return {
+        "title": "A new article",
+        "source_title": "The original",
+        "source_name": "Its author",
+        "source_url": "https://example.com/original",
+        "summary": "In my own words.",
+        "visibility": Article.Visibility.CLIENTS,
+        "status": Article.Status.DRAFT,
+    } | fields
+
+
+def prompt_form(prompt):
+    return {
+        "kind": prompt.kind,
+        "text": f"{prompt.text} (edited)",
+        "scale_min_label": prompt.scale_min_label,
+        "scale_max_label": prompt.scale_max_label,
+        "choices": "\n".join(prompt.choices),
+    }
+
+
+def assignment_form(persona, world):
+    """The coach's own article, for the couple they coach."""
+    couple = {"coach": "A", "other_coach": "B"}.get(persona)
+    if couple is None:
+        return {}
+    article = Article.objects.get(owner=world.personas[persona])
+    return {"article": article.pk, "couples": [world.couple_links[couple].couple_id]}
+
+
+def note_version(kwargs, kind):
+    return JointNote.objects.filter(reflection=kwargs["pk"], kind=kind).values_list("version", flat=True).first() or 0
+
+
+# The valid POST of each URL that reads fields: what its own page would send
+# (a dict, or a function of the URL's kwargs, the persona and the world).
+# Any other URL's valid POST has no fields.
+VALID_POSTS = {
+    "reflections:answers_save": lambda kwargs, persona, world: answers_form(
+        kwargs, persona, world, text="Words saved now", scale="7", choice="Coffee"
+    ),
+    # The couple's coach: only Alice and Bob's reflections have this link.
+    "reflections:reflection_share": lambda kwargs, persona, world: {"link": world.couple_links["A"].pk},
+    "reflections:reflection_unshare": lambda kwargs, persona, world: {"link": world.couple_links["A"].pk},
+    "reflections:note_save": lambda kwargs, persona, world: {
+        "kind": "remember",
+        "text": "A new note",
+        "version": note_version(kwargs, "remember"),
+    },
+    "accounts:invitation_code": lambda kwargs, persona, world: {"code": world.invitations[0].code},  # Carol's
+    "accounts:account_delete": {"password": PASSWORD},
+    "notifications:notification_mark_read": {"next": "/history/"},
+    "notifications:notifications_mark_all_read": {"next": "/history/"},
+    "notifications:email_preferences": {"revealed": "on"},
+    "coach:profile": {"name": "A name for clients"},
+    "coach:article_new": article_form(),
+    "coach:article": article_form(title="Renamed", status=Article.Status.PUBLISHED),
+    "coach:prompt_new": {"kind": PromptKind.TEXT, "text": "A new question?"},
+    "coach:prompt": lambda kwargs, persona, world: prompt_form(Prompt.objects.get(pk=kwargs["pk"])),
+    "coach:prompt_move": {"direction": "down"},
+    "coach:assignment_create": lambda kwargs, persona, world: assignment_form(persona, world),
+}
+
+
+def post_data(name, kwargs, persona, world):
+    """The valid POST to `name` as `persona`."""
+    form = VALID_POSTS.get(name, {})
+    return form(kwargs, persona, world) if callable(form) else form
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """One way to get a POST wrong: `why`, in words, and the `form` sent (a
+    dict, or a function of the URL's kwargs, the persona and the world). A
+    form that comes back shows `keeps` again (what was typed: nothing is
+    lost), except in an htmx fragment that leaves the box as it was
+    (`in_fragment=False`), and never shows `hides` (a password)."""
+
+    why: str
+    form: dict | Callable
+    keeps: str = ""
+    in_fragment: bool = True
+    hides: str = ""
+
+    def data(self, kwargs, persona, world):
+        return self.form(kwargs, persona, world) if callable(self.form) else self.form
+
+
+def stale(prompt, persona, world):
+    return 0  # every answer here is saved (version 1 or later): 0 is an older tab's
+
+
+# The invalid POSTs of every URL that takes a POST (a URL missing here fails
+# the test); several, by name, where a view has several ways to refuse. An
+# action that reads no field gets fields it does not take (STRAY): they
+# change nothing, so it answers as the valid POST does.
+STRAY = Invalid("fields this URL does not take", {"unexpected": TYPED, "pk": "99999999"})
+INVALID_POSTS = {
+    "reflections:answers_save": {
+        "stale": Invalid(
+            "a text answer typed over an older version (another tab saved since)",
+            lambda kwargs, persona, world: answers_form(kwargs, persona, world, version=stale, text=TYPED),
+            keeps=TYPED,
+            in_fragment=False,  # autosave swaps in only the message; the box keeps its text
+        ),
+        "out of range": Invalid(
+            "a scale of 11 and a choice that is not on the list",
+            lambda kwargs, persona, world: answers_form(kwargs, persona, world, scale="11", choice="Neither"),
+        ),
+    },
+    "reflections:reflection_share": Invalid("a coaching link that is not a number", {"link": "our coach"}),
+    "reflections:reflection_unshare": Invalid("a coaching link that is not a number", {"link": "our coach"}),
+    "reflections:note_save": {
+        "stale": Invalid(
+            "a note written from version 0 where a newer one is saved",
+            {"kind": "remember", "text": TYPED, "version": "0"},
+            keeps=TYPED,
+        ),
+        "too long": Invalid(
+            f"a note longer than {ANSWER_MAX_LENGTH:,} characters",
+            {"kind": "try", "text": f"{TYPED} {'x' * ANSWER_MAX_LENGTH}", "version": "0"},
+            keeps=TYPED,
+        ),
+        "unknown kind": Invalid("a kind of note there is not", {"kind": "secret", "text": TYPED, "version": "0"}),
+    },
+    "accounts:invitation_code": Invalid(
+        "a code no invitation has (codes have no O and no I)", {"code": "OOOO-IIII"}, keeps="OOOO-IIII"
+    ),
+    "accounts:account_delete": Invalid("a wrong password", {"password": TYPED}, hides=TYPED),
+    "notifications:notification_mark_read": Invalid("a next page on another site", {"next": "https://example.com/"}),
+    "notifications:notifications_mark_all_read": Invalid("a next page on another site", {"next": "//example.com/"}),
+    "coach:profile": Invalid("no name", {"name": " ", "bio": TYPED}, keeps=TYPED),
+    "coach:article_new": Invalid(
+        "a source link that is no link", article_form(title=TYPED, source_url="x"), keeps=TYPED
+    ),
+    "coach:article": Invalid("no title", article_form(title="", summary=TYPED), keeps=TYPED),
+    "coach:prompt_new": Invalid("a scale without its labels", {"kind": PromptKind.SCALE, "text": TYPED}, keeps=TYPED),
+    "coach:prompt": Invalid("a kind of answer there is not", {"kind": "essay", "text": TYPED}, keeps=TYPED),
+    "coach:prompt_move": Invalid("a direction neither up nor down", {"direction": "sideways"}),
+    "coach:assignment_create": Invalid(
+        "a couple the coach does not coach (Frank and Gina, unlinked)",
+        lambda kwargs, persona, world: {
+            "article": world.articles[0].pk,
+            "couples": [world.couple_links["F"].couple_id],
+            "note": TYPED,
+        },
+        keeps=TYPED,
+    ),
+    **dict.fromkeys(
+        [
+            "reflections:reflection_start",
+            "reflections:readiness_set",
+            "reflections:readiness_withdraw",
+            "reflections:talked_toggle",
+            "accounts:invitation_create",
+            "accounts:invitation_revoke",
+            "accounts:invitation_accept",
+            "accounts:couple_unlink",
+            "notifications:email_preferences",  # every box is a yes or a no: nothing to get wrong
+            "coach:coaching_accept",
+            "coach:coaching_end",
+            "coach:coaching_invite_create",
+            "coach:article_delete",
+            "coach:prompt_delete",
+        ],
+        STRAY,
+    ),
+}
+
+
+def requests_for(name):
+    """(method, variant, Invalid or None) of each request to `name`: a GET,
+    an htmx GET, the valid POST, and each invalid POST plain and as htmx.
+    Third-party URLs are requested as pages only: a POST to them (logging
+    out, say) would change who is signed in for the rest."""
+    if name not in EXPECTED:
+        return [("GET", "", None), ("htmx GET", "", None)]
+    if not EXPECTED[name].takes_post:
+        invalid = {"": STRAY}  # refused before any field is read
+    else:
+        entry = INVALID_POSTS.get(name)
+        assert entry, f"persona test: say what an invalid POST to {name!r} is, in INVALID_POSTS"
+        invalid = entry if isinstance(entry, dict) else {"": entry}
+    return [(m, "", None) for m in METHODS[:3]] + [(m, v, each) for m in INVALID for v, each in invalid.items()]
+
+
+def send(client, method, url, data=None):
     """One request; a POST runs in a transaction that is rolled back, so the
-    world stays as it was for the next request."""
-    if method != "POST":
-        return client.get(url, headers={"HX-Request": "true"} if method == "htmx GET" else {})
+    world stays as it was for the next request, with the persona still
+    signed in (deleting their account signed them out: rolled back too)."""
+    headers = {"HX-Request": "true"} if method.startswith("htmx") else {}
+    if not method.endswith("POST"):
+        return client.get(url, headers=headers)
+    session = client.cookies.get(settings.SESSION_COOKIE_NAME)
     with transaction.atomic():
-        response = client.post(url, data)
+        response = client.post(url, data, headers=headers)
         transaction.set_rollback(True)
+    if session is not None:
+        client.cookies[settings.SESSION_COOKIE_NAME] = session
     return response
 
 
@@ -380,10 +599,27 @@ def test_persona_test_knows_the_expected_status_of_every_project_url():
     assert set(EXPECTED) == PROJECT_URLS
 
 
+def test_persona_test_knows_an_invalid_post_for_every_url_that_takes_a_post():
+    takes_post = {name for name, rule in EXPECTED.items() if rule.takes_post}
+    assert set(INVALID_POSTS) == takes_post, "say what an invalid POST is (INVALID_POSTS) for exactly these"
+    for name in takes_post:
+        rule, posts = EXPECTED[name], INVALID_POSTS[name]
+        assert rule.invalid is not None, f"EXPECTED[{name!r}] must say what an invalid POST answers"
+        if isinstance(rule.invalid, dict):
+            assert isinstance(posts, dict) and set(rule.invalid) == set(posts), name
+
+
+def says_what_is_wrong(body):
+    """An error next to the field, or the form's (or the page's) error box."""
+    return 'class="field-error"' in body or "message-error" in body
+
+
 @pytest.mark.django_db
 def test_no_persona_reads_an_answer_it_may_not(client, world):
-    """Every URL × every persona × GET, htmx GET and POST: the status the
-    rules below expect, and no marker the persona may not read."""
+    """Every URL × every persona × GET, htmx GET, a valid POST and each
+    invalid POST (plain and htmx): the status the rules below expect, and no
+    marker the persona may not read. A form that comes back unsaved says
+    what is wrong and shows again what the persona typed."""
     seen = {name: set() for name in world.personas}
     requests = list(requests_to_make(world))
     assert len(requests) > 50
@@ -392,13 +628,15 @@ def test_no_persona_reads_an_answer_it_may_not(client, world):
         if user is not None:
             client.force_login(user)
         for name, kwargs, url in requests:
-            # Third-party URLs are requested as pages only: a POST to them
-            # (logging out, say) would change who is signed in for the rest.
-            for method in METHODS if name in EXPECTED else METHODS[:2]:
-                response = send(client, method, url, post_data(name, world))
-                where = f"{persona} {method} {url} ({name})"
+            for method, variant, invalid in requests_for(name):
+                if invalid is not None:
+                    data = invalid.data(kwargs, persona, world)
+                else:
+                    data = post_data(name, kwargs, persona, world) if method == "POST" else None
+                response = send(client, method, url, data)
+                where = f"{persona} {method} {url} ({name}{f': {invalid.why}' if invalid else ''})"
                 if name in EXPECTED:
-                    expected = expected_status(name, kwargs, persona, method, world)
+                    expected = expected_status(name, kwargs, persona, method, world, variant)
                     assert response.status_code == expected, f"{where} -> {response.status_code}, not {expected}"
                 elif name.startswith("admin:") and persona != "staff":
                     expected = admin_status_for_others(name, persona)
@@ -412,6 +650,13 @@ def test_no_persona_reads_an_answer_it_may_not(client, world):
                 leaked = found - world.allowed[persona]
                 assert not leaked, f"{persona} read {len(leaked)} answer(s) they may not at {where}"
                 seen[persona] |= found
+                if invalid is not None and response.status_code in (200, 400, 409, 422):  # it came back
+                    if response.status_code != 200:
+                        assert says_what_is_wrong(body), f"{where} does not say what is wrong"
+                    if invalid.keeps and (method == "invalid POST" or invalid.in_fragment):
+                        assert invalid.keeps in body, f"{where} loses what was typed"
+                    if invalid.hides:
+                        assert invalid.hides not in body, f"{where} shows what was typed in secret"
     for persona in world.personas:
         assert seen[persona] == world.allowed[persona], f"{persona} could not read all they may"
 
@@ -419,8 +664,8 @@ def test_no_persona_reads_an_answer_it_may_not(client, world):
 # The expected statuses. Views are GET pages (POST: 405), POST actions (GET:
 # 405) or forms (both). Anonymous visitors are sent to log in (302) from
 # everything but home and the health check; people who are not coaches are
-# sent to create a coach profile (302) from the coach workspace; anything
-# that is not theirs is a 404.
+# sent to create a coach profile (302) from the coach workspace; a persona
+# the rule does not allow gets 404 from any method the view takes.
 
 COUPLES = {"A": {"alice", "bob"}, "B": {"dan", "erin"}, "F": {"frank", "gina"}}
 LINKED = COUPLES["A"] | COUPLES["B"]  # Frank and Gina unlinked
@@ -428,39 +673,91 @@ COACHES = {"coach", "other_coach"}
 CLIENTS_OF = {"coach": COUPLES["A"], "other_coach": COUPLES["B"]}  # active coaching
 
 
-def page(*, reader=lambda persona, kwargs, world: True):
-    """A GET page: 200 for whoever `reader` says may see it, 404 otherwise."""
-
-    def status(persona, kwargs, world, method):
-        if method == "POST":
-            return 405
-        return 200 if reader(persona, kwargs, world) else 404
-
-    return status
+def anyone(persona, kwargs, world):
+    return True
 
 
-def action(*, done=lambda persona, kwargs, world: 302):
-    """A POST action: GET is 405; POST answers what `done` says."""
+@dataclass(frozen=True)
+class PlainOrHtmx:
+    """A status that differs for htmx: the page comes back with `plain`, a fragment with `htmx`."""
 
-    def status(persona, kwargs, world, method):
-        return 405 if method != "POST" else done(persona, kwargs, world)
-
-    return status
+    plain: int
+    htmx: int
 
 
-def form(*, get=200, post):
-    """A page with a form: GET shows it, POST (empty, or as post_data) answers `post`."""
+UNSAVED = PlainOrHtmx(400, htmx=422)  # the answers page says why; autosave's fragment too
+IGNORED = "as the valid POST"  # an invalid POST whose wrong fields change nothing
 
-    def status(persona, kwargs, world, method):
-        value = post if method == "POST" else get
-        return value(persona, kwargs, world) if callable(value) else value
 
-    return status
+@dataclass(frozen=True)
+class Rule:
+    """What one URL answers a persona, by method. `allowed` says who may use
+    it at all (anyone else: 404). Each method's status is a number, a
+    PlainOrHtmx, or a function of (persona, kwargs, world) giving one; an
+    invalid POST's may be one per variant of INVALID_POSTS ({name: status})."""
+
+    allowed: Callable = anyone
+    get: object = 405
+    post: object = 405
+    invalid: object = None  # None: not said yet, and the test fails
+
+    @property
+    def takes_post(self):
+        return self.post != 405
+
+    def status(self, persona, kwargs, world, method, variant=""):
+        value = {"GET": self.get, "htmx GET": self.get, "POST": self.post}.get(method, self.invalid)
+        if isinstance(value, dict):
+            value = value[variant]
+        if value is IGNORED:
+            value = self.post
+        if value == 405:
+            return 405  # require_safe / require_POST answer before anything is looked up
+        if not self.allowed(persona, kwargs, world):
+            return 404
+        if callable(value):
+            value = value(persona, kwargs, world)
+        if isinstance(value, PlainOrHtmx):
+            value = value.htmx if method.startswith("htmx") else value.plain
+        return value
+
+
+def page(*, reader=anyone):
+    """A GET page: 200 for whoever `reader` says may see it, 404 otherwise; any POST is 405."""
+    return Rule(allowed=reader, get=200, invalid=405)
+
+
+def action(*, allowed=anyone, done=302, invalid=None):
+    """A POST action: GET is 405; the valid POST answers `done`, an invalid one `invalid`."""
+    return Rule(allowed=allowed, post=done, invalid=invalid)
+
+
+def form(*, allowed=anyone, get=200, post, invalid=None):
+    """A page with a form: GET shows it; the valid POST answers `post`, an invalid one `invalid`."""
+    return Rule(allowed=allowed, get=get, post=post, invalid=invalid)
 
 
 def partner_in(kwargs, world, persona, *, stage=None):
     pk = kwargs["pk"]
     return persona in world.partners[pk] and (stage is None or world.stage[pk] == stage)
+
+
+def partner(persona, kwargs, world):
+    return partner_in(kwargs, world, persona)
+
+
+def partner_after_reveal(persona, kwargs, world):
+    return partner_in(kwargs, world, persona, stage="revealed")
+
+
+def answering(persona, kwargs, world):
+    """A partner whose answers may change: the reflection is open and they are not ready (Bob, once)."""
+    return partner_in(kwargs, world, persona, stage="open") and persona not in world.ready[kwargs["pk"]]
+
+
+def coached_by_coach(persona, kwargs, world):
+    """A partner in one of Alice and Bob's reflections: the coaching link the forms name is theirs."""
+    return partner_in(kwargs, world, persona) and persona in COUPLES["A"]
 
 
 def article_for(kwargs, world):
@@ -481,6 +778,10 @@ def owns_article(persona, kwargs, world):
 
 def owns_prompt(persona, kwargs, world):
     return Prompt.objects.get(pk=kwargs["pk"]).article.owner == world.personas[persona]
+
+
+def invited_by(persona, kwargs, world):
+    return Invitation.objects.get(pk=kwargs["pk"]).inviter == world.personas[persona]
 
 
 def invitation_accepted(persona, kwargs, world):
@@ -513,6 +814,10 @@ def owns_notice(persona, kwargs, world):
     return Notification.objects.get(pk=kwargs["pk"]).user == world.personas[persona]
 
 
+def coach_reads(persona, kwargs, world):
+    return persona in world.coach_reads[kwargs["pk"]]
+
+
 EXPECTED = {
     "healthz": page(),
     "reflections:home": page(),
@@ -521,93 +826,66 @@ EXPECTED = {
     "reflections:answers_export_markdown": page(),
     "reflections:answers_export_json": page(),
     "reflections:article": page(reader=may_read_article),
-    "reflections:reflection_start": action(
-        done=lambda persona, kwargs, world: 302 if may_read_article(persona, kwargs, world) else 404
+    "reflections:reflection_start": action(allowed=may_read_article, invalid=IGNORED),
+    "reflections:reflection": page(reader=partner),
+    "reflections:live_status": page(reader=partner),
+    "reflections:together_start": page(reader=partner_after_reveal),
+    "reflections:together": page(reader=partner_after_reveal),
+    "reflections:reflection_export": page(reader=partner_after_reveal),
+    # Answers change only while their author may answer; any other
+    # partner's form comes back saying why (400; autosave's fragment 422).
+    # Typed over a newer version, both versions come back (409).
+    "reflections:answers_save": action(
+        allowed=partner,
+        done=lambda persona, kwargs, world: 302 if answering(persona, kwargs, world) else 400,
+        invalid={
+            "stale": lambda persona, kwargs, world: 409 if answering(persona, kwargs, world) else UNSAVED,
+            "out of range": UNSAVED,
+        },
     ),
-    "reflections:reflection": page(reader=lambda persona, kwargs, world: partner_in(kwargs, world, persona)),
-    "reflections:live_status": page(reader=lambda persona, kwargs, world: partner_in(kwargs, world, persona)),
-    "reflections:together_start": page(
-        reader=lambda persona, kwargs, world: partner_in(kwargs, world, persona, stage="revealed")
-    ),
-    "reflections:together": page(
-        reader=lambda persona, kwargs, world: partner_in(kwargs, world, persona, stage="revealed")
-    ),
-    "reflections:reflection_export": page(
-        reader=lambda persona, kwargs, world: partner_in(kwargs, world, persona, stage="revealed")
-    ),
-    **{
-        name: action(done=lambda persona, kwargs, world: 302 if partner_in(kwargs, world, persona) else 404)
-        for name in ["reflections:answers_save", "reflections:readiness_set", "reflections:readiness_withdraw"]
-    },
-    # post_data names Alice and Bob's coach: only their reflections have that link.
-    **{
-        name: action(
-            done=lambda persona, kwargs, world: (
-                302 if partner_in(kwargs, world, persona) and persona in COUPLES["A"] else 404
-            )
-        )
-        for name in ["reflections:reflection_share", "reflections:reflection_unshare"]
-    },
-    "reflections:talked_toggle": action(
-        done=lambda persona, kwargs, world: 302 if partner_in(kwargs, world, persona, stage="revealed") else 404
-    ),
-    # A note written from version 0 where a newer one exists: both versions come back (409).
+    "reflections:readiness_set": action(allowed=partner, invalid=IGNORED),
+    "reflections:readiness_withdraw": action(allowed=partner, invalid=IGNORED),
+    # A link that is not a number is nobody's coach: 404, as another couple's is.
+    "reflections:reflection_share": action(allowed=coached_by_coach, invalid=404),
+    "reflections:reflection_unshare": action(allowed=coached_by_coach, invalid=404),
+    "reflections:talked_toggle": action(allowed=partner_after_reveal, invalid=IGNORED),
+    # A stale note comes back beside the newer one (409), a long one with
+    # why (400); a kind of note there is not is 404.
     "reflections:note_save": action(
-        done=lambda persona, kwargs, world: 409 if partner_in(kwargs, world, persona, stage="revealed") else 404
+        allowed=partner_after_reveal, invalid={"stale": 409, "too long": 400, "unknown kind": 404}
     ),
     "accounts:partner": page(),
-    "accounts:invitation_create": action(),
-    "accounts:invitation_revoke": action(
-        done=lambda persona, kwargs, world: (
-            302 if Invitation.objects.get(pk=kwargs["pk"]).inviter == world.personas[persona] else 404
-        )
+    "accounts:invitation_create": action(invalid=IGNORED),
+    "accounts:invitation_revoke": action(allowed=invited_by, invalid=IGNORED),
+    "accounts:invitation_code": form(post=302, invalid=400),  # a code leads on to its invitation
+    "accounts:invitation_accept": form(post=invitation_accepted, invalid=IGNORED),
+    "accounts:couple_unlink": form(
+        get=lambda persona, kwargs, world: 200 if persona in LINKED else 302, post=302, invalid=IGNORED
     ),
-    "accounts:invitation_code": form(post=400),  # no code typed
-    "accounts:invitation_accept": form(post=invitation_accepted),
-    "accounts:couple_unlink": form(get=lambda persona, kwargs, world: 200 if persona in LINKED else 302, post=302),
-    "accounts:account_delete": form(post=400),  # no password typed
-    "notifications:notification_mark_read": action(
-        done=lambda persona, kwargs, world: 302 if owns_notice(persona, kwargs, world) else 404
-    ),
-    "notifications:notifications_mark_all_read": action(),
-    "notifications:email_preferences": form(post=302),  # every box unticked is a valid choice
-    "coach:profile": form(post=400),  # no name typed
-    "coach:coaching_accept": form(post=coaching_accepted),
-    "coach:coaching_end": form(
-        get=lambda persona, kwargs, world: 200 if coaching_party(persona, kwargs, world) else 404,
-        post=lambda persona, kwargs, world: 302 if coaching_party(persona, kwargs, world) else 404,
-    ),
+    "accounts:account_delete": form(post=302, invalid=400),
+    # A next page off the site is ignored: home instead.
+    "notifications:notification_mark_read": action(allowed=owns_notice, invalid=IGNORED),
+    "notifications:notifications_mark_all_read": action(invalid=IGNORED),
+    "notifications:email_preferences": form(post=302, invalid=IGNORED),
+    "coach:profile": form(post=302, invalid=400),
+    "coach:coaching_accept": form(post=coaching_accepted, invalid=IGNORED),
+    "coach:coaching_end": form(allowed=coaching_party, post=302, invalid=IGNORED),
     # The coach workspace (for coaches only: see expected_status).
     "coach:dashboard": page(),
     "coach:articles": page(),
     "coach:clients": page(),
-    "coach:article_new": form(post=400),
-    "coach:assignment_create": form(post=400),
-    "coach:coaching_invite_create": action(),
-    "coach:article": form(
-        get=lambda persona, kwargs, world: 200 if owns_article(persona, kwargs, world) else 404,
-        post=lambda persona, kwargs, world: 400 if owns_article(persona, kwargs, world) else 404,
-    ),
-    "coach:article_delete": form(
-        get=lambda persona, kwargs, world: 200 if owns_article(persona, kwargs, world) else 404,
-        post=lambda persona, kwargs, world: 302 if owns_article(persona, kwargs, world) else 404,
-    ),
+    "coach:article_new": form(post=302, invalid=400),
+    "coach:assignment_create": form(post=302, invalid=400),
+    "coach:coaching_invite_create": action(invalid=IGNORED),
+    "coach:article": form(allowed=owns_article, post=302, invalid=400),
+    "coach:article_delete": form(allowed=owns_article, post=302, invalid=IGNORED),
     "coach:article_preview": page(reader=owns_article),
-    "coach:prompt_new": action(
-        done=lambda persona, kwargs, world: 400 if owns_article(persona, kwargs, world) else 404
-    ),
-    "coach:prompt": form(
-        get=lambda persona, kwargs, world: 200 if owns_prompt(persona, kwargs, world) else 404,
-        post=lambda persona, kwargs, world: 400 if owns_prompt(persona, kwargs, world) else 404,
-    ),
-    "coach:prompt_delete": form(
-        get=lambda persona, kwargs, world: 200 if owns_prompt(persona, kwargs, world) else 404,
-        post=lambda persona, kwargs, world: 302 if owns_prompt(persona, kwargs, world) else 404,
-    ),
-    "coach:prompt_move": action(
-        done=lambda persona, kwargs, world: 302 if owns_prompt(persona, kwargs, world) else 404
-    ),
-    "coach:shared_reflection": page(reader=lambda persona, kwargs, world: persona in world.coach_reads[kwargs["pk"]]),
+    "coach:prompt_new": action(allowed=owns_article, invalid=400),
+    "coach:prompt": form(allowed=owns_prompt, post=302, invalid=400),
+    "coach:prompt_delete": form(allowed=owns_prompt, post=302, invalid=IGNORED),
+    # Neither up nor down: the page says so (302, then a message); htmx gets the list as it was.
+    "coach:prompt_move": action(allowed=owns_prompt, invalid=PlainOrHtmx(302, htmx=200)),
+    "coach:shared_reflection": page(reader=coach_reads),
 }
 OPEN_TO_ANONYMOUS = {"healthz", "reflections:home"}
 COACH_WORKSPACE = {name for name in EXPECTED if name.startswith("coach:")} - {
@@ -617,12 +895,14 @@ COACH_WORKSPACE = {name for name in EXPECTED if name.startswith("coach:")} - {
 }
 
 
-def expected_status(name, kwargs, persona, method, world):
+def expected_status(name, kwargs, persona, method, world, variant=""):
     if persona == "anonymous" and name not in OPEN_TO_ANONYMOUS:
         return 302  # to log in
     if name in COACH_WORKSPACE and persona not in COACHES:
         return 302  # to create a coach profile
-    return EXPECTED[name](persona, kwargs, world, method)
+    if method in INVALID and EXPECTED[name].invalid is None:
+        pytest.fail(f"persona test: say what an invalid POST to {name!r} answers, in EXPECTED")
+    return EXPECTED[name].status(persona, kwargs, world, method, variant)
 
 
 def admin_status_for_others(name, persona):
@@ -669,33 +949,39 @@ def test_the_rule_and_the_gates_agree_for_every_persona_and_reflection(world):
 
 
 def every_response(client, world):
-    """(persona, url name, url, response) for every persona's GET and htmx GET of every URL."""
+    """(persona, method, url name, url, response) for every persona's GET and
+    htmx GET of every URL, and each invalid POST to a project URL: the forms
+    that come back unsaved, with a conflict box or what was typed."""
     requests = list(requests_to_make(world))
     for persona, user in world.personas.items():
         client.logout()
         if user is not None:
             client.force_login(user)
-        for name, _, url in requests:
-            for headers in ({}, {"HX-Request": "true"}):
-                yield persona, name, url, client.get(url, headers=headers)
+        for name, kwargs, url in requests:
+            for method, _, invalid in requests_for(name):
+                if method != "POST":
+                    data = invalid.data(kwargs, persona, world) if invalid else None
+                    yield persona, method, name, url, send(client, method, url, data)
 
 
 @pytest.mark.django_db
 def test_every_page_reads_text_only_through_the_gates(client, world, monkeypatch):
-    """With both gates shut, no page, fragment or export shows a single
-    answer or note: nothing reads text for display any other way (P8)."""
+    """With both gates shut, no page, fragment, export or form that comes
+    back unsaved shows a single answer or note: nothing reads text for
+    display any other way (P8)."""
     monkeypatch.setattr(AnswerQuerySet, "visible_to", lambda self, viewer: self.none())
     monkeypatch.setattr(JointNoteQuerySet, "visible_to", lambda self, viewer: self.none())
-    for persona, name, url, response in every_response(client, world):
-        assert response.status_code < 500, f"{persona} GET {url} ({name}) -> {response.status_code}"
+    for persona, method, name, url, response in every_response(client, world):
+        assert response.status_code < 500, f"{persona} {method} {url} ({name}) -> {response.status_code}"
         body = response.content.decode(errors="replace")
-        assert not any(m in body for m in world.all_markers), f"{persona} read text past the gates at {url}"
+        assert not any(m in body for m in world.all_markers), f"{persona} read text past the gates at {method} {url}"
 
 
 @pytest.mark.django_db
 def test_every_reflection_view_and_service_asks_the_one_rule(client, world, monkeypatch):
     """With the rule saying no, a partner's own reflections are 404 on every
-    reflection URL, and every service that changes a reflection refuses."""
+    reflection URL, valid POST or invalid, and every service that changes a
+    reflection refuses."""
     monkeypatch.setattr(access, "access_to", lambda reflection, viewer, **loaded: None)
     monkeypatch.setattr(selectors, "access_to", lambda reflection, viewer, **loaded: None)
     alice = world.personas["alice"]
@@ -708,11 +994,16 @@ def test_every_reflection_view_and_service_asks_the_one_rule(client, world, monk
         "reflections:together",
         "reflections:reflection_export",
     }
-    for name, _, url in requests_to_make(world):
+    for name, kwargs, url in requests_to_make(world):
         if name.startswith("reflections:") and "/reflections/" in url:
-            method = "GET" if name in pages else "POST"
-            response = send(client, method, url, post_data(name, world))
-            assert response.status_code == 404, f"{name} {url} -> {response.status_code}"
+            if name in pages:
+                sent = [("GET", None)]
+            else:
+                sent = [("POST", post_data(name, kwargs, "alice", world))]
+                sent += [(method, each.data(kwargs, "alice", world)) for method, _, each in requests_for(name) if each]
+            for method, data in sent:
+                response = send(client, method, url, data)
+                assert response.status_code == 404, f"{name} {method} {url} -> {response.status_code}"
     prompt = waiting.prompts.first()
     refused = [
         lambda: answer_save(prompt=prompt, author=alice, text="x"),

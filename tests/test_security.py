@@ -10,6 +10,8 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from django.urls import reverse
 
+from .conftest import PASSWORD
+
 
 def test_pages_carry_a_strict_content_security_policy(client, alice):
     client.force_login(alice)
@@ -30,6 +32,30 @@ def test_pages_carry_the_other_security_headers(client):
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
+
+
+def private(response):
+    return {"no-store", "private"} <= set(response.get("Cache-Control", "").split(", "))
+
+
+def test_deleting_the_account_answers_privately_though_it_signs_out(client, alice):
+    """The request came in signed in: its response stays out of every cache,
+    even though the view signed the person out before answering."""
+    client.force_login(alice)
+
+    response = client.post(reverse("accounts:account_delete"), {"password": PASSWORD})
+
+    assert response.status_code == 302
+    assert private(response)
+
+
+def test_logging_out_answers_privately_too(client, alice):
+    client.force_login(alice)
+
+    response = client.post(reverse("account_logout"))
+
+    assert response.status_code == 302
+    assert private(response)
 
 
 def test_htmx_is_configured_without_eval_or_injected_styles(client):
