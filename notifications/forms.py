@@ -7,6 +7,7 @@ HELP = {
     Kind.PARTNER_READY: "When your partner has finished answering and is ready to reveal. Never what they wrote.",
     Kind.REVEALED: "When you are both ready and your answers are side by side.",
     Kind.ASSIGNED: "When your coach assigns you both something to read.",
+    Kind.SUGGESTED: "When your partner brings an article for you both to reflect on.",
     Kind.REMINDER: "At most once per reflection, when your partner has been ready for a few days and you have not.",
 }
 

@@ -16,6 +16,7 @@ class Kind(models.TextChoices):
     REVEALED = "revealed", "A reflection was revealed"
     ASSIGNED = "assigned", "My coach assigned a reflection"
     REMINDER = "reminder", "A gentle reminder"
+    SUGGESTED = "suggested", "My partner suggested an article"
 
 
 # Notices that only matter while the reflection waits for the recipient: they
@@ -108,6 +109,7 @@ class EmailPreferences(models.Model):
     revealed = models.BooleanField(Kind.REVEALED.label, default=True)
     assigned = models.BooleanField(Kind.ASSIGNED.label, default=True)
     reminder = models.BooleanField(Kind.REMINDER.label, default=True)
+    suggested = models.BooleanField(Kind.SUGGESTED.label, default=True)
 
     class Meta:
         verbose_name_plural = "email preferences"

@@ -6,9 +6,9 @@ import logging
 from django.dispatch import receiver
 
 from accounts.signals import partner_linked
-from reflections.signals import partner_ready, reflection_assigned, reflection_revealed
+from reflections.signals import article_brought, partner_ready, reflection_assigned, reflection_revealed
 
-from .services import notify_assigned, notify_partner_joined, notify_partner_ready, notify_revealed
+from .services import notify_assigned, notify_partner_joined, notify_partner_ready, notify_revealed, notify_suggested
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +26,11 @@ def on_partner_ready(sender, reflection, user, **kwargs):
 @receiver(reflection_assigned, dispatch_uid="notifications.assigned")
 def on_reflection_assigned(sender, reflection, coach, **kwargs):
     notify_assigned(reflection=reflection, coach=coach)
+
+
+@receiver(article_brought, dispatch_uid="notifications.suggested")
+def on_article_brought(sender, reflection, user, **kwargs):
+    notify_suggested(reflection=reflection, user=user)
 
 
 @receiver(reflection_revealed, dispatch_uid="notifications.revealed")

@@ -89,6 +89,15 @@ def notify_assigned(*, reflection: Reflection, coach: User) -> list[Notification
     ]
 
 
+def notify_suggested(*, reflection: Reflection, user: User) -> list[Notification]:
+    """The partner hears that `user` brought an article to reflect on."""
+    return [
+        notification_create(user=p.user, kind=Kind.SUGGESTED, reflection=reflection, actor=user)
+        for p in reflection.participants.select_related("user")
+        if p.user_id != user.pk
+    ]
+
+
 def reminders_send(*, now: datetime | None = None) -> int:
     """A gentle reminder to whoever has not said ready while their partner
     has been ready for REMINDER_DAYS days. At most one per person and

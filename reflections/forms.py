@@ -13,7 +13,7 @@ from accounts.models import Couple
 from accounts.selectors import clients_of
 from core.numbers import whole_number
 
-from .models import SCALE_MAX, SCALE_MIN, Answer, Article, PromptKind
+from .models import SCALE_MAX, SCALE_MIN, Answer, Article, BankQuestion, Prompt, PromptKind
 
 
 @dataclass
@@ -180,3 +180,97 @@ class LibraryFilterForm(forms.Form):
         if not self.is_valid() and name in self.errors:
             return ""
         return self.cleaned_data.get(name, "")
+
+
+# Bringing an article of our own
+
+
+class BringLinkForm(forms.Form):
+    """Step one: a link to the article, or its text pasted (for a piece
+    behind a paywall). The text is read for suggestions, never stored."""
+
+    url = forms.URLField(label="Link to the article", required=False, max_length=500, assume_scheme="https")
+    text = forms.CharField(
+        label="Or paste its text",
+        required=False,
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Only to suggest questions and a reading time; Twofold does not keep it.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not (cleaned.get("url") or cleaned.get("text", "").strip()):
+            raise forms.ValidationError("Paste a link to the article, or its text.")
+        return cleaned
+
+
+class BringDetailsForm(forms.Form):
+    """Step two: what we show of the article (its link and details, filled
+    in from the page where it could be), a line of our own, and the bank
+    questions chosen."""
+
+    url = forms.URLField(label="Link to the article", required=False, max_length=500, assume_scheme="https")
+    title = forms.CharField(label="Title", max_length=200)
+    site_name = forms.CharField(label="Published by", max_length=200, required=False)
+    author = forms.CharField(label="Author", max_length=200, required=False)
+    published = forms.DateField(
+        label="Published on", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    description = forms.CharField(
+        label="What it is about", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    image_url = forms.URLField(label="Image", max_length=500, required=False, widget=forms.HiddenInput)
+    reading_minutes = forms.IntegerField(label="Reading time (minutes)", min_value=1, max_value=300, required=False)
+    note = forms.CharField(
+        label="Why this one? (a line or two for your partner)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    questions = forms.ModelMultipleChoiceField(
+        label="Questions from Twofold’s bank",
+        queryset=BankQuestion.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    # The suggested questions' ids, carried through a re-render so the
+    # article's text is never needed (or kept) again.
+    suggested = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["questions"].queryset = BankQuestion.objects.select_related("theme")
+
+    def suggested_ids(self) -> list[int]:
+        raw = self.data.get("suggested", "") if self.is_bound else self.initial.get("suggested", "")
+        return [int(part) for part in str(raw).split(",") if part.strip().isdigit()][:20]
+
+
+class OwnQuestionForm(PromptForm):
+    """A question of our own; left empty, it is no question."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].initial = PromptKind.TEXT  # so that an untouched form counts as empty
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or not cleaned.get("text", "").strip():
+            return cleaned
+        fields = {name: cleaned.get(name) or ("" if name != "choices" else []) for name in PROMPT_FORM_FIELDS}
+        try:
+            Prompt(**fields).clean()
+        except forms.ValidationError as error:
+            for name, messages in error.message_dict.items():
+                self.add_error(name if name in self.fields else None, messages)
+        return cleaned
+
+    def question(self) -> dict | None:
+        if not self.cleaned_data.get("text", "").strip():
+            return None
+        return {name: self.cleaned_data.get(name) or ("" if name != "choices" else []) for name in PROMPT_FORM_FIELDS}
+
+
+PROMPT_FORM_FIELDS = ["kind", "text", "scale_min_label", "scale_max_label", "choices"]
+OwnQuestionFormSet = forms.formset_factory(OwnQuestionForm, extra=3, max_num=3, absolute_max=3)

@@ -44,10 +44,14 @@ class ArticleQuerySet(models.QuerySet):
 
     def available_to(self, user):
         """Published articles `user` may read and start: the public library,
-        and what their own coaches publish for clients."""
+        what their own coaches publish for clients, and what their couple
+        brought themselves (theirs alone, while they are linked)."""
         my_coaches = CoachingLink.objects.active().filter(couple__memberships__user=user).values("coach")
+        my_couple = Couple.objects.linked().filter(memberships__user=user, memberships__active=True).values("pk")
         return self.filter(status=Article.Status.PUBLISHED).filter(
-            Q(visibility=Article.Visibility.PUBLIC) | Q(owner__in=my_coaches)
+            Q(visibility=Article.Visibility.PUBLIC)
+            | Q(visibility=Article.Visibility.CLIENTS, owner__in=my_coaches)
+            | Q(visibility=Article.Visibility.COUPLE, couple__in=my_couple)
         )
 
     def assignable_by(self, coach):
@@ -70,6 +74,7 @@ class Article(models.Model):
     class Visibility(models.TextChoices):
         PUBLIC = "public", "Everyone (public library)"
         CLIENTS = "clients", "My clients only"
+        COUPLE = "couple", "The two of us"
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
@@ -91,6 +96,16 @@ class Article(models.Model):
         Theme, blank=True, related_name="articles", help_text="Every theme, the main one too."
     )
     reading_minutes = models.PositiveSmallIntegerField(default=0)
+    # An article a couple brought themselves: the link and its details, and
+    # a line of their own; never the article's text.
+    couple = models.ForeignKey(Couple, null=True, blank=True, on_delete=models.CASCADE, related_name="own_articles")
+    brought_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField("why this one", blank=True, max_length=1000)
+    source_author = models.CharField("author", max_length=200, blank=True)
+    source_published = models.DateField("published", null=True, blank=True)
+    image_url = models.URLField(max_length=500, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )

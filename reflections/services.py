@@ -2,8 +2,11 @@
 transaction, with the reflection's row locked where a rule depends on its
 stage, and raises DomainError with a message fit to show the user."""
 
+import secrets
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from accounts.models import CoachingLink, Couple, User
 from accounts.selectors import linked_couple_for
@@ -19,6 +22,7 @@ from .models import (
     Article,
     JointNote,
     Participant,
+    Prompt,
     PromptKind,
     Reflection,
     ReflectionEvent,
@@ -27,7 +31,7 @@ from .models import (
     TalkedMark,
 )
 from .selectors import answered_by
-from .signals import partner_ready, reflection_revealed
+from .signals import article_brought, partner_ready, reflection_revealed
 
 SNAPSHOT_FIELDS = ["order", "kind", "text", "scale_min_label", "scale_max_label", "choices"]
 
@@ -286,3 +290,43 @@ def note_save(*, reflection: Reflection, user: User, kind: str, text: str, base_
             note.updated_at = timezone.now()
             note.save()
     return note
+
+
+BROUGHT_QUESTIONS_MAX = 12
+
+
+def article_bring(*, by: User, details: dict, note: str = "", questions: list[dict]) -> Reflection:
+    """An article `by` found, for their couple alone: its link and details
+    (never its text), a line of their own, and the questions they chose
+    (PromptFields, already checked). The reflection starts at once and the
+    partner hears who suggested it."""
+    if not questions:
+        raise DomainError("Choose at least one question to answer, from the bank or your own.")
+    if len(questions) > BROUGHT_QUESTIONS_MAX:
+        raise DomainError(f"Choose at most {BROUGHT_QUESTIONS_MAX} questions; you chose {len(questions)}.")
+    with transaction.atomic():
+        couple = linked_couple_for(by)
+        if couple is None:
+            raise DomainError("Link with your partner first: a reflection is something you do together.")
+        article = Article.objects.create(
+            # The slug is the article's address: a random part keeps it unguessable.
+            slug=f"{slugify(details['title'])[:150] or 'article'}-{secrets.token_hex(4)}",
+            title=details["title"],
+            summary=details.get("description", ""),
+            source_title=details["title"],
+            source_name=details.get("site_name", ""),
+            source_url=details.get("url", ""),
+            source_author=details.get("author", ""),
+            source_published=details.get("published"),
+            image_url=details.get("image_url", ""),
+            reading_minutes=details.get("reading_minutes") or 0,
+            note=note,
+            couple=couple,
+            brought_by=by,
+            status=Article.Status.PUBLISHED,
+            visibility=Article.Visibility.COUPLE,
+        )
+        Prompt.objects.bulk_create(Prompt(article=article, order=n, **q) for n, q in enumerate(questions, 1))
+        reflection = reflection_create(couple=couple, article=article, started_by=by)
+        article_brought.send(sender=Reflection, reflection=reflection, user=by)
+    return reflection

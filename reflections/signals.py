@@ -14,3 +14,7 @@ partner_ready = Signal()
 # A coach assigned `reflection` to a client couple: `reflection`, `coach`.
 # Sent inside the assignment's transaction.
 reflection_assigned = Signal()
+
+# A partner brought an article of their own and started `reflection` on it:
+# `reflection`, `user`. Sent inside that transaction.
+article_brought = Signal()

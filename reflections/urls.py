@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import exports, together_views, views
+from . import bring_views, exports, together_views, views
 
 app_name = "reflections"
 urlpatterns = [
     path("", views.home, name="home"),
     path("library/", views.library, name="library"),
+    path("library/bring/", bring_views.article_bring, name="article_bring"),
     path("library/<slug:slug>/", views.article, name="article"),
     path("library/<slug:slug>/start/", views.reflection_start, name="reflection_start"),
     path("reflections/<int:pk>/", views.reflection, name="reflection"),

@@ -51,6 +51,7 @@ from reflections.models import (
 )
 from reflections.services import (
     answer_save,
+    article_bring,
     note_save,
     readiness_set,
     readiness_withdraw,
@@ -68,6 +69,7 @@ PROJECT_URLS = {
     "healthz",
     "reflections:home",
     "reflections:library",
+    "reflections:article_bring",
     "reflections:article",
     "reflections:reflection_start",
     "reflections:reflection",
@@ -230,6 +232,19 @@ def world(make_user, staff, carol):
     plant(w, waiting, alice, readers=["alice"])
     readiness_set(reflection=waiting, user=alice)
     plant(w, waiting, bob, readers=["bob"])
+    # An article Bob brought, theirs alone; both are answering.
+    brought = article_bring(
+        by=bob,
+        details={"title": "An article we found", "url": "https://example.com/found", "site_name": "Example"},
+        note="Bob's line about why",
+        questions=[
+            {"kind": "text", "text": "What stayed with you?"},
+            {"kind": "scale", "text": "How true is it of us?", "scale_min_label": "Not", "scale_max_label": "Very"},
+        ],
+    )
+    w.articles.append(brought.article)
+    plant(w, brought, alice, readers=["alice"])
+    plant(w, brought, bob, readers=["bob"])
 
     # Dan and Erin, coached by Other Coach: revealed, shared by Dan alone.
     link(dan, erin)
@@ -261,18 +276,19 @@ def world(make_user, staff, carol):
     # Open invitations: Carol's, Frank's (single again), and a coach's.
     w.invitations = [invitation_create(inviter=carol), invitation_create(inviter=frank)]
     w.pending_link = coaching_invite_create(coach=coach)
-    w.reflections = [revealed, unshared, waiting, theirs, was_shared, never_shared]
+    w.reflections = [revealed, unshared, waiting, brought, theirs, was_shared, never_shared]
     for reflection, partners, stage, ready in [
         (revealed, {"alice", "bob"}, "revealed", {"alice", "bob"}),
         (unshared, {"alice", "bob"}, "revealed", {"alice", "bob"}),
         (waiting, {"alice", "bob"}, "open", {"alice"}),
+        (brought, {"alice", "bob"}, "open", set()),
         (theirs, {"dan", "erin"}, "revealed", {"dan", "erin"}),
         (was_shared, {"frank", "gina"}, "closed", {"frank", "gina"}),
         (never_shared, {"frank", "gina"}, "closed", {"gina"}),
     ]:
         w.partners[reflection.pk], w.stage[reflection.pk], w.ready[reflection.pk] = partners, stage, ready
         w.coach_reads[reflection.pk] = {"coach"} if reflection == revealed else set()
-    assert Answer.objects.count() == 12 * 3
+    assert Answer.objects.count() == 12 * 3 + 4
     return w
 
 
@@ -427,6 +443,19 @@ def note_version(kwargs, kind):
     return JointNote.objects.filter(reflection=kwargs["pk"], kind=kind).values_list("version", flat=True).first() or 0
 
 
+def bring_form(**fields):
+    """The second step of bringing an article: its details and a question of our own."""
+    own = {"own-TOTAL_FORMS": "3", "own-INITIAL_FORMS": "0", "own-MIN_NUM_FORMS": "0", "own-MAX_NUM_FORMS": "3"}
+    own |= {f"own-{n}-kind": "text" for n in range(3)}
+    return {
+        "step": "start",
+        "url": "https://example.com/another",
+        "title": "Another find",
+        "own-0-text": "What did you make of it?",
+        **own,
+    } | fields
+
+
 # The valid POST of each URL that reads fields: what its own page would send
 # (a dict, or a function of the URL's kwargs, the persona and the world).
 # Any other URL's valid POST has no fields.
@@ -442,6 +471,7 @@ VALID_POSTS = {
         "text": "A new note",
         "version": note_version(kwargs, "remember"),
     },
+    "reflections:article_bring": bring_form(),
     "accounts:invitation_code": lambda kwargs, persona, world: {"code": world.invitations[0].code},  # Carol's
     "accounts:account_delete": {"password": PASSWORD},
     "notifications:notification_mark_read": {"next": "/history/"},
@@ -517,6 +547,12 @@ INVALID_POSTS = {
             keeps=TYPED,
         ),
         "unknown kind": Invalid("a kind of note there is not", {"kind": "secret", "text": TYPED, "version": "0"}),
+    },
+    "reflections:article_bring": {
+        "no title": Invalid("the details without a title", bring_form(title="", note=TYPED), keeps=TYPED),
+        "nothing to look up": Invalid(
+            "neither a link nor a text to look up", {"step": "lookup", "url": "", "text": " "}
+        ),
     },
     "accounts:invitation_code": Invalid(
         "a code no invitation has (codes have no O and no I)", {"code": "OOOO-IIII"}, keeps="OOOO-IIII"
@@ -766,6 +802,8 @@ def article_for(kwargs, world):
 
 def may_read_article(persona, kwargs, world):
     article = article_for(kwargs, world)
+    if article.couple_id is not None:  # brought by Alice and Bob, theirs alone
+        return persona in COUPLES["A"]
     if article.owner is None:
         return True
     return persona in CLIENTS_OF[article.owner.name.lower().replace(" ", "_")]
@@ -826,6 +864,12 @@ EXPECTED = {
     "reflections:answers_export_markdown": page(),
     "reflections:answers_export_json": page(),
     "reflections:article": page(reader=may_read_article),
+    # Anyone signed in may look up an article; starting one takes a partner
+    # (without one, the form comes back saying so).
+    "reflections:article_bring": form(
+        post=lambda persona, kwargs, world: 302 if persona in LINKED else 400,
+        invalid={"no title": 400, "nothing to look up": 400},
+    ),
     "reflections:reflection_start": action(allowed=may_read_article, invalid=IGNORED),
     "reflections:reflection": page(reader=partner),
     "reflections:live_status": page(reader=partner),

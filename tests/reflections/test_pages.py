@@ -302,8 +302,11 @@ def test_seed_demo_creates_the_demo_content(db, development):
     counts = row_counts()
     assert counts["User"] == 6  # two couples, someone single, and their coach
     assert counts["Couple"] == 2
-    assert counts["Reflection"] == 4
-    assert counts["Answer"] == 3 + 16 + 1
+    # Two guides revealed, one answering, a brought article, two assignments.
+    assert counts["Reflection"] == 6
+    second = Article.objects.get(slug="small-talk-that-isnt-small").prompts.count()
+    assert counts["Answer"] == 3 + 16 + 2 * second + 1
+    assert Article.objects.filter(couple__isnull=False).count() == 1
 
 
 def test_seed_demo_is_idempotent(db, development):

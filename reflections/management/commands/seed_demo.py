@@ -19,9 +19,10 @@ from accounts.services import (
     invitation_create,
 )
 from reflections.authoring import article_save, assignment_create, prompt_save
+from reflections.forms import PROMPT_FORM_FIELDS
 from reflections.library import CONTENT_DIR, library_load, read_guide
-from reflections.models import Article, PromptKind, Reflection
-from reflections.services import answer_save, readiness_set, reflection_share, reflection_start
+from reflections.models import Article, BankQuestion, PromptKind, Reflection
+from reflections.services import answer_save, article_bring, readiness_set, reflection_share, reflection_start
 
 DEMO_PASSWORD = "twofold-demo"
 DEMO_PEOPLE = [
@@ -86,6 +87,20 @@ REVEALED_ANSWERS = {
 }
 
 
+SECOND_GUIDE = "small-talk-that-isnt-small"
+ALEX_WORDS = "When you send me a photo of something you know I would laugh at."
+RILEY_WORDS = "When you ask about my day and then ask a second question."
+# An article Sam brought: the link and its details only, as Twofold keeps it.
+BROUGHT_ARTICLE = {
+    "title": "The case for doing nothing together",
+    "url": "https://example.com/doing-nothing-together",
+    "site_name": "Example Magazine",
+    "author": "A. Writer",
+    "description": "Why unplanned time side by side can matter more than big plans.",
+    "reading_minutes": 7,
+}
+
+
 class Command(BaseCommand):
     help = "Load the library, demo couples and their coach (idempotent)."
 
@@ -116,13 +131,30 @@ class Command(BaseCommand):
                     answer_save(prompt=prompt, author=person, **{field: value})
                 readiness_set(reflection=revealed, user=person)
 
+        if not Reflection.objects.filter(couple=linked_couple_for(alex), article__slug=SECOND_GUIDE).exists():
+            second = reflection_start(article=Article.objects.get(slug=SECOND_GUIDE), by=riley)
+            for person, words in ((alex, ALEX_WORDS), (riley, RILEY_WORDS)):
+                self.answer_all(second, person, words)
+                readiness_set(reflection=second, user=person)
+
+        if not Article.objects.filter(couple=linked_couple_for(sam)).exists():
+            article_bring(
+                by=sam,
+                details=BROUGHT_ARTICLE,
+                note="I read this on the train and thought of our Sunday walks.",
+                questions=[
+                    {f: getattr(q, f) for f in PROMPT_FORM_FIELDS}
+                    for q in BankQuestion.objects.filter(theme__slug="time-together").order_by("order")[:4]
+                ],
+            )
+
         if not hasattr(morgan, "coach_profile"):
             self.coach(morgan, couples=[(sam, robin), (alex, riley)])
 
         self.stdout.write(f"Demo logins (password for each: {DEMO_PASSWORD}):")
-        self.stdout.write("  sam@example.com     linked with Robin; 3 answers given; coached by Morgan")
+        self.stdout.write("  sam@example.com     linked with Robin; 3 answers given; brought an article; coached by Morgan")
         self.stdout.write("  robin@example.com   linked with Sam; nothing answered yet")
-        self.stdout.write("  alex@example.com    linked with Riley; a revealed reflection shared with Morgan")
+        self.stdout.write("  alex@example.com    linked with Riley; two revealed reflections, one shared with Morgan")
         self.stdout.write("  riley@example.com   linked with Alex; an overdue assignment from Morgan")
         self.stdout.write("  jordan@example.com  not linked: try inviting someone")
         self.stdout.write("  morgan@example.com  a coach with two client couples")
@@ -155,7 +187,7 @@ class Command(BaseCommand):
             due_date=timezone.localdate() - timedelta(days=2),
         )
         answer_save(prompt=late.prompts.first(), author=alex, text="A quiet walk, then a hug.")
-        revealed = Reflection.objects.get(couple=linked_couple_for(alex), revealed_at__isnull=False)
+        revealed = Reflection.objects.get(couple=linked_couple_for(alex), article__slug=FIRST_GUIDE.slug)
         for person in (alex, riley):
             reflection_share(reflection=revealed, user=person, coach=morgan)
         assert CoachingLink.objects.active().filter(coach=morgan).count() == 2
@@ -167,3 +199,13 @@ class Command(BaseCommand):
             user.save()
         EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
         return user
+
+    def answer_all(self, reflection, person, words):
+        """Every prompt answered: the words for text, a middle value, the first option."""
+        for n, prompt in enumerate(reflection.prompts.all()):
+            if prompt.is_scale:
+                answer_save(prompt=prompt, author=person, scale_value=4 + (n + len(words)) % 5)
+            elif prompt.is_choice:
+                answer_save(prompt=prompt, author=person, text=prompt.choices[len(words) % len(prompt.choices)])
+            else:
+                answer_save(prompt=prompt, author=person, text=words)

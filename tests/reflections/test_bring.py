@@ -1,0 +1,217 @@
+"""Bringing an article of our own: a link or its text, its details filled in,
+questions suggested from the bank or written, and a reflection for the two
+of us alone. The fetch itself is tested in test_fetching.py; here it is
+replaced where a page is needed."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from notifications.models import Kind, Notification
+from reflections import bring_views
+from reflections.fetching import FetchedArticle, FetchError
+from reflections.library import library_load
+from reflections.models import Article, BankQuestion, Reflection
+
+BRING = reverse("reflections:article_bring")
+MONEY_WORDS = (
+    "How couples talk about money: budgets, debt, saving and spending, and what feels fair when "
+    "one of you earns more. Money habits from the homes we grew up in shape every budget."
+)
+PAGE = FetchedArticle(
+    url="https://example.org/articles/money-talk",
+    title="Talking about money without a fight",
+    site_name="Example Magazine",
+    author="R. Writer",
+    published=datetime.date(2026, 3, 4),
+    description="Why money is hard to talk about, and how to start.",
+    image_url="https://example.org/money.jpg",
+    reading_minutes=6,
+    text=MONEY_WORDS * 20,
+)
+
+
+@pytest.fixture
+def library(db):
+    library_load()
+
+
+@pytest.fixture
+def as_alice(client, alice, couple):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def page_found(monkeypatch):
+    asked = []
+
+    def fetch(url):
+        asked.append(url)
+        return PAGE
+
+    monkeypatch.setattr(bring_views, "fetch_article", fetch)
+    return asked
+
+
+def look_up(client, **data):
+    return client.post(BRING, {"step": "lookup", "url": "", "text": "", **data})
+
+
+def start(client, **data):
+    fields = {
+        "step": "start",
+        "url": PAGE.url,
+        "title": PAGE.title,
+        "site_name": PAGE.site_name,
+        "author": PAGE.author,
+        "published": "2026-03-04",
+        "description": PAGE.description,
+        "image_url": PAGE.image_url,
+        "reading_minutes": "6",
+        "note": "This reminded me of us last month.",
+        "own-TOTAL_FORMS": "3",
+        "own-INITIAL_FORMS": "0",
+        "own-MIN_NUM_FORMS": "0",
+        "own-MAX_NUM_FORMS": "3",
+        **{f"own-{n}-kind": "text" for n in range(3)},
+    }
+    fields.update(data)
+    return client.post(BRING, fields)
+
+
+def test_the_form_asks_for_a_link_or_the_text(as_alice):
+    response = as_alice.get(BRING)
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Link to the article" in body and "Or paste its text" in body
+
+
+def test_neither_link_nor_text_says_what_is_missing(as_alice):
+    response = look_up(as_alice)
+
+    assert response.status_code == 400
+    assert "Paste a link to the article, or its text." in response.content.decode()
+
+
+def test_a_link_fills_in_the_details_and_suggests_questions(as_alice, library, page_found):
+    response = look_up(as_alice, url="example.org/articles/money-talk")
+
+    assert page_found == ["https://example.org/articles/money-talk"]
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.initial["title"] == PAGE.title
+    assert form.initial["site_name"] == "Example Magazine"
+    suggested = response.context["suggested"]
+    assert suggested and {q.theme.slug for q in suggested} & {"money"}
+    assert {q.kind for q in suggested} == {"text", "scale", "choice"}
+    assert MONEY_WORDS not in response.content.decode(), "the article's text is not sent back"
+
+
+def test_a_page_that_cannot_be_read_says_so_and_keeps_the_link(as_alice, monkeypatch):
+    def fails(url):
+        raise FetchError("The page took too long to answer.")
+
+    monkeypatch.setattr(bring_views, "fetch_article", fails)
+
+    response = look_up(as_alice, url="https://slow.example.org/piece")
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "The page took too long to answer. You can fill in the details yourself." in body
+    assert 'value="https://slow.example.org/piece"' in body
+
+
+def test_pasted_text_suggests_questions_and_a_reading_time(as_alice, library):
+    response = look_up(as_alice, text=MONEY_WORDS * 40)
+
+    assert response.context["form"].initial["reading_minutes"] == round(len((MONEY_WORDS * 40).split()) / 200)
+    assert any(q.theme.slug == "money" for q in response.context["suggested"])
+
+
+def test_starting_makes_our_own_article_and_reflection_and_tells_the_partner(
+    as_alice, library, alice, bob, couple, django_capture_on_commit_callbacks, mailoutbox
+):
+    bank = list(BankQuestion.objects.filter(theme__slug="money")[:2])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = start(
+            as_alice,
+            questions=[q.pk for q in bank],
+            **{"own-0-text": "What would you spend a free hundred on?"},
+        )
+
+    reflection = Reflection.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("reflections:reflection", args=[reflection.pk])
+    article = reflection.article
+    assert (article.couple, article.brought_by, article.visibility) == (couple, alice, Article.Visibility.COUPLE)
+    assert (article.source_url, article.source_name, article.source_author) == (
+        PAGE.url,
+        "Example Magazine",
+        "R. Writer",
+    )
+    assert article.body == "", "the article's text is never kept"
+    assert [p.text for p in reflection.prompts.all()] == [
+        *(q.text for q in bank),
+        "What would you spend a free hundred on?",
+    ]
+    notice = Notification.objects.get(user=bob, kind=Kind.SUGGESTED)
+    assert (notice.actor, notice.reflection) == (alice, reflection)
+    assert not Notification.objects.filter(user=alice, kind=Kind.SUGGESTED).exists()
+    (email,) = [m for m in mailoutbox if bob.email in m.to]
+    assert "Alice suggested an article to reflect on" in email.subject
+
+
+def test_starting_without_questions_is_refused_and_keeps_what_was_typed(as_alice, library):
+    response = start(as_alice, note="Kept words of mine")
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Choose at least one question to answer" in body
+    assert "Kept words of mine" in body
+    assert f'value="{PAGE.title}"' in body
+    assert not Article.objects.filter(couple__isnull=False).exists()
+
+
+def test_an_incomplete_question_of_our_own_is_refused_with_what_is_missing(as_alice, library):
+    response = start(as_alice, **{"own-0-kind": "scale", "own-0-text": "How warm is it?"})
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Say what 1 means." in body
+    assert "How warm is it?" in body
+    assert not Reflection.objects.exists()
+
+
+def test_someone_without_a_partner_is_told_to_link_first(client, carol, library):
+    client.force_login(carol)
+    bank = BankQuestion.objects.first()
+
+    response = start(client, questions=[bank.pk])
+
+    assert response.status_code == 400
+    assert "Link with your partner first" in response.content.decode()
+    assert not Article.objects.filter(couple__isnull=False).exists()
+
+
+def test_our_article_is_ours_alone(client, as_alice, library, alice, bob, carol, make_user, coach, coached):
+    from ..conftest import link
+
+    start(as_alice, questions=[BankQuestion.objects.first().pk])
+    article = Article.objects.get(couple__isnull=False)
+    url = reverse("reflections:article", args=[article.slug])
+    dan, erin = make_user("Dan"), make_user("Erin")
+    link(dan, erin)
+
+    assert article not in Article.objects.in_library()
+    for outsider in (carol, dan, coach):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404
+        assert article.title not in client.get(reverse("reflections:library")).content.decode()
+    for partner in (alice, bob):
+        client.force_login(partner)
+        body = client.get(url).content.decode()
+        assert "This reminded me of us last month." in body
+        assert "Suggested by Alice" in body
