@@ -311,6 +311,14 @@ X_FRAME_OPTIONS = "DENY"
 # How long a partner invitation stays usable.
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 
+# Bring your own article (reflections/fetching.py): the time a fetch of a
+# pasted link may take in all, in seconds, and how it introduces itself to
+# the site. Loopback is refused like any private address; only the tests
+# allow it, to read pages from a server of their own.
+ARTICLE_FETCH_TIMEOUT = env_int("ARTICLE_FETCH_TIMEOUT", 5)
+ARTICLE_FETCH_USER_AGENT = "Twofold/1.0 (reading a page a couple shared; +https://twofold.example/fetching)"
+ARTICLE_FETCH_ALLOW_LOOPBACK = False
+
 # Background work (notification emails) goes through Django's tasks API; the
 # database backend keeps the queue in the database and `manage.py db_worker`
 # runs it (`make run` starts one).
@@ -368,5 +376,8 @@ LOGGING = {
     "loggers": {
         # runserver prints its own request lines in development.
         "twofold.request": {"level": "WARNING" if DEBUG else env_str("LOG_LEVEL", "INFO")},
+        # httpx logs every request it makes, URL and query string and all:
+        # the links people paste to bring their own article.
+        "httpx": {"level": "WARNING"},
     },
 }
