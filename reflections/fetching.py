@@ -80,8 +80,8 @@ class FetchError(DomainError):
 
 
 def reading_minutes(text: str) -> int:
-    """200 words a minute, to the nearest minute, at least 1 (as the library
-    counts its guides)."""
+    """200 words a minute, to the nearest minute, at least 1: a brought
+    article's and a guide's (library.py) alike."""
     return max(1, round(len(text.split()) / WORDS_PER_MINUTE))
 
 

@@ -18,10 +18,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from .fetching import reading_minutes
 from .models import Article, BankQuestion, Prompt, PromptKind, Theme
 
 CONTENT_DIR = settings.BASE_DIR / "content"
-WORDS_PER_MINUTE = 200
 GUIDE_FIELDS = {"title", "themes", "summary", "credits", "source_title", "source_name", "source_url", "prompts"}
 PROMPT_FIELDS = ["kind", "text", "scale_min_label", "scale_max_label", "choices"]
 PROMPTS_PER_GUIDE = range(5, 9)
@@ -44,7 +44,7 @@ class Guide:
 
     @property
     def reading_minutes(self) -> int:
-        return max(1, round(len(self.body.split()) / WORDS_PER_MINUTE))
+        return reading_minutes(self.body)
 
 
 def _prompt(values: dict, where: str, model=Prompt) -> dict:

@@ -57,6 +57,9 @@ def test_a_whole_reflection_can_be_answered_and_readied_with_the_keyboard(new_pa
             tab_until(page, lambda f, p=prompt: f["name"] == f"p{p.pk}-scale")
             page.keyboard.press("ArrowRight")  # moves to 2 and checks it
             page.keyboard.press("ArrowRight")
+        elif prompt.is_choice:
+            tab_until(page, lambda f, p=prompt: f["name"] == f"p{p.pk}-text")
+            page.keyboard.press("Space")  # checks the first option
         else:
             tab_until(page, lambda f, p=prompt: f["name"] == f"p{p.pk}-text")
             page.keyboard.type("Typed with the keyboard")

@@ -14,6 +14,8 @@ def revealed_reflection(library):
         for i, prompt in enumerate(reflection.prompts.all()):
             if prompt.is_scale:
                 answer_save(prompt=prompt, author=person, scale_value=[2, 9][offset] if i == 1 else 5)
+            elif prompt.is_choice:
+                answer_save(prompt=prompt, author=person, text=prompt.choices[offset])
             else:
                 answer_save(prompt=prompt, author=person, text=f"{person.name} on question {i + 1}")
         readiness_set(reflection=reflection, user=person)

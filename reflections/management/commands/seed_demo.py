@@ -152,7 +152,7 @@ class Command(BaseCommand):
             self.coach(morgan, couples=[(sam, robin), (alex, riley)])
 
         self.stdout.write(f"Demo logins (password for each: {DEMO_PASSWORD}):")
-        self.stdout.write("  sam@example.com     linked with Robin; 3 answers given; brought an article; coached by Morgan")
+        self.stdout.write("  sam@example.com     linked with Robin; brought an article; 3 answers given; coached")
         self.stdout.write("  robin@example.com   linked with Sam; nothing answered yet")
         self.stdout.write("  alex@example.com    linked with Riley; two revealed reflections, one shared with Morgan")
         self.stdout.write("  riley@example.com   linked with Alex; an overdue assignment from Morgan")
