@@ -20,6 +20,7 @@ urlpatterns = [
     path("articles/<int:pk>/delete/", authoring.article_delete, name="article_delete"),
     path("articles/<int:pk>/preview/", authoring.article_preview, name="article_preview"),
     path("articles/<int:pk>/questions/", authoring.prompt_new, name="prompt_new"),
+    path("articles/<int:pk>/questions/from-bank/", authoring.prompts_from_bank, name="prompts_from_bank"),
     path("questions/<int:pk>/", authoring.prompt_edit, name="prompt"),
     path("questions/<int:pk>/delete/", authoring.prompt_delete, name="prompt_delete"),
     path("questions/<int:pk>/move/", authoring.prompt_move, name="prompt_move"),

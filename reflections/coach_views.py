@@ -13,10 +13,12 @@ from core.http import posted
 
 from . import authoring
 from .access import Role
-from .forms import ArticleForm, AssignForm, PromptForm, answer_form
-from .models import Article, Prompt, Reflection
+from .fetching import FetchError, fetch_article
+from .forms import PROMPT_FORM_FIELDS, ArticleForm, AssignForm, BankPickForm, PromptForm, answer_form
+from .models import Article, BankQuestion, Prompt, Reflection
 from .selectors import PromptRow, coach_overview, notes_for, rows_by_author
 from .shortcuts import reflection_or_404
+from .suggesting import suggest
 
 
 def _my_article(request, pk):
@@ -52,9 +54,29 @@ def articles(request):
     return render(request, "coach/articles.html", {"articles": mine})
 
 
+def _from_link(request) -> dict:
+    """An article's details read from the page at ?url= (the coach checks
+    them and writes the summary in their own words)."""
+    url = request.GET.get("url", "").strip()
+    if not url:
+        return {}
+    try:
+        page = fetch_article(url)
+    except FetchError as error:
+        messages.error(request, f"{error} You can fill in the details yourself.")
+        return {"source_url": url[:500]}
+    return {
+        "title": page.title[:200],
+        "source_title": page.title[:300],
+        "source_name": page.site_name[:200],
+        "source_url": page.url[:500],
+    }
+
+
 @coach_required
 def article_new(request):
-    form = ArticleForm(posted(request), initial={"status": Article.Status.DRAFT})
+    initial = {"status": Article.Status.DRAFT, **(_from_link(request) if request.method != "POST" else {})}
+    form = ArticleForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         article = _save(form, lambda **data: authoring.article_save(coach=request.user, **data))
         if article:
@@ -63,7 +85,8 @@ def article_new(request):
     return render(request, "coach/article_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _article_page(request, article, *, form=None, prompt_form=None, status=200):
+def _article_page(request, article, *, form=None, prompt_form=None, bank_form=None, status=200):
+    bank = BankQuestion.objects.select_related("theme").order_by("theme__order", "order")
     return render(
         request,
         "coach/article.html",
@@ -71,6 +94,9 @@ def _article_page(request, article, *, form=None, prompt_form=None, status=200):
             "article": article,
             "form": form or ArticleForm(instance=article),
             "prompt_form": prompt_form or PromptForm(initial={"kind": "text"}),
+            "bank_form": bank_form or BankPickForm(),
+            "bank": bank,
+            "suggested": suggest(f"{article.title} {article.summary}", limit=6).questions,
             "prompts": article.prompts.all(),
         },
         status=status,
@@ -119,6 +145,21 @@ def prompt_new(request, pk):
         messages.success(request, "Question added.")
         return redirect("coach:article", pk=pk)
     return _article_page(request, article, prompt_form=form, status=400)
+
+
+@coach_required
+@require_POST
+def prompts_from_bank(request, pk):
+    """Add the ticked bank questions to the end of the coach's article."""
+    article = _my_article(request, pk)
+    form = BankPickForm(request.POST)
+    if not form.is_valid():
+        return _article_page(request, article, bank_form=form, status=400)
+    for question in form.cleaned_data["questions"]:
+        authoring.prompt_save(article=article, **{f: getattr(question, f) for f in PROMPT_FORM_FIELDS})
+    added = len(form.cleaned_data["questions"])
+    messages.success(request, f"{added} question{'s' if added > 1 else ''} added from the bank.")
+    return redirect("coach:article", pk=pk)
 
 
 @coach_required

@@ -274,3 +274,14 @@ class OwnQuestionForm(PromptForm):
 
 PROMPT_FORM_FIELDS = ["kind", "text", "scale_min_label", "scale_max_label", "choices"]
 OwnQuestionFormSet = forms.formset_factory(OwnQuestionForm, extra=3, max_num=3, absolute_max=3)
+
+
+class BankPickForm(forms.Form):
+    """Questions a coach adds to an article from the bank."""
+
+    questions = forms.ModelMultipleChoiceField(
+        label="Questions from Twofold’s bank",
+        queryset=BankQuestion.objects.select_related("theme"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tick at least one question to add."},
+    )

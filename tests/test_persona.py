@@ -41,12 +41,14 @@ from reflections.models import (
     Answer,
     AnswerQuerySet,
     Article,
+    BankQuestion,
     JointNote,
     JointNoteQuerySet,
     Prompt,
     PromptKind,
     Reflection,
     ReflectionPrompt,
+    Theme,
     shared_view_open,
 )
 from reflections.services import (
@@ -109,6 +111,7 @@ PROJECT_URLS = {
     "coach:article_delete",
     "coach:article_preview",
     "coach:prompt_new",
+    "coach:prompts_from_bank",
     "coach:prompt",
     "coach:prompt_delete",
     "coach:prompt_move",
@@ -191,6 +194,7 @@ def world(make_user, staff, carol):
     w.personas = {**users, "carol": carol, "staff": staff, "anonymous": None}
     w.allowed = {name: set() for name in w.personas}
     w.articles = [make_article(), make_article(), make_article()]
+    BankQuestion.objects.create(theme=Theme.objects.create(slug="a-theme", name="A theme"), text="From the bank?")
     first, second, third = w.articles
     alice, bob, dan, erin, frank, gina, coach, other_coach = (users[n] for n in names)
     for person in (coach, other_coach):
@@ -322,6 +326,7 @@ def url_arguments(name, world):
         "coach:article_delete": articles,
         "coach:article_preview": articles,
         "coach:prompt_new": articles,
+        "coach:prompts_from_bank": articles,
         "coach:prompt": prompts,
         "coach:prompt_delete": prompts,
         "coach:prompt_move": prompts,
@@ -481,6 +486,7 @@ VALID_POSTS = {
     "coach:article_new": article_form(),
     "coach:article": article_form(title="Renamed", status=Article.Status.PUBLISHED),
     "coach:prompt_new": {"kind": PromptKind.TEXT, "text": "A new question?"},
+    "coach:prompts_from_bank": lambda kwargs, persona, world: {"questions": [BankQuestion.objects.get().pk]},
     "coach:prompt": lambda kwargs, persona, world: prompt_form(Prompt.objects.get(pk=kwargs["pk"])),
     "coach:prompt_move": {"direction": "down"},
     "coach:assignment_create": lambda kwargs, persona, world: assignment_form(persona, world),
@@ -566,6 +572,7 @@ INVALID_POSTS = {
     ),
     "coach:article": Invalid("no title", article_form(title="", summary=TYPED), keeps=TYPED),
     "coach:prompt_new": Invalid("a scale without its labels", {"kind": PromptKind.SCALE, "text": TYPED}, keeps=TYPED),
+    "coach:prompts_from_bank": Invalid("a bank question there is not", {"questions": ["99999999"]}),
     "coach:prompt": Invalid("a kind of answer there is not", {"kind": "essay", "text": TYPED}, keeps=TYPED),
     "coach:prompt_move": Invalid("a direction neither up nor down", {"direction": "sideways"}),
     "coach:assignment_create": Invalid(
@@ -925,6 +932,7 @@ EXPECTED = {
     "coach:article_delete": form(allowed=owns_article, post=302, invalid=IGNORED),
     "coach:article_preview": page(reader=owns_article),
     "coach:prompt_new": action(allowed=owns_article, invalid=400),
+    "coach:prompts_from_bank": action(allowed=owns_article, invalid=400),
     "coach:prompt": form(allowed=owns_prompt, post=302, invalid=400),
     "coach:prompt_delete": form(allowed=owns_prompt, post=302, invalid=IGNORED),
     # Neither up nor down: the page says so (302, then a message); htmx gets the list as it was.

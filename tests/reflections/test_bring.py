@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from notifications.models import Kind, Notification
-from reflections import bring_views
+from reflections import bring_views, coach_views
 from reflections.fetching import FetchedArticle, FetchError
 from reflections.library import library_load
 from reflections.models import Article, BankQuestion, Reflection
@@ -52,6 +52,7 @@ def page_found(monkeypatch):
         return PAGE
 
     monkeypatch.setattr(bring_views, "fetch_article", fetch)
+    monkeypatch.setattr(coach_views, "fetch_article", fetch)
     return asked
 
 
@@ -215,3 +216,73 @@ def test_our_article_is_ours_alone(client, as_alice, library, alice, bob, carol,
         body = client.get(url).content.decode()
         assert "This reminded me of us last month." in body
         assert "Suggested by Alice" in body
+
+
+# A coach brings an article into their workspace, and builds from the bank
+
+
+def test_a_coach_fills_in_a_new_article_from_a_link(client, coach, page_found):
+    client.force_login(coach)
+
+    response = client.get(reverse("coach:article_new"), {"url": PAGE.url})
+
+    form = response.context["form"]
+    assert page_found == [PAGE.url]
+    assert (form.initial["title"], form.initial["source_name"]) == (PAGE.title, "Example Magazine")
+    assert form.initial["source_url"] == PAGE.url
+    assert "summary" not in form.initial, "the summary is the coach's own words"
+
+
+def test_a_coach_whose_link_cannot_be_read_is_told_and_keeps_it(client, coach, monkeypatch):
+    def fails(url):
+        raise FetchError("That address is not a public web page.")
+
+    monkeypatch.setattr(coach_views, "fetch_article", fails)
+    client.force_login(coach)
+
+    response = client.get(reverse("coach:article_new"), {"url": "http://10.0.0.1/"})
+
+    assert response.status_code == 200
+    assert "That address is not a public web page. You can fill in the details yourself." in response.content.decode()
+    assert response.context["form"].initial["source_url"] == "http://10.0.0.1/"
+
+
+def test_a_coach_adds_questions_from_the_bank_to_the_end(client, coach, library):
+    from ..conftest import make_coach_article
+
+    article = make_coach_article(coach)
+    before = list(article.prompts.values_list("text", flat=True))
+    picked = list(BankQuestion.objects.filter(theme__slug="money")[:2])
+    client.force_login(coach)
+
+    response = client.post(reverse("coach:prompts_from_bank", args=[article.pk]), {"questions": [q.pk for q in picked]})
+
+    assert response.status_code == 302
+    assert list(article.prompts.values_list("text", flat=True)) == [*before, *(q.text for q in picked)]
+    page = client.get(reverse("coach:article", args=[article.pk])).content.decode()
+    assert "Add questions from Twofold’s bank" in page
+
+
+def test_adding_nothing_from_the_bank_says_so(client, coach, library):
+    from ..conftest import make_coach_article
+
+    article = make_coach_article(coach)
+    client.force_login(coach)
+
+    response = client.post(reverse("coach:prompts_from_bank", args=[article.pk]), {})
+
+    assert response.status_code == 400
+    assert "Tick at least one question to add." in response.content.decode()
+
+
+def test_another_coachs_article_takes_nothing_from_the_bank(client, coach, other_coach, library):
+    from ..conftest import make_coach_article
+
+    article = make_coach_article(coach)
+    client.force_login(other_coach)
+
+    response = client.post(
+        reverse("coach:prompts_from_bank", args=[article.pk]), {"questions": [BankQuestion.objects.first().pk]}
+    )
+
+    assert response.status_code == 404
