@@ -68,7 +68,9 @@ class LibraryPage:
 
 
 def library_for(viewer: User, data) -> LibraryPage:
-    themes = list(Theme.objects.annotate(guides=Count("articles", filter=Q(articles__in=Article.objects.in_library()))))
+    in_library = Count("articles", filter=Q(articles__in=Article.objects.in_library()))
+    # Meta.ordering does not apply to a grouped query: say it.
+    themes = list(Theme.objects.annotate(guides=in_library).order_by("order", "name"))
     form = LibraryFilterForm(data, themes=themes)
     articles = (
         Article.objects.available_to(viewer)

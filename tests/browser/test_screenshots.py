@@ -54,7 +54,7 @@ def test_key_pages_look_right(new_page, library, device):
         ("waiting", f"/reflections/{waiting.pk}/", "You are ready."),
         ("shared", f"/reflections/{revealed.pk}/", "Robin"),
         ("together", f"/reflections/{revealed.pk}/together/2/", "Question 2 of 8"),
-        ("library", "/library/", "Sharing the load at home"),
+        ("library", "/library/", "Closeness, then distance"),
         ("bring", "/library/bring/", "Bring an article of your own"),
     ]
     for name, url, expected in shots:
