@@ -8,6 +8,7 @@ HELP = {
     Kind.REVEALED: "When you are both ready and your answers are side by side.",
     Kind.ASSIGNED: "When your coach assigns you both something to read.",
     Kind.SUGGESTED: "When your partner brings an article for you both to reflect on.",
+    Kind.REPLIED: "When your partner replies after a reveal: at most one email a day each. Never what they wrote.",
     Kind.REMINDER: "At most once per reflection, when your partner has been ready for a few days and you have not.",
 }
 

@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     ASSIGNED = "assigned", "My coach assigned a reflection"
     REMINDER = "reminder", "A gentle reminder"
     SUGGESTED = "suggested", "My partner suggested an article"
+    REPLIED = "replied", "My partner replied after a reveal"
 
 
 # Notices that only matter while the reflection waits for the recipient: they
@@ -110,6 +111,7 @@ class EmailPreferences(models.Model):
     assigned = models.BooleanField(Kind.ASSIGNED.label, default=True)
     reminder = models.BooleanField(Kind.REMINDER.label, default=True)
     suggested = models.BooleanField(Kind.SUGGESTED.label, default=True)
+    replied = models.BooleanField(Kind.REPLIED.label, default=True)
 
     class Meta:
         verbose_name_plural = "email preferences"

@@ -6,9 +6,22 @@ import logging
 from django.dispatch import receiver
 
 from accounts.signals import partner_linked
-from reflections.signals import article_brought, partner_ready, reflection_assigned, reflection_revealed
+from reflections.signals import (
+    article_brought,
+    partner_ready,
+    partner_replied,
+    reflection_assigned,
+    reflection_revealed,
+)
 
-from .services import notify_assigned, notify_partner_joined, notify_partner_ready, notify_revealed, notify_suggested
+from .services import (
+    notify_assigned,
+    notify_partner_joined,
+    notify_partner_ready,
+    notify_replied,
+    notify_revealed,
+    notify_suggested,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +44,11 @@ def on_reflection_assigned(sender, reflection, coach, **kwargs):
 @receiver(article_brought, dispatch_uid="notifications.suggested")
 def on_article_brought(sender, reflection, user, **kwargs):
     notify_suggested(reflection=reflection, user=user)
+
+
+@receiver(partner_replied, dispatch_uid="notifications.replied")
+def on_partner_replied(sender, reflection, user, **kwargs):
+    notify_replied(reflection=reflection, user=user)
 
 
 @receiver(reflection_revealed, dispatch_uid="notifications.revealed")

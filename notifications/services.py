@@ -25,12 +25,14 @@ logger = logging.getLogger(__name__)
 
 
 def notification_create(
-    *, user: User, kind: str, reflection: Reflection | None = None, actor: User | None = None
+    *, user: User, kind: str, reflection: Reflection | None = None, actor: User | None = None, email: bool = True
 ) -> Notification:
-    """A notice for `user`; its email follows in the background after commit
-    (the task checks the person's preferences when it runs)."""
+    """A notice for `user`; its email (unless `email` is off) follows in the
+    background after commit (the task checks the person's preferences when
+    it runs)."""
     notification = Notification.objects.create(user=user, kind=kind, reflection=reflection, actor=actor)
-    transaction.on_commit(partial(_email_enqueue, notification.pk), robust=True)
+    if email:
+        transaction.on_commit(partial(_email_enqueue, notification.pk), robust=True)
     return notification
 
 
@@ -96,6 +98,25 @@ def notify_suggested(*, reflection: Reflection, user: User) -> list[Notification
         for p in reflection.participants.select_related("user")
         if p.user_id != user.pk
     ]
+
+
+def notify_replied(*, reflection: Reflection, user: User) -> list[Notification]:
+    """The partner hears that `user` replied: one unread notice per
+    reflection at a time, and at most one email per reflection a day."""
+    made = []
+    for participant in reflection.participants.select_related("user"):
+        if participant.user_id == user.pk:
+            continue
+        theirs = Notification.objects.filter(user=participant.user, kind=Kind.REPLIED, reflection=reflection)
+        if theirs.unread().exists():
+            continue
+        emailed_today = theirs.filter(created_at__gte=timezone.now() - timedelta(days=1)).exists()
+        made.append(
+            notification_create(
+                user=participant.user, kind=Kind.REPLIED, reflection=reflection, actor=user, email=not emailed_today
+            )
+        )
+    return made
 
 
 def reminders_send(*, now: datetime | None = None) -> int:

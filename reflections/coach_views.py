@@ -16,7 +16,7 @@ from .access import Role
 from .fetching import FetchError, fetch_article
 from .forms import PROMPT_FORM_FIELDS, ArticleForm, AssignForm, BankPickForm, PromptForm, answer_form
 from .models import Article, BankQuestion, Prompt, Reflection
-from .selectors import PromptRow, coach_overview, notes_for, rows_by_author
+from .selectors import PromptRow, coach_overview, notes_for, rows_by_author, threads_for
 from .shortcuts import reflection_or_404
 from .suggesting import suggest
 
@@ -219,6 +219,11 @@ def assignment_create(request):
     return render(request, "coach/assign.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def _with_threads(opened, rows, viewer):
+    """Each row with its prompt's replies and reactions, read-only."""
+    return list(zip(rows, threads_for(opened.reflection, viewer, [row.prompt for row in rows]), strict=True))
+
+
 @coach_required
 @require_safe
 def shared_reflection(request, pk):
@@ -230,7 +235,7 @@ def shared_reflection(request, pk):
         {
             "reflection": opened.reflection,
             "partners": [p.user for p in opened.participants],
-            "prompts": rows_by_author(opened, request.user),
+            "conversation": _with_threads(opened, rows_by_author(opened, request.user), request.user),
             "notes": notes_for(opened, request.user),
         },
     )

@@ -435,6 +435,61 @@ class JointNote(models.Model):
         return f"{self.get_kind_display()} ({self.reflection_id})"
 
 
+class ConversationQuerySet(models.QuerySet):
+    def visible_to(self, viewer):
+        """The gate to replies and reactions, by the joint notes' rules: the
+        partners while linked, and a coach both partners shared with (P4, P5)."""
+        if not viewer.is_authenticated:
+            return self.none()
+        return self.filter(shared_view_open(viewer, "prompt__reflection"))
+
+
+REPLY_MAX_LENGTH = 2_000
+
+
+class Reply(models.Model):
+    """One message under a revealed prompt: the conversation after the
+    reveal, a thread per prompt, newest last. Encrypted like answers."""
+
+    prompt = models.ForeignKey(ReflectionPrompt, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = EncryptedTextField(max_length=REPLY_MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ConversationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["prompt", "created_at"], name="reply_prompt_created")]
+
+    def __str__(self):
+        return f"Reply #{self.pk}"
+
+
+class Reaction(models.Model):
+    """One partner's reaction to the other's answer to a prompt: one of a
+    small fixed set, one per partner and prompt."""
+
+    class Kind(models.TextChoices):
+        MOVED = "moved", "This moved me"
+        ME_TOO = "me_too", "Me too"
+        IN_PERSON = "in_person", "Let’s talk about this in person"
+
+    prompt = models.ForeignKey(ReflectionPrompt, on_delete=models.CASCADE, related_name="reactions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ConversationQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prompt", "author"], name="one_reaction_per_partner")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.prompt_id}"
+
+
 class ReflectionEvent(models.Model):
     """The visible trail of a reflection: who became ready or withdrew, the
     reveal, and sharing with a coach or taking it back. Never any text."""

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .access import Stage
-from .models import ANSWER_MAX_LENGTH
+from .models import ANSWER_MAX_LENGTH, REPLY_MAX_LENGTH, Reaction
 from .selectors import (
     NoteForm,
     Opened,
@@ -15,6 +15,7 @@ from .selectors import (
     scale_summary,
     sharing_with_coaches,
     status_of,
+    threads_for,
     trail_of,
 )
 
@@ -48,5 +49,8 @@ def reflection_page(
         "coaches": sharing_with_coaches(opened, viewer),
         "notes": notes_for(opened, viewer, unsaved=unsaved_notes),
         "summary": scale_summary(rows),
+        "conversation": list(zip(rows, threads_for(reflection, viewer, [row.prompt for row in rows]), strict=True)),
+        "reactions": Reaction.Kind.choices,
+        "reply_max_length": REPLY_MAX_LENGTH,
     }
     return render(request, "reflections/shared.html", context, status=status)

@@ -16,7 +16,17 @@ from accounts.selectors import clients_of, linked_couple_for
 
 from .access import Access, Stage, access_to, stage_of
 from .forms import PostedAnswer, answer_form
-from .models import Answer, JointNote, Participant, Reflection, ReflectionEvent, ReflectionPrompt, ShareConsent
+from .models import (
+    Answer,
+    JointNote,
+    Participant,
+    Reaction,
+    Reflection,
+    ReflectionEvent,
+    ReflectionPrompt,
+    Reply,
+    ShareConsent,
+)
 
 
 def _count(queryset, outer):
@@ -349,6 +359,35 @@ def scale_summary(rows: list[PromptRow], *, close: int = 1, apart: int = 3) -> d
         "close": [c for c in both if c.gap <= close],
         "apart": sorted((c for c in both if c.gap >= apart), key=lambda c: -c.gap),
     }
+
+
+@dataclass(frozen=True)
+class Thread:
+    """The conversation under one revealed prompt."""
+
+    prompt: ReflectionPrompt
+    replies: list[Reply]
+    reactions: list[Reaction]
+    mine: Reaction | None  # the viewer's own reaction
+
+
+def threads_for(reflection: Reflection, viewer: User, prompts: list[ReflectionPrompt]) -> list[Thread]:
+    """Each prompt's replies and reactions, through their gate (two queries
+    whatever their number), in the prompts' order."""
+    replies, reactions = {}, {}
+    for reply in Reply.objects.visible_to(viewer).filter(prompt__reflection=reflection).select_related("author"):
+        replies.setdefault(reply.prompt_id, []).append(reply)
+    for reaction in Reaction.objects.visible_to(viewer).filter(prompt__reflection=reflection).select_related("author"):
+        reactions.setdefault(reaction.prompt_id, []).append(reaction)
+    return [
+        Thread(
+            p,
+            replies.get(p.pk, []),
+            reactions.get(p.pk, []),
+            next((r for r in reactions.get(p.pk, []) if r.author_id == viewer.pk), None),
+        )
+        for p in prompts
+    ]
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from .access import Stage, require_partner
 from .encryption import AnswerContent
 from .models import (
     ANSWER_MAX_LENGTH,
+    REPLY_MAX_LENGTH,
     SCALE_MAX,
     SCALE_MIN,
     Answer,
@@ -24,14 +25,16 @@ from .models import (
     Participant,
     Prompt,
     PromptKind,
+    Reaction,
     Reflection,
     ReflectionEvent,
     ReflectionPrompt,
+    Reply,
     ShareConsent,
     TalkedMark,
 )
 from .selectors import answered_by
-from .signals import article_brought, partner_ready, reflection_revealed
+from .signals import article_brought, partner_ready, partner_replied, reflection_revealed
 
 SNAPSHOT_FIELDS = ["order", "kind", "text", "scale_min_label", "scale_max_label", "choices"]
 
@@ -330,3 +333,66 @@ def article_bring(*, by: User, details: dict, note: str = "", questions: list[di
         reflection = reflection_create(couple=couple, article=article, started_by=by)
         article_brought.send(sender=Reflection, reflection=reflection, user=by)
     return reflection
+
+
+# The conversation after the reveal: the two partners, while linked (the
+# joint notes' rules); each edits and deletes only their own replies.
+
+
+def _reply_text(text: str) -> str:
+    text = (text or "").replace("\x00", "").strip()
+    if not text:
+        raise DomainError("Write something first: an empty reply is not sent.")
+    if len(text) > REPLY_MAX_LENGTH:
+        raise DomainError(
+            f"A reply can be at most {REPLY_MAX_LENGTH:,} characters; this one has {len(text):,}. "
+            "Your text is still here: shorten it and send again."
+        )
+    return text
+
+
+def reply_create(*, prompt: ReflectionPrompt, user: User, text: str) -> Reply:
+    text = _reply_text(text)
+    with transaction.atomic():
+        reflection = _locked(prompt.reflection_id)
+        require_partner(reflection, user, stage=Stage.REVEALED)
+        reply = Reply.objects.create(prompt=prompt, author=user, text=text)
+        partner_replied.send(sender=Reflection, reflection=reflection, user=user)
+    return reply
+
+
+def reply_edit(*, reply: Reply, user: User, text: str) -> Reply:
+    text = _reply_text(text)
+    with transaction.atomic():
+        reflection = _locked(reply.prompt.reflection_id)
+        require_partner(reflection, user, stage=Stage.REVEALED)
+        if reply.author_id != user.pk:
+            raise DomainError("You can only change your own replies.")
+        reply.text, reply.updated_at = text, timezone.now()
+        reply.save(update_fields=["text", "updated_at"])
+    return reply
+
+
+def reply_delete(*, reply: Reply, user: User) -> None:
+    with transaction.atomic():
+        reflection = _locked(reply.prompt.reflection_id)
+        require_partner(reflection, user, stage=Stage.REVEALED)
+        if reply.author_id != user.pk:
+            raise DomainError("You can only delete your own replies.")
+        reply.delete()
+
+
+def reaction_set(*, prompt: ReflectionPrompt, user: User, kind: str) -> Reaction | None:
+    """My reaction to my partner's answer to `prompt`: one of Reaction.Kind,
+    replacing my earlier one; the same again (or "") takes it back."""
+    if kind and kind not in Reaction.Kind.values:
+        raise DomainError("Choose one of the reactions offered.")
+    with transaction.atomic():
+        reflection = _locked(prompt.reflection_id)
+        require_partner(reflection, user, stage=Stage.REVEALED)
+        current = Reaction.objects.filter(prompt=prompt, author=user).first()
+        if current is not None:
+            current.delete()
+            if current.kind == kind:
+                return None
+        return Reaction.objects.create(prompt=prompt, author=user, kind=kind) if kind else None

@@ -18,3 +18,7 @@ reflection_assigned = Signal()
 # A partner brought an article of their own and started `reflection` on it:
 # `reflection`, `user`. Sent inside that transaction.
 article_brought = Signal()
+
+# A partner replied under a prompt of a revealed reflection: `reflection`,
+# `user`. Sent inside that transaction.
+partner_replied = Signal()

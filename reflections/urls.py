@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import bring_views, exports, together_views, views
+from . import bring_views, conversation_views, exports, together_views, views
 
 app_name = "reflections"
 urlpatterns = [
@@ -20,6 +20,10 @@ urlpatterns = [
     path("reflections/<int:pk>/together/<int:number>/", together_views.together, name="together"),
     path("reflections/<int:pk>/together/<int:number>/talked/", together_views.talked_toggle, name="talked_toggle"),
     path("reflections/<int:pk>/notes/", together_views.note_save, name="note_save"),
+    path("reflections/<int:pk>/prompts/<int:number>/replies/", conversation_views.reply_create, name="reply_create"),
+    path("reflections/<int:pk>/prompts/<int:number>/reaction/", conversation_views.reaction_set, name="reaction_set"),
+    path("replies/<int:reply_pk>/", conversation_views.reply_edit, name="reply_edit"),
+    path("replies/<int:reply_pk>/delete/", conversation_views.reply_delete, name="reply_delete"),
     path("reflections/<int:pk>/export.md", exports.reflection_export, name="reflection_export"),
     path("history/", together_views.history, name="history"),
     path("account/export/answers.md", exports.answers_export_markdown, name="answers_export_markdown"),

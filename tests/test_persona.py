@@ -38,16 +38,19 @@ from reflections.access import Stage, access_to
 from reflections.authoring import article_save, assignment_create, prompt_save
 from reflections.models import (
     ANSWER_MAX_LENGTH,
+    REPLY_MAX_LENGTH,
     Answer,
     AnswerQuerySet,
     Article,
     BankQuestion,
+    ConversationQuerySet,
     JointNote,
     JointNoteQuerySet,
     Prompt,
     PromptKind,
     Reflection,
     ReflectionPrompt,
+    Reply,
     Theme,
     shared_view_open,
 )
@@ -55,11 +58,13 @@ from reflections.services import (
     answer_save,
     article_bring,
     note_save,
+    reaction_set,
     readiness_set,
     readiness_withdraw,
     reflection_share,
     reflection_start,
     reflection_unshare,
+    reply_create,
     talked_toggle,
 )
 
@@ -85,6 +90,10 @@ PROJECT_URLS = {
     "reflections:together",
     "reflections:talked_toggle",
     "reflections:note_save",
+    "reflections:reply_create",
+    "reflections:reaction_set",
+    "reflections:reply_edit",
+    "reflections:reply_delete",
     "reflections:reflection_export",
     "reflections:history",
     "reflections:answers_export_markdown",
@@ -143,6 +152,7 @@ class World:
     coach_reads: dict = field(default_factory=dict)  # reflection pk -> coach persona names
     couple_links: dict = field(default_factory=dict)  # couple name ("A", "B", "F") -> coaching link
     pending_link: object = None  # the coach's invitation no couple took
+    reply_authors: dict = field(default_factory=dict)  # reply pk -> persona name
 
     @property
     def all_markers(self):
@@ -154,6 +164,19 @@ def plant_note(world, reflection, author, *, readers):
     marker = f"MARKER{uuid.uuid4().hex}"
     world.planted.add(marker)
     note_save(reflection=reflection, user=author, kind="remember", text=f"Our note {marker}", base_version=0)
+    for reader in readers:
+        world.allowed[reader].add(marker)
+
+
+def plant_reply(world, reflection, author, *, readers):
+    """A reply under the first prompt, and a reaction, with a unique marker
+    in the reply that exactly `readers` may read."""
+    marker = f"MARKER{uuid.uuid4().hex}"
+    world.planted.add(marker)
+    prompt = reflection.prompts.first()
+    reply = reply_create(prompt=prompt, user=author, text=f"My reply {marker}")
+    world.reply_authors[reply.pk] = author.name.lower()
+    reaction_set(prompt=prompt, user=author, kind="me_too")
     for reader in readers:
         world.allowed[reader].add(marker)
 
@@ -224,6 +247,7 @@ def world(make_user, staff, carol):
     for person in (alice, bob):
         reflection_share(reflection=revealed, user=person, coach=coach)
     plant_note(w, revealed, alice, readers=["alice", "bob", "coach"])
+    plant_reply(w, revealed, bob, readers=["alice", "bob", "coach"])
     unshared = reflection_start(article=third, by=bob)
     plant(w, unshared, alice, readers=["alice", "bob"])
     plant(w, unshared, bob, readers=["bob", "alice"])
@@ -258,6 +282,7 @@ def world(make_user, staff, carol):
     plant(w, theirs, erin, readers=["erin", "dan"])
     reveal(theirs, dan, erin)
     plant_note(w, theirs, erin, readers=["dan", "erin"])
+    plant_reply(w, theirs, dan, readers=["dan", "erin"])
     reflection_share(reflection=theirs, user=dan, coach=other_coach)
 
     # Frank and Gina, coached by Coach, shared a revealed reflection, left
@@ -271,6 +296,7 @@ def world(make_user, staff, carol):
     for person in (frank, gina):
         reflection_share(reflection=was_shared, user=person, coach=coach)
     plant_note(w, was_shared, frank, readers=[])  # closed for both once they unlink
+    plant_reply(w, was_shared, gina, readers=[])  # likewise
     never_shared = reflection_start(article=second, by=gina)
     plant(w, never_shared, frank, readers=["frank"])
     plant(w, never_shared, gina, readers=["gina"])
@@ -315,6 +341,10 @@ def url_arguments(name, world):
         "reflections:together": [{"pk": r.pk, "number": n} for r in world.reflections for n in (1, 3)],
         "reflections:talked_toggle": [{"pk": r.pk, "number": 1} for r in world.reflections],
         "reflections:note_save": reflections,
+        "reflections:reply_create": [{"pk": r.pk, "number": 1} for r in world.reflections],
+        "reflections:reaction_set": [{"pk": r.pk, "number": 1} for r in world.reflections],
+        "reflections:reply_edit": [{"reply_pk": pk} for pk in Reply.objects.values_list("pk", flat=True)],
+        "reflections:reply_delete": [{"reply_pk": pk} for pk in Reply.objects.values_list("pk", flat=True)],
         "reflections:reflection_export": reflections,
         "accounts:invitation_revoke": [{"pk": i.pk} for i in world.invitations],
         "accounts:invitation_accept": [{"token": i.token} for i in Invitation.objects.all()],
@@ -477,6 +507,9 @@ VALID_POSTS = {
         "version": note_version(kwargs, "remember"),
     },
     "reflections:article_bring": bring_form(),
+    "reflections:reply_create": {"text": "A reply of mine"},
+    "reflections:reaction_set": {"kind": "moved"},
+    "reflections:reply_edit": {"text": "My reply, edited"},
     "accounts:invitation_code": lambda kwargs, persona, world: {"code": world.invitations[0].code},  # Carol's
     "accounts:account_delete": {"password": PASSWORD},
     "notifications:notification_mark_read": {"next": "/history/"},
@@ -554,6 +587,13 @@ INVALID_POSTS = {
         ),
         "unknown kind": Invalid("a kind of note there is not", {"kind": "secret", "text": TYPED, "version": "0"}),
     },
+    "reflections:reply_create": Invalid(
+        f"a reply longer than {REPLY_MAX_LENGTH:,} characters",
+        {"text": f"{TYPED} {'x' * REPLY_MAX_LENGTH}"},
+        keeps=TYPED,
+    ),
+    "reflections:reaction_set": Invalid("a reaction that is not offered", {"kind": "furious"}),
+    "reflections:reply_edit": Invalid("an emptied reply", {"text": "   "}),
     "reflections:article_bring": {
         "no title": Invalid("the details without a title", bring_form(title="", note=TYPED), keeps=TYPED),
         "nothing to look up": Invalid(
@@ -590,6 +630,7 @@ INVALID_POSTS = {
             "reflections:readiness_set",
             "reflections:readiness_withdraw",
             "reflections:talked_toggle",
+            "reflections:reply_delete",
             "accounts:invitation_create",
             "accounts:invitation_revoke",
             "accounts:invitation_accept",
@@ -855,6 +896,12 @@ def coaching_accepted(persona, kwargs, world):
     return 302 if couple in ("A", "B") and persona in COUPLES[couple] else 200
 
 
+def writes_reply(persona, kwargs, world):
+    """The reply's author, while its shared view is open to them."""
+    pk = Reply.objects.get(pk=kwargs["reply_pk"]).prompt.reflection_id
+    return world.reply_authors[kwargs["reply_pk"]] == persona and world.stage[pk] == "revealed"
+
+
 def owns_notice(persona, kwargs, world):
     return Notification.objects.get(pk=kwargs["pk"]).user == world.personas[persona]
 
@@ -905,6 +952,20 @@ EXPECTED = {
     "reflections:note_save": action(
         allowed=partner_after_reveal, invalid={"stale": 409, "too long": 400, "unknown kind": 404}
     ),
+    # The conversation after the reveal: the partners, while linked; each
+    # edits and deletes only their own replies (anyone else's: 404). The
+    # page comes back (302); htmx gets the thread (200); refused, the
+    # thread again with why (400; htmx 422).
+    "reflections:reply_create": action(
+        allowed=partner_after_reveal, done=PlainOrHtmx(302, htmx=200), invalid=PlainOrHtmx(400, htmx=422)
+    ),
+    "reflections:reaction_set": action(
+        allowed=partner_after_reveal, done=PlainOrHtmx(302, htmx=200), invalid=PlainOrHtmx(400, htmx=422)
+    ),
+    "reflections:reply_edit": action(
+        allowed=writes_reply, done=PlainOrHtmx(302, htmx=200), invalid=PlainOrHtmx(400, htmx=422)
+    ),
+    "reflections:reply_delete": action(allowed=writes_reply, done=PlainOrHtmx(302, htmx=200), invalid=IGNORED),
     "accounts:partner": page(),
     "accounts:invitation_create": action(invalid=IGNORED),
     "accounts:invitation_revoke": action(allowed=invited_by, invalid=IGNORED),
@@ -975,6 +1036,7 @@ def test_world_gives_each_persona_what_the_gate_gives(world):
             continue
         texts = " ".join(answer.text for answer in Answer.objects.visible_to(user))
         texts += " ".join(JointNote.objects.visible_to(user).values_list("text", flat=True))
+        texts += " ".join(Reply.objects.visible_to(user).values_list("text", flat=True))
         assert {m for m in world.all_markers if m in texts} == world.allowed[persona], persona
 
 
@@ -1023,6 +1085,7 @@ def test_every_page_reads_text_only_through_the_gates(client, world, monkeypatch
     display any other way (P8)."""
     monkeypatch.setattr(AnswerQuerySet, "visible_to", lambda self, viewer: self.none())
     monkeypatch.setattr(JointNoteQuerySet, "visible_to", lambda self, viewer: self.none())
+    monkeypatch.setattr(ConversationQuerySet, "visible_to", lambda self, viewer: self.none())
     for persona, method, name, url, response in every_response(client, world):
         assert response.status_code < 500, f"{persona} {method} {url} ({name}) -> {response.status_code}"
         body = response.content.decode(errors="replace")
@@ -1065,6 +1128,8 @@ def test_every_reflection_view_and_service_asks_the_one_rule(client, world, monk
         lambda: reflection_unshare(reflection=revealed, user=alice, coach=world.personas["coach"]),
         lambda: talked_toggle(prompt=revealed.prompts.first(), user=alice),
         lambda: note_save(reflection=revealed, user=alice, kind="try", text="x", base_version=0),
+        lambda: reply_create(prompt=revealed.prompts.first(), user=alice, text="x"),
+        lambda: reaction_set(prompt=revealed.prompts.first(), user=alice, kind="moved"),
     ]
     for service in refused:
         with pytest.raises(DomainError, match="not part of this reflection"):

@@ -45,9 +45,9 @@ HOME_QUERIES = 11  # one of them the guide to read next
 HISTORY_QUERIES = 10
 REFLECTION_ANSWERING_QUERIES = 10  # before the reveal, answering, nobody ready yet (no trail to read)
 REFLECTION_WAITING_QUERIES = 11  # before the reveal, ready and waiting for the partner
-REFLECTION_REVEALED_QUERIES = 14  # the shared view: the same URL after the reveal
+REFLECTION_REVEALED_QUERIES = 16  # the shared view: the same URL after the reveal, with its conversation
 TOGETHER_QUERIES = 11
-COACH_REFLECTION_QUERIES = 12  # a coach reading a reflection both partners shared
+COACH_REFLECTION_QUERIES = 14  # a coach reading a reflection both partners shared, with its conversation
 COACH_DASHBOARD_QUERIES = 13
 AUTOSAVE_QUERIES = 16  # one answer saved from the answering page (htmx), including its transaction
 

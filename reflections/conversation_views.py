@@ -1,0 +1,112 @@
+"""The conversation after the reveal: replies under each prompt and a
+reaction to the partner's answer. The two partners, while linked, through
+the same rule as the shared view; a coach reads it (read-only) where both
+shared the reflection. With htmx a post swaps in the prompt's thread; without
+JavaScript it comes back to the shared view."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError
+
+from . import services
+from .access import Role, Stage
+from .models import REPLY_MAX_LENGTH, Reaction, ReflectionPrompt, Reply
+from .selectors import threads_for
+from .shortcuts import reflection_or_404
+
+
+def _prompt_of(request, pk, number):
+    """Prompt `number` (from 1) of a revealed reflection I am a partner in, or 404."""
+    opened = reflection_or_404(request.user, pk, role=Role.PARTNER, stage=Stage.REVEALED, for_page=False)
+    prompts = list(ReflectionPrompt.objects.filter(reflection=opened.reflection))
+    if not 1 <= number <= len(prompts):
+        raise Http404("No such question.")
+    return prompts[number - 1], number
+
+
+def _my_reply(request, reply_pk):
+    reply = get_object_or_404(
+        Reply.objects.visible_to(request.user).filter(author=request.user).select_related("prompt"), pk=reply_pk
+    )
+    return reply, _number_of(reply.prompt)
+
+
+def _number_of(prompt):
+    return (
+        list(ReflectionPrompt.objects.filter(reflection=prompt.reflection_id).values_list("pk", flat=True)).index(
+            prompt.pk
+        )
+        + 1
+    )
+
+
+def _thread_response(request, prompt, number, *, draft="", error="", editing=None):
+    """The prompt's thread (htmx), or back to the shared view at the prompt;
+    a refusal shows the thread again with what was typed (400; 422 for
+    htmx, which swaps it in)."""
+    if not request.htmx and not error:
+        return redirect(f"{reverse('reflections:reflection', args=[prompt.reflection_id])}#q-{prompt.pk}")
+    (thread,) = threads_for(prompt.reflection, request.user, [prompt])
+    context = {
+        "thread": thread,
+        "number": number,
+        "draft": draft,
+        "error": error,
+        "editing": editing,
+        "reactions": Reaction.Kind.choices,
+        "max_length": REPLY_MAX_LENGTH,
+        "read_only": False,
+    }
+    template = "reflections/_thread.html" if request.htmx else "reflections/thread_page.html"
+    return render(request, template, context, status=(422 if request.htmx else 400) if error else 200)
+
+
+@login_required
+@require_POST
+def reply_create(request, pk, number):
+    prompt, number = _prompt_of(request, pk, number)
+    text = request.POST.get("text", "")
+    try:
+        services.reply_create(prompt=prompt, user=request.user, text=text)
+    except DomainError as error:
+        return _thread_response(request, prompt, number, draft=text, error=str(error))
+    return _thread_response(request, prompt, number)
+
+
+@login_required
+@require_POST
+def reply_edit(request, reply_pk):
+    reply, number = _my_reply(request, reply_pk)
+    text = request.POST.get("text", "")
+    try:
+        services.reply_edit(reply=reply, user=request.user, text=text)
+    except DomainError as error:
+        return _thread_response(request, reply.prompt, number, draft=text, error=str(error), editing=reply.pk)
+    return _thread_response(request, reply.prompt, number)
+
+
+@login_required
+@require_POST
+def reply_delete(request, reply_pk):
+    reply, number = _my_reply(request, reply_pk)
+    prompt = reply.prompt
+    try:
+        services.reply_delete(reply=reply, user=request.user)
+    except DomainError as error:
+        return _thread_response(request, prompt, number, error=str(error))
+    return _thread_response(request, prompt, number)
+
+
+@login_required
+@require_POST
+def reaction_set(request, pk, number):
+    prompt, number = _prompt_of(request, pk, number)
+    try:
+        services.reaction_set(prompt=prompt, user=request.user, kind=request.POST.get("kind", ""))
+    except DomainError as error:
+        return _thread_response(request, prompt, number, error=str(error))
+    return _thread_response(request, prompt, number)
