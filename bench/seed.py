@@ -4,11 +4,12 @@ leave behind, written with bulk_create so that 10,000 couples take minutes.
 Per couple: two verified users, the couple with its memberships and the used
 invitation that linked them, and two or three reflections of the 50 library
 articles, each with its prompt snapshot and both participants. Older
-reflections are revealed (both ready, events, notices; a third of them
-with joint notes), the newest is in progress (sometimes one partner is already ready). A few couples have
-unlinked since. Each partner ends up with about 25 answers, so 10,000
-couples hold about 500,000 answers, encrypted exactly as the app encrypts
-them (EncryptedTextField.get_prep_value runs inside bulk_create).
+reflections are revealed (both ready, events, notices; a third of them with
+joint notes, half with replies and reactions), the newest is in progress
+(sometimes one partner is already ready). A few couples have unlinked since.
+Each partner ends up with about 25 answers, so 10,000 couples hold about
+500,000 answers, encrypted exactly as the app encrypts them
+(EncryptedTextField.get_prep_value runs inside bulk_create).
 
 Idempotent: a database that already holds the dataset of the asked size is
 left alone. Call with Django set up on the bench database only: a different
@@ -37,9 +38,11 @@ from reflections.models import (
     Participant,
     Prompt,
     PromptKind,
+    Reaction,
     Reflection,
     ReflectionEvent,
     ReflectionPrompt,
+    Reply,
 )
 from reflections.services import SNAPSHOT_FIELDS
 
@@ -194,8 +197,9 @@ def dataset_present(couples):
     count means every chunk finished."""
     users = User.objects.filter(email__endswith="@" + EMAIL_DOMAIN).count()
     articles = Article.objects.filter(slug__startswith=ARTICLE_SLUG_PREFIX).count()
-    # Joint notes came to the dataset later: one seeded without them is not it.
-    return users == 2 * couples and articles == ARTICLES and JointNote.objects.exists()
+    # Joint notes and the conversation came to the dataset later: one seeded
+    # without them is not it.
+    return users == 2 * couples and articles == ARTICLES and JointNote.objects.exists() and Reply.objects.exists()
 
 
 def database_empty():
@@ -264,6 +268,8 @@ def dataset_counts():
         "notifications": Notification.objects.count(),
         "events": ReflectionEvent.objects.count(),
         "joint_notes": JointNote.objects.count(),
+        "replies": Reply.objects.count(),
+        "reactions": Reaction.objects.count(),
     }
 
 
@@ -414,14 +420,17 @@ class Seeder:
             snapshot.extend(plan["prompts"])
         ReflectionPrompt.objects.bulk_create(snapshot, batch_size=BATCH)
 
-        participants, answers, events, notes = [], [], [], []
+        participants, answers, events, notes, replies, reactions = [], [], [], [], [], []
         for plan in plans:
             self.fill(plan, participants, answers, events, notifications)
             notes += self.notes(plan)
+            self.conversation(plan, replies, reactions)
         Participant.objects.bulk_create(participants, batch_size=BATCH)
         Answer.objects.bulk_create(answers, batch_size=BATCH)
         ReflectionEvent.objects.bulk_create(events, batch_size=BATCH)
         JointNote.objects.bulk_create(notes, batch_size=BATCH)
+        Reply.objects.bulk_create(replies, batch_size=BATCH)
+        Reaction.objects.bulk_create(reactions, batch_size=BATCH)
         Notification.objects.bulk_create(notifications, batch_size=BATCH)
         self.answers += len(answers)
 
@@ -538,6 +547,28 @@ class Seeder:
             )
             for kind in kinds
         ]
+
+    def conversation(self, plan, replies, reactions):
+        """Half of the revealed reflections: replies under a few prompts
+        (reply_create) and a reaction or two (reaction_set); a few threads
+        run long, as a couple that lives in the shared view would make them."""
+        rng = self.rng
+        if not plan["revealed"] or rng.random() >= 0.5:
+            return
+        after = plan["second_ready"]
+        for prompt in rng.sample(plan["prompts"], rng.randint(1, 4)):
+            length = rng.randint(1, 4) if rng.random() < 0.95 else rng.randint(20, 60)
+            for n in range(length):
+                replies.append(
+                    Reply(
+                        prompt=prompt,
+                        author=plan["pair"][n % 2],
+                        text=" ".join(rng.sample(SENTENCES, rng.randint(1, 2))),
+                        created_at=after + timedelta(hours=n + rng.uniform(0.1, 1)),
+                    )
+                )
+            for user in rng.sample(plan["pair"], rng.randint(0, 2)):
+                reactions.append(Reaction(prompt=prompt, author=user, kind=rng.choice(Reaction.Kind.values)))
 
     def answer(self, prompt, author, after, before):
         rng = self.rng

@@ -5,17 +5,18 @@ shared the reflection. With htmx a post swaps in the prompt's thread; without
 JavaScript it comes back to the shared view."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.errors import DomainError
+from core.numbers import whole_number
 
 from . import services
 from .access import Role, Stage
 from .models import REPLY_MAX_LENGTH, Reaction, ReflectionPrompt, Reply
-from .selectors import threads_for
+from .selectors import conversation_fingerprint, prompts_of, threads_for
 from .shortcuts import reflection_or_404
 
 
@@ -110,3 +111,36 @@ def reaction_set(request, pk, number):
     except DomainError as error:
         return _thread_response(request, prompt, number, error=str(error))
     return _thread_response(request, prompt, number)
+
+
+@login_required
+@require_safe
+def conversation_live(request, pk):
+    """Polled by an open shared view (or one together-mode prompt, with
+    `prompt`) while the tab is visible: 204 when the threads are as `seen`;
+    otherwise their logs, swapped out of band, so that nothing being typed is
+    touched. Once the couple has unlinked, it says so and stops polling."""
+    opened = reflection_or_404(request.user, pk, for_page=False)
+    reflection = opened.reflection
+    if opened.access.stage == Stage.OPEN:
+        raise Http404("No such reflection.")
+    if opened.access.stage == Stage.CLOSED:
+        return render(request, "reflections/_conversation_live.html", {"reflection": reflection, "closed": True})
+    prompts = prompts_of(reflection)
+    number = whole_number(request.GET.get("prompt"))
+    if number is not None:
+        if not 1 <= number <= len(prompts):
+            raise Http404("No such question.")
+        prompts = [prompts[number - 1]]
+    threads = threads_for(reflection, request.user, prompts)
+    fingerprint = conversation_fingerprint(threads)
+    if request.GET.get("seen") == fingerprint:
+        return HttpResponse(status=204)
+    context = {
+        "reflection": reflection,
+        "threads": threads,
+        "fingerprint": fingerprint,
+        "number": number,
+        "max_length": REPLY_MAX_LENGTH,
+    }
+    return render(request, "reflections/_conversation_live.html", context)

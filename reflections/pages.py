@@ -10,6 +10,7 @@ from .models import ANSWER_MAX_LENGTH, REPLY_MAX_LENGTH, Reaction
 from .selectors import (
     NoteForm,
     Opened,
+    conversation_fingerprint,
     notes_for,
     prompt_rows,
     scale_summary,
@@ -43,13 +44,15 @@ def reflection_page(
     }
     if state.stage != Stage.REVEALED:
         return render(request, "reflections/reflection.html", context, status=status)
+    threads = threads_for(reflection, viewer, [row.prompt for row in rows])
     context |= {
         "just_revealed": just_revealed,
         "partner_name": state.partner.user.name if state.partner else "",
         "coaches": sharing_with_coaches(opened, viewer),
         "notes": notes_for(opened, viewer, unsaved=unsaved_notes),
         "summary": scale_summary(rows),
-        "conversation": list(zip(rows, threads_for(reflection, viewer, [row.prompt for row in rows]), strict=True)),
+        "conversation": list(zip(rows, threads, strict=True)),
+        "fingerprint": conversation_fingerprint(threads),
         "reactions": Reaction.Kind.choices,
         "reply_max_length": REPLY_MAX_LENGTH,
     }

@@ -3,6 +3,7 @@ note text is read only through the gates, Answer.objects.visible_to and
 JointNote.objects.visible_to (P8); everything else here is counts, states
 and names."""
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -388,6 +389,20 @@ def threads_for(reflection: Reflection, viewer: User, prompts: list[ReflectionPr
         )
         for p in prompts
     ]
+
+
+def conversation_fingerprint(threads: list[Thread]) -> str:
+    """Changes whenever what the threads show changes (a reply written,
+    edited or deleted, a reaction set or changed): what the live poll compares."""
+    seen = [
+        (
+            t.prompt.pk,
+            [(r.pk, (r.updated_at or r.created_at).timestamp()) for r in t.replies],
+            [(r.pk, r.kind) for r in t.reactions],
+        )
+        for t in threads
+    ]
+    return hashlib.blake2b(repr(seen).encode(), digest_size=8).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("reflections/<int:pk>/notes/", together_views.note_save, name="note_save"),
     path("reflections/<int:pk>/prompts/<int:number>/replies/", conversation_views.reply_create, name="reply_create"),
     path("reflections/<int:pk>/prompts/<int:number>/reaction/", conversation_views.reaction_set, name="reaction_set"),
+    path("reflections/<int:pk>/conversation/", conversation_views.conversation_live, name="conversation_live"),
     path("replies/<int:reply_pk>/", conversation_views.reply_edit, name="reply_edit"),
     path("replies/<int:reply_pk>/delete/", conversation_views.reply_delete, name="reply_delete"),
     path("reflections/<int:pk>/export.md", exports.reflection_export, name="reflection_export"),

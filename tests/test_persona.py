@@ -94,6 +94,7 @@ PROJECT_URLS = {
     "reflections:reaction_set",
     "reflections:reply_edit",
     "reflections:reply_delete",
+    "reflections:conversation_live",
     "reflections:reflection_export",
     "reflections:history",
     "reflections:answers_export_markdown",
@@ -332,6 +333,7 @@ def url_arguments(name, world):
         "reflections:reflection_start": [{"slug": a.slug} for a in world.articles],
         "reflections:reflection": reflections,
         "reflections:live_status": reflections,
+        "reflections:conversation_live": reflections,
         "reflections:answers_save": reflections,
         "reflections:readiness_set": reflections,
         "reflections:readiness_withdraw": reflections,
@@ -834,6 +836,12 @@ def partner_after_reveal(persona, kwargs, world):
     return partner_in(kwargs, world, persona, stage="revealed")
 
 
+def partner_past_the_reveal(persona, kwargs, world):
+    """A partner once the reflection is revealed, or closed by an unlink (the
+    conversation's poll then says the shared view has closed)."""
+    return partner_in(kwargs, world, persona) and world.stage[kwargs["pk"]] != "open"
+
+
 def answering(persona, kwargs, world):
     """A partner whose answers may change: the reflection is open and they are not ready (Bob, once)."""
     return partner_in(kwargs, world, persona, stage="open") and persona not in world.ready[kwargs["pk"]]
@@ -966,6 +974,7 @@ EXPECTED = {
         allowed=writes_reply, done=PlainOrHtmx(302, htmx=200), invalid=PlainOrHtmx(400, htmx=422)
     ),
     "reflections:reply_delete": action(allowed=writes_reply, done=PlainOrHtmx(302, htmx=200), invalid=IGNORED),
+    "reflections:conversation_live": page(reader=partner_past_the_reveal),
     "accounts:partner": page(),
     "accounts:invitation_create": action(invalid=IGNORED),
     "accounts:invitation_revoke": action(allowed=invited_by, invalid=IGNORED),
@@ -1105,6 +1114,7 @@ def test_every_reflection_view_and_service_asks_the_one_rule(client, world, monk
     pages = {
         "reflections:reflection",
         "reflections:live_status",
+        "reflections:conversation_live",
         "reflections:together_start",
         "reflections:together",
         "reflections:reflection_export",

@@ -29,10 +29,19 @@ from reflections.models import (
     Reflection,
     ReflectionEvent,
     ReflectionPrompt,
+    Reply,
     ShareConsent,
     TalkedMark,
 )
-from reflections.services import note_save, readiness_set, reflection_create, reflection_share, reflection_start
+from reflections.services import (
+    note_save,
+    reaction_set,
+    readiness_set,
+    reflection_create,
+    reflection_share,
+    reflection_start,
+    reply_create,
+)
 
 from .conftest import answer_all, coach_link, link, make_article, reveal
 
@@ -410,6 +419,33 @@ def test_revealed_pages_cost_exactly_the_same_for_many_prompts_as_for_one(
 
     assert "Private words of Alice" in html
     assert many == few == bound
+
+
+@pytest.mark.parametrize(
+    "page, viewer, bound",
+    [
+        ("reflections:reflection", "alice", REFLECTION_REVEALED_QUERIES),
+        ("coach:shared_reflection", "coach", COACH_REFLECTION_QUERIES),
+    ],
+)
+def test_revealed_pages_cost_exactly_the_same_for_many_replies_as_for_one(
+    client, alice, bob, coach, coached_couple, page, viewer, bound
+):
+    reflection = one_reflection(alice, bob, coach, 3, "revealed")
+    first = reflection.prompts.first()
+    reply_create(prompt=first, user=bob, text="Bob's one reply")
+    reaction_set(prompt=first, user=bob, kind="moved")
+    url = reverse(page, args=[reflection.pk])
+    signed_in(client, {"alice": alice, "coach": coach}[viewer], url)
+
+    one, _ = measured(client, url)
+    Reply.objects.bulk_create(
+        Reply(prompt=first, author=(alice, bob)[i % 2], text=f"Reply number {i}.") for i in range(MANY - 1)
+    )
+    many, html = measured(client, url)
+
+    assert html.count("<p>Reply number ") == MANY - 1
+    assert many == one == bound
 
 
 def test_reflection_page_costs_exactly_the_same_for_many_prompts_as_for_one_before_the_reveal(

@@ -1,0 +1,57 @@
+"""The conversation after the reveal, in two browsers at once: replies and
+reactions arrive on the other partner's open page without a reload, and
+nothing being typed there is lost."""
+
+from playwright.sync_api import expect
+
+from .conftest import check_page, log_in
+from .test_together import revealed_reflection
+
+# The live poll asks every few seconds (static/js/twofold.js): allow a few rounds.
+ARRIVES_WITHIN_MS = 15_000
+
+
+def said(thread, text):
+    """A reply's words as the thread shows them (not the edit box holding them)."""
+    return thread.locator(".reply-text").get_by_text(text, exact=True)
+
+
+def test_a_reply_and_a_reaction_arrive_without_a_reload(new_page, library):
+    alice, bob, reflection = revealed_reflection(library)
+    first = reflection.prompts.first()
+    pages = {}
+    for person in (alice, bob):
+        pages[person] = page = new_page()
+        log_in(page, person.email)
+        page.goto(f"/reflections/{reflection.pk}/")
+    alice_thread = pages[alice].locator(f"#thread-{first.pk}")
+    bob_thread = pages[bob].locator(f"#thread-{first.pk}")
+
+    # Bob starts a reply and has not sent it when Alice's arrives.
+    bob_thread.get_by_label("Reply", exact=True).fill("Half a thought of Bob's")
+    alice_thread.get_by_label("Reply", exact=True).fill("That one surprised me.")
+    alice_thread.get_by_role("button", name="Send").click()
+    said(alice_thread, "That one surprised me.").wait_for()
+    assert alice_thread.get_by_label("Reply", exact=True).input_value() == ""
+
+    said(bob_thread, "That one surprised me.").wait_for(timeout=ARRIVES_WITHIN_MS)
+    assert bob_thread.get_by_label("Reply", exact=True).input_value() == "Half a thought of Bob's"
+    assert pages[bob].evaluate("performance.getEntriesByType('navigation').length") == 1  # no reload
+    check_page(pages[bob], "shared view with a reply that arrived")
+
+    bob_thread.get_by_role("button", name="Let’s talk about this in person").click()
+    expect(bob_thread.get_by_role("button", name="Let’s talk about this in person")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    alice_thread.get_by_text("Bob: Let’s talk about this in person").wait_for(timeout=ARRIVES_WITHIN_MS)
+
+    bob_thread.get_by_label("Reply", exact=True).fill("Half a thought of Bob's, finished.")
+    bob_thread.get_by_role("button", name="Send").click()
+    said(alice_thread, "Half a thought of Bob's, finished.").wait_for(timeout=ARRIVES_WITHIN_MS)
+
+    # Alice edits her reply; the edit reaches Bob too.
+    alice_thread.get_by_text("Edit or delete").click()
+    alice_thread.get_by_label("Your reply").fill("That one surprised me, in a good way.")
+    alice_thread.get_by_role("button", name="Save").click()
+    said(alice_thread, "That one surprised me, in a good way.").wait_for()
+    said(bob_thread, "That one surprised me, in a good way.").wait_for(timeout=ARRIVES_WITHIN_MS)
