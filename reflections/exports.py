@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from .access import Stage
-from .models import Answer, JointNote
-from .selectors import notes_for, prompt_rows, status_of
+from .models import Answer, JointNote, Reply
+from .selectors import notes_for, prompt_rows, status_of, threads_for
 from .shortcuts import reflection_or_404
 
 
@@ -27,11 +27,13 @@ def _download(content, filename, content_type):
 def reflection_export(request, pk):
     opened = reflection_or_404(request.user, pk, stage=Stage.REVEALED)
     reflection = opened.reflection
+    rows = prompt_rows(reflection, request.user)
+    threads = threads_for(reflection, request.user, [row.prompt for row in rows])
     content = render_to_string(
         "reflections/export/reflection.md",
         {
             "reflection": reflection,
-            "prompts": prompt_rows(reflection, request.user),
+            "prompts": list(zip(rows, threads, strict=True)),
             "notes": notes_for(opened, request.user),
             "me": request.user,
             "partner": status_of(opened, request.user).partner.user,
@@ -59,6 +61,17 @@ def my_notes(user):
     return JointNote.objects.visible_to(user).filter(updated_by=user).select_related("reflection")
 
 
+def my_replies(user):
+    """Replies I wrote, as far as the conversation's gate lets me read them
+    (an unlink closes them with the shared view)."""
+    return (
+        Reply.objects.visible_to(user)
+        .filter(author=user)
+        .select_related("prompt__reflection")
+        .order_by("prompt__reflection__created_at", "prompt__order", "created_at", "pk")
+    )
+
+
 def _answer_value(answer):
     if answer.passed:
         return "(passed)"
@@ -77,6 +90,7 @@ def answers_export_markdown(request):
                 (r, [(a, _answer_value(a)) for a in answers]) for r, answers in my_answers(request.user).items()
             ],
             "notes": my_notes(request.user),
+            "replies": my_replies(request.user),
         },
     )
     return _download(content, "twofold-my-answers.md", "text/markdown")
@@ -115,6 +129,16 @@ def answers_export_json(request):
                 "updated_at": note.updated_at.isoformat(),
             }
             for note in my_notes(request.user)
+        ],
+        "replies": [
+            {
+                "reflection": reply.prompt.reflection.title,
+                "question": reply.prompt.text,
+                "text": reply.text,
+                "written_at": reply.created_at.isoformat(),
+                "edited_at": reply.updated_at.isoformat() if reply.updated_at else None,
+            }
+            for reply in my_replies(request.user)
         ],
     }
     return _download(json.dumps(data, indent=2, ensure_ascii=False), "twofold-my-answers.json", "application/json")

@@ -172,3 +172,36 @@ def test_the_shared_view_costs_the_same_whatever_the_number_of_replies(client, a
 
     assert f"Reply {replies - 1}" in response.content.decode()
     assert len(queries) == 13  # replies and reactions: two queries, whatever their number
+
+
+def test_the_reflections_download_carries_its_conversation(client, alice, bob, revealed, prompt):
+    reply_create(prompt=prompt, user=bob, text="Bob's reply, downloaded")
+    reaction_set(prompt=prompt, user=alice, kind="in_person")
+    client.force_login(alice)
+
+    body = client.get(reverse("reflections:reflection_export", args=[revealed.pk])).content.decode()
+
+    assert "Bob's reply, downloaded" in body
+    assert "Alice: Let’s talk about this in person" in body
+
+
+def test_my_own_export_carries_my_replies_and_not_my_partners(client, alice, bob, revealed, prompt):
+    reply_create(prompt=prompt, user=alice, text="Alice wrote this reply")
+    reply_create(prompt=prompt, user=bob, text="Bob wrote this reply")
+    client.force_login(alice)
+
+    markdown = client.get(reverse("reflections:answers_export_markdown")).content.decode()
+    data = client.get(reverse("reflections:answers_export_json")).json()
+
+    assert "Alice wrote this reply" in markdown and "Bob wrote this reply" not in markdown
+    assert [r["text"] for r in data["replies"]] == ["Alice wrote this reply"]
+    assert data["replies"][0]["question"] == prompt.text
+
+
+def test_after_an_unlink_no_export_carries_the_conversation(client, alice, bob, revealed, prompt):
+    reply_create(prompt=prompt, user=alice, text="Said before we parted")
+    couple_unlink(couple=revealed.couple, by=bob)
+    client.force_login(alice)
+
+    assert "Said before we parted" not in client.get(reverse("reflections:answers_export_markdown")).content.decode()
+    assert client.get(reverse("reflections:answers_export_json")).json()["replies"] == []
