@@ -10,6 +10,7 @@ import pytest
 from tests.conftest import link
 
 from .conftest import check_page, log_in, make_person
+from .test_core_loop import answer_everything
 
 PAGE = """<!doctype html><html lang="en"><head>
 <title>Evenings that belong to no one</title>
@@ -46,19 +47,6 @@ def article_site(settings):
     server.server_close()
 
 
-def answer_on_the_page(page, words):
-    prompts = page.locator("fieldset.prompt")
-    for i in range(prompts.count()):
-        prompt = prompts.nth(i)
-        if prompt.locator("textarea").count():
-            prompt.locator("textarea").fill(f"{words} #{i + 1}")
-        elif prompt.locator("label.choice").count():
-            prompt.locator("label.choice").first.click()
-        else:
-            prompt.locator(".scale-option", has_text="6").first.click()
-        prompt.locator(".save-status").get_by_text("Saved.").wait_for()
-
-
 def test_a_couple_brings_an_article_by_link_and_reflects_on_it(new_page, library, article_site):
     alice, bob = make_person("Alice"), make_person("Bob")
     link(alice, bob)
@@ -78,14 +66,14 @@ def test_a_couple_brings_an_article_by_link_and_reflects_on_it(new_page, library
     page.get_by_label("Why this one? (a line or two for your partner)").fill("This one made me think of us.")
     page.get_by_role("button", name="Start this reflection together").click()
     page.get_by_text("Bob will hear that you suggested").wait_for()
-    answer_on_the_page(page, "Alice wrote")
+    answer_everything(page, "Alice wrote")
     page.get_by_role("button", name="I’m ready to reveal").click()
 
     partner = new_page()
     log_in(partner, bob.email)
     partner.get_by_text("Alice suggested an article to reflect on").first.wait_for()
     partner.get_by_role("link", name="Evenings that belong to no one").first.click()
-    answer_on_the_page(partner, "Bob wrote")
+    answer_everything(partner, "Bob wrote")
     partner.get_by_role("button", name="I’m ready to reveal").click()
 
     partner.get_by_text("Alice wrote #1").wait_for()
