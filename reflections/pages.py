@@ -43,13 +43,16 @@ def reflection_page(
     }
     if state.stage != Stage.REVEALED:
         return render(request, "reflections/reflection.html", context, status=status)
+    summary = scale_summary(rows)
+    starters = {d.prompt.pk: d.starter for d in summary["apart"]}
+    threads = threads_for(reflection, viewer, [row.prompt for row in rows])
     context |= {
         "just_revealed": just_revealed,
         "partner_name": state.partner.user.name if state.partner else "",
         "coaches": sharing_with_coaches(opened, viewer),
         "notes": notes_for(opened, viewer, unsaved=unsaved_notes),
-        "summary": scale_summary(rows),
-        "conversation": list(zip(rows, threads_for(reflection, viewer, [row.prompt for row in rows]), strict=True)),
+        "summary": summary,
+        "conversation": [(row, thread, starters.get(row.prompt.pk)) for row, thread in zip(rows, threads, strict=True)],
         "reactions": Reaction.Kind.choices,
         "reply_max_length": REPLY_MAX_LENGTH,
     }

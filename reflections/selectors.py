@@ -27,6 +27,7 @@ from .models import (
     Reply,
     ShareConsent,
 )
+from .starters import is_far_apart, starter_for
 
 
 def _count(queryset, outer):
@@ -343,9 +344,51 @@ class ScaleComparison:
         return abs(self.mine - self.partners)
 
 
-def scale_summary(rows: list[PromptRow], *, close: int = 1, apart: int = 3) -> dict[str, list[ScaleComparison]]:
-    """Where the two of you are close on a scale, and where you differ most
-    (largest gap first). Uses the answers already read through the gate."""
+@dataclass(frozen=True)
+class Difference:
+    """A prompt where the two answers are far apart (a scale's numbers, or
+    two different choices), and the conversation starter Twofold offers for
+    it: its own words, which never quote either answer."""
+
+    prompt: ReflectionPrompt
+    mine: int | str
+    partners: int | str
+    gap: int
+    starter: str
+
+
+def _compared(row: PromptRow) -> tuple[int | str, int | str, int] | None:
+    """(mine, partner's, gap) when both answered `row`'s scale or choice
+    prompt (a pass is no answer to compare), else None."""
+    mine, partners = row.mine, row.partners
+    if not (mine and partners) or mine.passed or partners.passed:
+        return None
+    if row.prompt.is_scale and mine.scale_value is not None and partners.scale_value is not None:
+        return mine.scale_value, partners.scale_value, abs(mine.scale_value - partners.scale_value)
+    if row.prompt.is_choice and mine.text and partners.text:
+        return mine.text, partners.text, int(mine.text != partners.text)
+    return None
+
+
+def far_apart(rows: list[PromptRow]) -> list[Difference]:
+    """The prompts where the two answers are far apart (starters.FAR_APART:
+    a scale gap of 4 or more, different choices), scales by largest gap
+    first, then choices in order; each with its starter. Uses the answers
+    already read through the gate."""
+    differences = []
+    for row in rows:
+        compared = _compared(row)
+        if compared and is_far_apart(row.prompt.kind, compared[2]):
+            mine, partners, gap = compared
+            starter = starter_for(prompt_pk=row.prompt.pk, kind=row.prompt.kind, gap=gap)
+            differences.append(Difference(row.prompt, mine, partners, gap, starter))
+    return sorted(differences, key=lambda d: (not d.prompt.is_scale, -d.gap))
+
+
+def scale_summary(rows: list[PromptRow], *, close: int = 1) -> dict[str, list]:
+    """Where the two of you are close on a scale (ScaleComparison), and
+    where you differ most (far_apart: each a Difference with its starter).
+    Uses the answers already read through the gate."""
     both = [
         ScaleComparison(row.prompt, row.mine.scale_value, row.partners.scale_value)
         for row in rows
@@ -355,10 +398,7 @@ def scale_summary(rows: list[PromptRow], *, close: int = 1, apart: int = 3) -> d
         and row.mine.scale_value is not None
         and row.partners.scale_value is not None
     ]
-    return {
-        "close": [c for c in both if c.gap <= close],
-        "apart": sorted((c for c in both if c.gap >= apart), key=lambda c: -c.gap),
-    }
+    return {"close": [c for c in both if c.gap <= close], "apart": far_apart(rows)}
 
 
 @dataclass(frozen=True)
