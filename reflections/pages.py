@@ -10,13 +10,16 @@ from .models import ANSWER_MAX_LENGTH, REPLY_MAX_LENGTH, Reaction
 from .selectors import (
     NoteForm,
     Opened,
+    follow_up_for,
     notes_for,
     prompt_rows,
     scale_summary,
     sharing_with_coaches,
     status_of,
+    talked_about,
     threads_for,
     trail_of,
+    what_next,
 )
 
 
@@ -43,9 +46,11 @@ def reflection_page(
     }
     if state.stage != Stage.REVEALED:
         return render(request, "reflections/reflection.html", context, status=status)
+    prompts = [row.prompt for row in rows]
+    threads = threads_for(reflection, viewer, prompts)
     summary = scale_summary(rows)
     starters = {d.prompt.pk: d.starter for d in summary["apart"]}
-    threads = threads_for(reflection, viewer, [row.prompt for row in rows])
+    follow_up = follow_up_for(reflection)
     context |= {
         "just_revealed": just_revealed,
         "partner_name": state.partner.user.name if state.partner else "",
@@ -55,5 +60,9 @@ def reflection_page(
         "conversation": [(row, thread, starters.get(row.prompt.pk)) for row, thread in zip(rows, threads, strict=True)],
         "reactions": Reaction.Kind.choices,
         "reply_max_length": REPLY_MAX_LENGTH,
+        "follow_up": follow_up,
+        "what_next": what_next(
+            reflection, viewer, prompts=prompts, talked=talked_about(reflection), follow_up=follow_up, threads=threads
+        ),
     }
     return render(request, "reflections/shared.html", context, status=status)

@@ -15,9 +15,11 @@ from accounts.models import CoachingLink, User
 from accounts.selectors import clients_of, linked_couple_for
 
 from .access import Access, Stage, access_to, stage_of
+from .catalogue import next_guide_for
 from .forms import PostedAnswer, answer_form
 from .models import (
     Answer,
+    Article,
     JointNote,
     Participant,
     Reaction,
@@ -60,7 +62,7 @@ def with_partners(*, progress: bool = False) -> Prefetch:
 
 
 # What a reflection's page or status line shows about it besides partners.
-SHOWN_WITH_REFLECTION = ("couple", "article", "assigned_by__coach_profile")
+SHOWN_WITH_REFLECTION = ("couple", "article", "assigned_by__coach_profile", "follow_up_of")
 
 
 @dataclass(frozen=True)
@@ -473,6 +475,51 @@ def talked_about(reflection: Reflection) -> set[int]:
     """The prompts (ids) the couple marked "we talked about this"."""
     return set(
         ReflectionPrompt.objects.filter(reflection=reflection, talked__isnull=False).values_list("pk", flat=True)
+    )
+
+
+# What next, once every prompt was talked about
+
+
+def follow_up_for(reflection: Reflection) -> Reflection | None:
+    """The follow-up started from `reflection`, if any (one at most: a constraint)."""
+    return Reflection.objects.filter(follow_up_of=reflection).only("pk", "title", "created_at").first()
+
+
+@dataclass(frozen=True)
+class WhatNext:
+    """What a revealed reflection offers once every prompt of it was talked
+    about: a related guide to read, and a follow-up on the prompts either
+    partner wanted to talk about in person, or the follow-up started."""
+
+    guide: Article | None
+    in_person: list[ReflectionPrompt]
+    follow_up: Reflection | None
+
+
+def what_next(
+    reflection: Reflection,
+    viewer: User,
+    *,
+    prompts: list[ReflectionPrompt],
+    talked: set[int],
+    follow_up: Reflection | None,
+    threads: list[Thread] | None = None,
+) -> WhatNext | None:
+    """None until every prompt is in `talked` (selectors.talked_about). The
+    in-person reactions come from `threads` when the page has read them
+    (through their gate), else through the gate here."""
+    if not prompts or any(p.pk not in talked for p in prompts):
+        return None
+    if threads is None:
+        gated = Reaction.objects.visible_to(viewer).filter(prompt__reflection=reflection)
+        marked = set(gated.filter(kind=Reaction.Kind.IN_PERSON).values_list("prompt", flat=True))
+    else:
+        marked = {t.prompt.pk for t in threads if any(r.kind == Reaction.Kind.IN_PERSON for r in t.reactions)}
+    return WhatNext(
+        guide=next_guide_for(viewer, like=reflection.article),
+        in_person=[p for p in prompts if p.pk in marked],
+        follow_up=follow_up,
     )
 
 
