@@ -49,6 +49,7 @@ def notification_email(notification):
         "name": notification.user.name,
         "actor_name": notification.actor_name,
         "title": reflection.title if reflection is not None else "",
+        "follow_up": reflection is not None and reflection.follow_up_of_id is not None,
         "url": url,
         "settings_url": absolute(reverse("notifications:email_preferences")),
         "site_url": absolute("/"),

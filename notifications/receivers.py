@@ -8,6 +8,7 @@ from django.dispatch import receiver
 from accounts.signals import partner_linked
 from reflections.signals import (
     article_brought,
+    follow_up_started,
     partner_ready,
     partner_replied,
     reflection_assigned,
@@ -43,6 +44,12 @@ def on_reflection_assigned(sender, reflection, coach, **kwargs):
 
 @receiver(article_brought, dispatch_uid="notifications.suggested")
 def on_article_brought(sender, reflection, user, **kwargs):
+    notify_suggested(reflection=reflection, user=user)
+
+
+@receiver(follow_up_started, dispatch_uid="notifications.follow_up_suggested")
+def on_follow_up_started(sender, reflection, user, **kwargs):
+    """A follow-up is a partner's suggestion, like an article they brought."""
     notify_suggested(reflection=reflection, user=user)
 
 

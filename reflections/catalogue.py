@@ -48,7 +48,10 @@ def reflected_on(viewer: User) -> dict[int, Reflection]:
     """The articles the couple `viewer` is linked in has started, each with
     its reflection (one query)."""
     reflections = Reflection.objects.filter(
-        couple__ended_at__isnull=True, couple__memberships__user=viewer, couple__memberships__active=True
+        couple__ended_at__isnull=True,
+        couple__memberships__user=viewer,
+        couple__memberships__active=True,
+        follow_up_of__isnull=True,  # its follow-ups share its article
     ).only("pk", "article_id", "revealed_at")
     return {r.article_id: r for r in reflections if r.article_id}
 
@@ -92,19 +95,17 @@ def library_for(viewer: User, data) -> LibraryPage:
     )
 
 
-def next_guide_for(viewer: User) -> Article | None:
-    """One guide to suggest at home: from a theme the couple has not
-    explored yet if there is one, else any guide they have not started.
-    Never a streak or a count to keep up (one query)."""
+def next_guide_for(viewer: User, *, like: Article | None = None) -> Article | None:
+    """One guide to suggest: from a theme the couple has not explored yet if
+    there is one, else any guide they have not started. `like` (the article
+    of a reflection just talked through) puts guides sharing its main theme
+    first. Never a streak or a count to keep up (one query)."""
     ours = Reflection.objects.filter(couple__memberships__user=viewer, couple__memberships__active=True)
     explored = Exists(ours.filter(article__theme=OuterRef("theme")))
     started = Exists(ours.filter(article=OuterRef("pk")))
-    return (
-        Article.objects.in_library()
-        .select_related("theme")
-        .filter(theme__isnull=False)
-        .exclude(started)
-        .annotate(explored=explored)
-        .order_by("explored", "theme__order", "created_at", "pk")
-        .first()
-    )
+    guides = Article.objects.in_library().select_related("theme").filter(theme__isnull=False).exclude(started)
+    order = ["explored", "theme__order", "created_at", "pk"]
+    if like is not None and like.theme_id is not None:
+        related = Exists(Article.themes.through.objects.filter(article=OuterRef("pk"), theme=like.theme_id))
+        guides, order = guides.annotate(related=related), ["-related", *order]
+    return guides.annotate(explored=explored).order_by(*order).first()

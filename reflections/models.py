@@ -234,13 +234,24 @@ class Reflection(models.Model):
     due_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     revealed_at = models.DateTimeField(null=True, blank=True)
+    # A follow-up asks again, of the same article, the questions a revealed
+    # reflection's partners wanted to talk about in person.
+    follow_up_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups"
+    )
 
     objects = ReflectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["couple", "article"], name="one_reflection_per_article"),
+            # One reflection per article for a couple, besides its follow-ups.
+            models.UniqueConstraint(
+                fields=["couple", "article"],
+                condition=Q(follow_up_of__isnull=True),
+                name="one_reflection_per_article",
+            ),
+            models.UniqueConstraint(fields=["follow_up_of"], name="one_follow_up_per_reflection"),
         ]
         indexes = [
             # A couple's revealed reflections: the history page (newest reveal

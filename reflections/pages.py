@@ -11,13 +11,16 @@ from .selectors import (
     NoteForm,
     Opened,
     conversation_fingerprint,
+    follow_up_for,
     notes_for,
     prompt_rows,
     scale_summary,
     sharing_with_coaches,
     status_of,
+    talked_about,
     threads_for,
     trail_of,
+    what_next,
 )
 
 
@@ -44,16 +47,24 @@ def reflection_page(
     }
     if state.stage != Stage.REVEALED:
         return render(request, "reflections/reflection.html", context, status=status)
-    threads = threads_for(reflection, viewer, [row.prompt for row in rows])
+    prompts = [row.prompt for row in rows]
+    threads = threads_for(reflection, viewer, prompts)
+    summary = scale_summary(rows)
+    starters = {d.prompt.pk: d.starter for d in summary["apart"]}
+    follow_up = follow_up_for(reflection)
     context |= {
         "just_revealed": just_revealed,
         "partner_name": state.partner.user.name if state.partner else "",
         "coaches": sharing_with_coaches(opened, viewer),
         "notes": notes_for(opened, viewer, unsaved=unsaved_notes),
-        "summary": scale_summary(rows),
-        "conversation": list(zip(rows, threads, strict=True)),
+        "summary": summary,
+        "conversation": [(row, thread, starters.get(row.prompt.pk)) for row, thread in zip(rows, threads, strict=True)],
         "fingerprint": conversation_fingerprint(threads),
         "reactions": Reaction.Kind.choices,
         "reply_max_length": REPLY_MAX_LENGTH,
+        "follow_up": follow_up,
+        "what_next": what_next(
+            reflection, viewer, prompts=prompts, talked=talked_about(reflection), follow_up=follow_up, threads=threads
+        ),
     }
     return render(request, "reflections/shared.html", context, status=status)

@@ -16,9 +16,11 @@ from accounts.models import CoachingLink, User
 from accounts.selectors import clients_of, linked_couple_for
 
 from .access import Access, Stage, access_to, stage_of
+from .catalogue import next_guide_for
 from .forms import PostedAnswer, answer_form
 from .models import (
     Answer,
+    Article,
     JointNote,
     Participant,
     Reaction,
@@ -28,6 +30,7 @@ from .models import (
     Reply,
     ShareConsent,
 )
+from .starters import is_far_apart, starter_for
 
 
 def _count(queryset, outer):
@@ -60,7 +63,7 @@ def with_partners(*, progress: bool = False) -> Prefetch:
 
 
 # What a reflection's page or status line shows about it besides partners.
-SHOWN_WITH_REFLECTION = ("couple", "article", "assigned_by__coach_profile")
+SHOWN_WITH_REFLECTION = ("couple", "article", "assigned_by__coach_profile", "follow_up_of")
 
 
 @dataclass(frozen=True)
@@ -344,9 +347,51 @@ class ScaleComparison:
         return abs(self.mine - self.partners)
 
 
-def scale_summary(rows: list[PromptRow], *, close: int = 1, apart: int = 3) -> dict[str, list[ScaleComparison]]:
-    """Where the two of you are close on a scale, and where you differ most
-    (largest gap first). Uses the answers already read through the gate."""
+@dataclass(frozen=True)
+class Difference:
+    """A prompt where the two answers are far apart (a scale's numbers, or
+    two different choices), and the conversation starter Twofold offers for
+    it: its own words, which never quote either answer."""
+
+    prompt: ReflectionPrompt
+    mine: int | str
+    partners: int | str
+    gap: int
+    starter: str
+
+
+def _compared(row: PromptRow) -> tuple[int | str, int | str, int] | None:
+    """(mine, partner's, gap) when both answered `row`'s scale or choice
+    prompt (a pass is no answer to compare), else None."""
+    mine, partners = row.mine, row.partners
+    if not (mine and partners) or mine.passed or partners.passed:
+        return None
+    if row.prompt.is_scale and mine.scale_value is not None and partners.scale_value is not None:
+        return mine.scale_value, partners.scale_value, abs(mine.scale_value - partners.scale_value)
+    if row.prompt.is_choice and mine.text and partners.text:
+        return mine.text, partners.text, int(mine.text != partners.text)
+    return None
+
+
+def far_apart(rows: list[PromptRow]) -> list[Difference]:
+    """The prompts where the two answers are far apart (starters.FAR_APART:
+    a scale gap of 4 or more, different choices), scales by largest gap
+    first, then choices in order; each with its starter. Uses the answers
+    already read through the gate."""
+    differences = []
+    for row in rows:
+        compared = _compared(row)
+        if compared and is_far_apart(row.prompt.kind, compared[2]):
+            mine, partners, gap = compared
+            starter = starter_for(prompt_pk=row.prompt.pk, kind=row.prompt.kind, gap=gap)
+            differences.append(Difference(row.prompt, mine, partners, gap, starter))
+    return sorted(differences, key=lambda d: (not d.prompt.is_scale, -d.gap))
+
+
+def scale_summary(rows: list[PromptRow], *, close: int = 1) -> dict[str, list]:
+    """Where the two of you are close on a scale (ScaleComparison), and
+    where you differ most (far_apart: each a Difference with its starter).
+    Uses the answers already read through the gate."""
     both = [
         ScaleComparison(row.prompt, row.mine.scale_value, row.partners.scale_value)
         for row in rows
@@ -356,10 +401,7 @@ def scale_summary(rows: list[PromptRow], *, close: int = 1, apart: int = 3) -> d
         and row.mine.scale_value is not None
         and row.partners.scale_value is not None
     ]
-    return {
-        "close": [c for c in both if c.gap <= close],
-        "apart": sorted((c for c in both if c.gap >= apart), key=lambda c: -c.gap),
-    }
+    return {"close": [c for c in both if c.gap <= close], "apart": far_apart(rows)}
 
 
 @dataclass(frozen=True)
@@ -448,6 +490,51 @@ def talked_about(reflection: Reflection) -> set[int]:
     """The prompts (ids) the couple marked "we talked about this"."""
     return set(
         ReflectionPrompt.objects.filter(reflection=reflection, talked__isnull=False).values_list("pk", flat=True)
+    )
+
+
+# What next, once every prompt was talked about
+
+
+def follow_up_for(reflection: Reflection) -> Reflection | None:
+    """The follow-up started from `reflection`, if any (one at most: a constraint)."""
+    return Reflection.objects.filter(follow_up_of=reflection).only("pk", "title", "created_at").first()
+
+
+@dataclass(frozen=True)
+class WhatNext:
+    """What a revealed reflection offers once every prompt of it was talked
+    about: a related guide to read, and a follow-up on the prompts either
+    partner wanted to talk about in person, or the follow-up started."""
+
+    guide: Article | None
+    in_person: list[ReflectionPrompt]
+    follow_up: Reflection | None
+
+
+def what_next(
+    reflection: Reflection,
+    viewer: User,
+    *,
+    prompts: list[ReflectionPrompt],
+    talked: set[int],
+    follow_up: Reflection | None,
+    threads: list[Thread] | None = None,
+) -> WhatNext | None:
+    """None until every prompt is in `talked` (selectors.talked_about). The
+    in-person reactions come from `threads` when the page has read them
+    (through their gate), else through the gate here."""
+    if not prompts or any(p.pk not in talked for p in prompts):
+        return None
+    if threads is None:
+        gated = Reaction.objects.visible_to(viewer).filter(prompt__reflection=reflection)
+        marked = set(gated.filter(kind=Reaction.Kind.IN_PERSON).values_list("prompt", flat=True))
+    else:
+        marked = {t.prompt.pk for t in threads if any(r.kind == Reaction.Kind.IN_PERSON for r in t.reactions)}
+    return WhatNext(
+        guide=next_guide_for(viewer, like=reflection.article),
+        in_person=[p for p in prompts if p.pk in marked],
+        follow_up=follow_up,
     )
 
 

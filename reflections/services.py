@@ -33,8 +33,8 @@ from .models import (
     ShareConsent,
     TalkedMark,
 )
-from .selectors import answered_by
-from .signals import article_brought, partner_ready, partner_replied, reflection_revealed
+from .selectors import answered_by, talked_about
+from .signals import article_brought, follow_up_started, partner_ready, partner_replied, reflection_revealed
 
 SNAPSHOT_FIELDS = ["order", "kind", "text", "scale_min_label", "scale_max_label", "choices"]
 
@@ -49,13 +49,13 @@ def reflection_start(*, article: Article, by: User) -> Reflection:
                 raise DomainError("Link with your partner first: a reflection is something you do together.")
             if not Article.objects.available_to(by).filter(pk=article.pk).exists():
                 raise DomainError("This article is not open for reflections.")
-            existing = Reflection.objects.filter(couple=couple, article=article).first()
+            existing = Reflection.objects.filter(couple=couple, article=article, follow_up_of__isnull=True).first()
             if existing:
                 return existing
             return reflection_create(couple=couple, article=article, started_by=by)
     except IntegrityError:
         # Both partners pressed "start" at once: the other one won.
-        return Reflection.objects.get(couple=linked_couple_for(by), article=article)
+        return Reflection.objects.get(couple=linked_couple_for(by), article=article, follow_up_of__isnull=True)
 
 
 def reflection_create(*, couple: Couple, article: Article, started_by: User | None, **assignment) -> Reflection:
@@ -257,6 +257,51 @@ def talked_toggle(*, prompt: ReflectionPrompt, user: User) -> bool:
             return False
         TalkedMark.objects.create(prompt=prompt, marked_by=user)
         return True
+
+
+FOLLOW_UP_PREFIX = "Follow-up: "
+
+
+def follow_up_start(*, reflection: Reflection, user: User) -> tuple[Reflection, bool]:
+    """A follow-up of a revealed reflection: a new reflection for the couple,
+    on the same article, that asks again the prompts either partner wanted to
+    talk about in person, once every prompt was talked about. It is answered
+    alone and revealed by both being ready, like any other. One per
+    reflection: asking again opens the one there is. Returns it, and whether
+    it was made now. The partner hears about it as about a brought article."""
+    with transaction.atomic():
+        reflection = _locked(reflection.pk)
+        require_partner(reflection, user, stage=Stage.REVEALED)
+        existing = Reflection.objects.filter(follow_up_of=reflection).first()
+        if existing is not None:
+            return existing, False
+        prompts = list(reflection.prompts.all())
+        if not {p.pk for p in prompts} <= talked_about(reflection):
+            raise DomainError("Talk about every question first; then you can follow up on the ones that need more.")
+        wanted = Reaction.objects.filter(prompt__reflection=reflection, kind=Reaction.Kind.IN_PERSON)
+        marked = set(wanted.values_list("prompt", flat=True))
+        chosen = [p for p in prompts if p.pk in marked]
+        if not chosen:
+            raise DomainError(
+                "A follow-up asks again the questions one of you wanted to talk about in person, "
+                "and neither of you marked one."
+            )
+        title = FOLLOW_UP_PREFIX + reflection.title.removeprefix(FOLLOW_UP_PREFIX)
+        follow_up = Reflection.objects.create(
+            couple=reflection.couple,
+            article=reflection.article,
+            title=title[: Reflection._meta.get_field("title").max_length],
+            started_by=user,
+            follow_up_of=reflection,
+        )
+        ReflectionPrompt.objects.bulk_create(
+            ReflectionPrompt(reflection=follow_up, **{f: getattr(p, f) for f in SNAPSHOT_FIELDS}) for p in chosen
+        )
+        Participant.objects.bulk_create(
+            Participant(reflection=follow_up, user_id=p.user_id) for p in reflection.participants.all()
+        )
+        follow_up_started.send(sender=Reflection, reflection=follow_up, user=user)
+    return follow_up, True
 
 
 class NoteConflict(DomainError):

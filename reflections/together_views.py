@@ -1,5 +1,6 @@
-"""After the reveal: together mode (one prompt at a time), joint notes and
-the couple's history. Only the two partners, only while linked."""
+"""After the reveal: together mode (one prompt at a time), joint notes, a
+follow-up, and the couple's history. Only the two partners, only while
+linked."""
 
 from dataclasses import replace
 
@@ -17,7 +18,17 @@ from . import services
 from .access import Stage
 from .models import JointNote
 from .pages import reflection_page
-from .selectors import NoteForm, history_for, notes_for, prompt_rows, prompts_of, status_of, talked_about
+from .selectors import (
+    NoteForm,
+    follow_up_for,
+    history_for,
+    notes_for,
+    prompt_rows,
+    prompts_of,
+    status_of,
+    talked_about,
+    what_next,
+)
 from .shortcuts import reflection_or_404
 
 
@@ -31,6 +42,14 @@ def together(request, pk, number=1):
         raise Http404("No such question.")
     talked = talked_about(reflection)
     row = rows[number - 1]
+    prompts = [r.prompt for r in rows]
+    last = number == len(rows)
+    # The last question offers what next once all are talked about.
+    if last and {p.pk for p in prompts} <= talked:
+        follow_up = follow_up_for(reflection)
+        offer = what_next(reflection, request.user, prompts=prompts, talked=talked, follow_up=follow_up)
+    else:
+        offer = None
     return render(
         request,
         "reflections/together.html",
@@ -44,6 +63,7 @@ def together(request, pk, number=1):
             "next": number + 1 if number < len(rows) else None,
             "talked": row.prompt.pk in talked,
             "talked_count": len(talked),
+            "what_next": offer,
         },
     )
 
@@ -90,6 +110,22 @@ def note_save(request, pk):
         return reflection_page(request, reopened, unsaved_notes=unsaved, status=status)
     messages.success(request, "Note saved. You both see it.")
     return redirect(reverse("reflections:reflection", args=[pk]) + "#notes")
+
+
+@login_required
+@require_POST
+def follow_up_start(request, pk):
+    """Start the follow-up of a revealed reflection (or open the one there
+    is); a refusal goes back to the shared view saying why."""
+    reflection = reflection_or_404(request.user, pk, stage=Stage.REVEALED, for_page=False).reflection
+    try:
+        follow_up, created = services.follow_up_start(reflection=reflection, user=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("reflections:reflection", pk=pk)
+    if created:
+        messages.success(request, "Your follow-up has started. Answer on your own; your partner has been told.")
+    return redirect("reflections:reflection", pk=follow_up.pk)
 
 
 @login_required

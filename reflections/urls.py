@@ -20,6 +20,7 @@ urlpatterns = [
     path("reflections/<int:pk>/together/<int:number>/", together_views.together, name="together"),
     path("reflections/<int:pk>/together/<int:number>/talked/", together_views.talked_toggle, name="talked_toggle"),
     path("reflections/<int:pk>/notes/", together_views.note_save, name="note_save"),
+    path("reflections/<int:pk>/follow-up/", together_views.follow_up_start, name="follow_up_start"),
     path("reflections/<int:pk>/prompts/<int:number>/replies/", conversation_views.reply_create, name="reply_create"),
     path("reflections/<int:pk>/prompts/<int:number>/reaction/", conversation_views.reaction_set, name="reaction_set"),
     path("reflections/<int:pk>/conversation/", conversation_views.conversation_live, name="conversation_live"),

@@ -63,7 +63,7 @@ def article(request, slug):
     article = get_object_or_404(Article.objects.available_to(request.user), slug=slug)
     linked = linked_partner_for(request.user)
     couple = linked.couple if linked else None
-    started = couple.reflections.filter(article=article).first() if couple else None
+    started = couple.reflections.filter(article=article, follow_up_of__isnull=True).first() if couple else None
     return render(
         request,
         "reflections/article.html",

@@ -48,6 +48,7 @@ from reflections.models import (
     JointNoteQuerySet,
     Prompt,
     PromptKind,
+    Reaction,
     Reflection,
     ReflectionPrompt,
     Reply,
@@ -57,6 +58,7 @@ from reflections.models import (
 from reflections.services import (
     answer_save,
     article_bring,
+    follow_up_start,
     note_save,
     reaction_set,
     readiness_set,
@@ -90,6 +92,7 @@ PROJECT_URLS = {
     "reflections:together",
     "reflections:talked_toggle",
     "reflections:note_save",
+    "reflections:follow_up_start",
     "reflections:reply_create",
     "reflections:reaction_set",
     "reflections:reply_edit",
@@ -203,6 +206,16 @@ def reveal(reflection, *people):
         readiness_set(reflection=reflection, user=person)
 
 
+def talk_through(reflection, user, *, in_person):
+    """Every prompt talked about; `user` wants to talk about the prompts
+    numbered `in_person` in person: a follow-up is possible."""
+    prompts = list(reflection.prompts.all())
+    for prompt in prompts:
+        talked_toggle(prompt=prompt, user=user)
+    for number in in_person:
+        reaction_set(prompt=prompts[number - 1], user=user, kind=Reaction.Kind.IN_PERSON)
+
+
 def coach_for(coach, a, b):
     """An active coaching link for the couple of `a` and `b` (both accepted)."""
     invitation = coaching_invite_create(coach=coach)
@@ -249,6 +262,8 @@ def world(make_user, staff, carol):
         reflection_share(reflection=revealed, user=person, coach=coach)
     plant_note(w, revealed, alice, readers=["alice", "bob", "coach"])
     plant_reply(w, revealed, bob, readers=["alice", "bob", "coach"])
+    # Talked through, Alice wanting the scale in person: the follow-up can start.
+    talk_through(revealed, alice, in_person=[2])
     unshared = reflection_start(article=third, by=bob)
     plant(w, unshared, alice, readers=["alice", "bob"])
     plant(w, unshared, bob, readers=["bob", "alice"])
@@ -285,6 +300,13 @@ def world(make_user, staff, carol):
     plant_note(w, theirs, erin, readers=["dan", "erin"])
     plant_reply(w, theirs, dan, readers=["dan", "erin"])
     reflection_share(reflection=theirs, user=dan, coach=other_coach)
+    # Talked through, and Erin started its follow-up (the text and the scale
+    # again), which both are answering: each one's words are theirs alone
+    # until the reveal.
+    talk_through(theirs, erin, in_person=[1, 2])
+    followed, _ = follow_up_start(reflection=theirs, user=erin)
+    plant(w, followed, dan, readers=["dan"])
+    plant(w, followed, erin, readers=["erin"])
 
     # Frank and Gina, coached by Coach, shared a revealed reflection, left
     # one open, then unlinked (P4): sharing ends with the couple.
@@ -307,19 +329,20 @@ def world(make_user, staff, carol):
     # Open invitations: Carol's, Frank's (single again), and a coach's.
     w.invitations = [invitation_create(inviter=carol), invitation_create(inviter=frank)]
     w.pending_link = coaching_invite_create(coach=coach)
-    w.reflections = [revealed, unshared, waiting, brought, theirs, was_shared, never_shared]
+    w.reflections = [revealed, unshared, waiting, brought, theirs, followed, was_shared, never_shared]
     for reflection, partners, stage, ready in [
         (revealed, {"alice", "bob"}, "revealed", {"alice", "bob"}),
         (unshared, {"alice", "bob"}, "revealed", {"alice", "bob"}),
         (waiting, {"alice", "bob"}, "open", {"alice"}),
         (brought, {"alice", "bob"}, "open", set()),
         (theirs, {"dan", "erin"}, "revealed", {"dan", "erin"}),
+        (followed, {"dan", "erin"}, "open", set()),
         (was_shared, {"frank", "gina"}, "closed", {"frank", "gina"}),
         (never_shared, {"frank", "gina"}, "closed", {"gina"}),
     ]:
         w.partners[reflection.pk], w.stage[reflection.pk], w.ready[reflection.pk] = partners, stage, ready
         w.coach_reads[reflection.pk] = {"coach"} if reflection == revealed else set()
-    assert Answer.objects.count() == 12 * 3 + 4
+    assert Answer.objects.count() == 12 * 3 + 4 + 2 * 2
     return w
 
 
@@ -343,6 +366,7 @@ def url_arguments(name, world):
         "reflections:together": [{"pk": r.pk, "number": n} for r in world.reflections for n in (1, 3)],
         "reflections:talked_toggle": [{"pk": r.pk, "number": 1} for r in world.reflections],
         "reflections:note_save": reflections,
+        "reflections:follow_up_start": reflections,
         "reflections:reply_create": [{"pk": r.pk, "number": 1} for r in world.reflections],
         "reflections:reaction_set": [{"pk": r.pk, "number": 1} for r in world.reflections],
         "reflections:reply_edit": [{"reply_pk": pk} for pk in Reply.objects.values_list("pk", flat=True)],
@@ -632,6 +656,7 @@ INVALID_POSTS = {
             "reflections:readiness_set",
             "reflections:readiness_withdraw",
             "reflections:talked_toggle",
+            "reflections:follow_up_start",
             "reflections:reply_delete",
             "accounts:invitation_create",
             "accounts:invitation_revoke",
@@ -955,6 +980,10 @@ EXPECTED = {
     "reflections:reflection_share": action(allowed=coached_by_coach, invalid=404),
     "reflections:reflection_unshare": action(allowed=coached_by_coach, invalid=404),
     "reflections:talked_toggle": action(allowed=partner_after_reveal, invalid=IGNORED),
+    # The partners after the reveal: the follow-up opens (made now for Alice
+    # and Bob, Dan and Erin's already there), or the shared view says why
+    # not (Alice and Bob's second reflection was not talked through).
+    "reflections:follow_up_start": action(allowed=partner_after_reveal, invalid=IGNORED),
     # A stale note comes back beside the newer one (409), a long one with
     # why (400); a kind of note there is not is 404.
     "reflections:note_save": action(
@@ -1140,6 +1169,7 @@ def test_every_reflection_view_and_service_asks_the_one_rule(client, world, monk
         lambda: note_save(reflection=revealed, user=alice, kind="try", text="x", base_version=0),
         lambda: reply_create(prompt=revealed.prompts.first(), user=alice, text="x"),
         lambda: reaction_set(prompt=revealed.prompts.first(), user=alice, kind="moved"),
+        lambda: follow_up_start(reflection=revealed, user=alice),
     ]
     for service in refused:
         with pytest.raises(DomainError, match="not part of this reflection"):

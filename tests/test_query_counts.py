@@ -23,15 +23,18 @@ from accounts.models import CoachingLink, Membership
 from notifications.models import Notification
 from reflections.models import (
     Answer,
+    Article,
     JointNote,
     Participant,
     PromptKind,
+    Reaction,
     Reflection,
     ReflectionEvent,
     ReflectionPrompt,
     Reply,
     ShareConsent,
     TalkedMark,
+    Theme,
 )
 from reflections.services import (
     note_save,
@@ -54,8 +57,14 @@ HOME_QUERIES = 11  # one of them the guide to read next
 HISTORY_QUERIES = 10
 REFLECTION_ANSWERING_QUERIES = 10  # before the reveal, answering, nobody ready yet (no trail to read)
 REFLECTION_WAITING_QUERIES = 11  # before the reveal, ready and waiting for the partner
-REFLECTION_REVEALED_QUERIES = 16  # the shared view: the same URL after the reveal, with its conversation
+# The shared view: the same URL after the reveal, with its conversation, the
+# talked marks and the follow-up started from it, if any (what next).
+REFLECTION_REVEALED_QUERIES = 18
+REFLECTION_TALKED_THROUGH_QUERIES = 19  # every question talked about: what next adds the guide to read next
 TOGETHER_QUERIES = 11
+# The last question once all are talked about: what next adds the follow-up,
+# the in-person reactions and the guide to read next.
+TOGETHER_TALKED_THROUGH_QUERIES = 14
 COACH_REFLECTION_QUERIES = 14  # a coach reading a reflection both partners shared, with its conversation
 COACH_DASHBOARD_QUERIES = 13
 AUTOSAVE_QUERIES = 16  # one answer saved from the answering page (htmx), including its transaction
@@ -232,7 +241,8 @@ def test_history_costs_a_fixed_number_of_queries(client, alice, bob, couple, cou
 
 def one_reflection(alice, bob, coach, prompt_count, state):
     """A reflection with `prompt_count` prompts. Revealed, it has what the
-    shared view shows: shared with the coach, both notes, talked marks."""
+    shared view shows: shared with the coach, both notes, talked marks (on
+    fewer than all its prompts: what next waits until all are talked about)."""
     reflection = first_reflection(alice, bob, prompt_count=prompt_count, state=state)
     if state == "revealed":
         for partner in (alice, bob):
@@ -240,7 +250,7 @@ def one_reflection(alice, bob, coach, prompt_count, state):
         note_save(reflection=reflection, user=alice, kind="remember", text="Alice's note", base_version=0)
         note_save(reflection=reflection, user=bob, kind="try", text="Bob's note", base_version=0)
         TalkedMark.objects.bulk_create(
-            TalkedMark(prompt=p, marked_by=alice) for p in reflection.prompts.all()[: (prompt_count + 1) // 2]
+            TalkedMark(prompt=p, marked_by=alice) for p in reflection.prompts.all()[: prompt_count // 2]
         )
     return reflection
 
@@ -287,7 +297,50 @@ def test_together_mode_costs_a_fixed_number_of_queries(
         with assert_queries(TOGETHER_QUERIES):
             html = get(client, url)
         assert f"Question {prompt_count if url == last else 1} of {prompt_count}" in html
-        assert f"Talked about {(prompt_count + 1) // 2} of {prompt_count}" in html
+        assert f"Talked about {prompt_count // 2} of {prompt_count}" in html
+
+
+def talked_through(alice, bob, coach, prompt_count):
+    """A revealed reflection whose every prompt was talked about, each with
+    an in-person reaction from Bob, and a library guide of its theme to
+    read next: what next shows all it can."""
+    reflection = one_reflection(alice, bob, coach, prompt_count, "revealed")
+    prompts = list(reflection.prompts.all())
+    TalkedMark.objects.bulk_create(TalkedMark(prompt=p, marked_by=alice) for p in prompts[prompt_count // 2 :])
+    Reaction.objects.bulk_create(Reaction(prompt=p, author=bob, kind=Reaction.Kind.IN_PERSON) for p in prompts)
+    theme = Theme.objects.create(slug=f"theme-{reflection.pk}", name="A theme")
+    Article.objects.filter(pk=reflection.article_id).update(theme=theme)
+    guide = make_article(title=f"Read next {reflection.pk}", body="A guide's own words.", theme=theme)
+    guide.themes.add(theme)
+    return reflection
+
+
+@pytest.mark.parametrize("prompt_count", [FEW_PROMPTS, MANY_PROMPTS])
+def test_the_shared_view_talked_through_costs_a_fixed_number_of_queries(
+    client, alice, bob, coach, coached_couple, prompt_count, assert_queries
+):
+    reflection = talked_through(alice, bob, coach, prompt_count)
+    url = reverse("reflections:reflection", args=[reflection.pk])
+    signed_in(client, alice, url)
+
+    count, html = measured(client, url)
+
+    assert "What next" in html and "Start a follow-up" in html and f"Read next {reflection.pk}" in html
+    assert count == REFLECTION_TALKED_THROUGH_QUERIES
+
+
+@pytest.mark.parametrize("prompt_count", [FEW_PROMPTS, MANY_PROMPTS])
+def test_together_mode_talked_through_costs_a_fixed_number_of_queries(
+    client, alice, bob, coach, coached_couple, prompt_count, assert_queries
+):
+    reflection = talked_through(alice, bob, coach, prompt_count)
+    url = reverse("reflections:together", args=[reflection.pk, prompt_count])
+    signed_in(client, alice, url)
+
+    with assert_queries(TOGETHER_TALKED_THROUGH_QUERIES):
+        html = get(client, url)
+
+    assert "What next" in html and "Start a follow-up" in html and f"Read next {reflection.pk}" in html
 
 
 @pytest.mark.parametrize("prompt_count", [FEW_PROMPTS, MANY_PROMPTS])

@@ -1,6 +1,7 @@
 """Together mode and joint notes in the browser, keyboard included."""
 
-from reflections.services import answer_save, readiness_set, reflection_start
+from reflections.models import Reaction
+from reflections.services import answer_save, reaction_set, readiness_set, reflection_start, talked_toggle
 from tests.conftest import link
 
 from .conftest import check_page, log_in, make_person
@@ -80,3 +81,27 @@ def test_two_partners_editing_a_note_at_once_lose_nothing(new_page, library):
     assert pages[alice].get_by_label("What we want to remember").input_value() == (
         "Alice: the river walk\nBob: the dinner"
     )
+
+
+def test_talked_through_a_couple_starts_a_follow_up_on_what_needs_more(new_page, library):
+    alice, bob, reflection = revealed_reflection(library)
+    prompts = list(reflection.prompts.all())
+    for prompt in prompts:
+        talked_toggle(prompt=prompt, user=bob)
+    reaction_set(prompt=prompts[1], user=bob, kind=Reaction.Kind.IN_PERSON)
+    page = new_page()
+    log_in(page, alice.email)
+    page.goto(f"/reflections/{reflection.pk}/")
+
+    assert page.locator(".starter").first.is_visible()  # the scale 2 against 9 has its starter
+    assert page.get_by_role("heading", name="What next").is_visible()
+    check_page(page, "shared view, talked through, with what next")
+    page.get_by_role("button", name="Start a follow-up").click()
+
+    page.get_by_text("Your follow-up has started").wait_for()
+    assert page.get_by_role("heading", name=f"Follow-up: {reflection.title}").is_visible()
+    assert page.get_by_text("A follow-up of").is_visible()
+    check_page(page, "a follow-up, answering")
+    page.goto(f"/reflections/{reflection.pk}/together/{len(prompts)}/")
+    assert page.get_by_role("link", name="Open the follow-up").is_visible()
+    check_page(page, "together mode, last question, what next")
