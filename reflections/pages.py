@@ -15,6 +15,7 @@ from .selectors import (
     scale_summary,
     sharing_with_coaches,
     status_of,
+    talked_marks,
     threads_for,
     trail_of,
 )
@@ -34,6 +35,7 @@ def reflection_page(
     viewer, reflection = request.user, opened.reflection
     rows = prompt_rows(reflection, viewer, posted=posted, errors=errors, conflicts=conflicts)
     state = status_of(opened, viewer)
+    prompts = [row.prompt for row in rows]
     context = {
         "reflection": reflection,
         "prompts": rows,
@@ -49,7 +51,9 @@ def reflection_page(
         "coaches": sharing_with_coaches(opened, viewer),
         "notes": notes_for(opened, viewer, unsaved=unsaved_notes),
         "summary": scale_summary(rows),
-        "conversation": list(zip(rows, threads_for(reflection, viewer, [row.prompt for row in rows]), strict=True)),
+        "conversation": list(
+            zip(rows, threads_for(reflection, viewer, prompts), talked_marks(opened, viewer, prompts), strict=True)
+        ),
         "reactions": Reaction.Kind.choices,
         "reply_max_length": REPLY_MAX_LENGTH,
     }

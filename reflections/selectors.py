@@ -26,6 +26,7 @@ from .models import (
     ReflectionPrompt,
     Reply,
     ShareConsent,
+    TalkedMark,
 )
 
 
@@ -430,10 +431,46 @@ def trail_of(opened: Opened) -> list[ReflectionEvent]:
 
 
 def talked_about(reflection: Reflection) -> set[int]:
-    """The prompts (ids) the couple marked "we talked about this"."""
-    return set(
-        ReflectionPrompt.objects.filter(reflection=reflection, talked__isnull=False).values_list("pk", flat=True)
-    )
+    """The prompts (ids) the couple talked about: either partner marked
+    "we talked about this"."""
+    return set(TalkedMark.objects.filter(prompt__reflection=reflection).values_list("prompt", flat=True))
+
+
+@dataclass(frozen=True)
+class Talked:
+    """Who marked one prompt "we talked about this", as one viewer reads it:
+    the viewer, their partner, and the names of whoever marked it (in the
+    partners' order, for a coach reading a shared reflection)."""
+
+    mine: bool = False
+    partners: bool = False
+    names: tuple[str, ...] = ()
+
+    @property
+    def any(self) -> bool:
+        return bool(self.names)
+
+
+def talked_marks(opened: Opened, viewer: User, prompts: list[ReflectionPrompt]) -> list[Talked]:
+    """Each of `prompts`' marks as `viewer` reads them, in the prompts'
+    order (one query whatever their number)."""
+    marked: dict[int, set[int]] = {}
+    for prompt_id, user_id in TalkedMark.objects.filter(prompt__reflection=opened.reflection).values_list(
+        "prompt", "user"
+    ):
+        marked.setdefault(prompt_id, set()).add(user_id)
+    partners = [p.user for p in opened.participants]
+    rows = []
+    for prompt in prompts:
+        by = marked.get(prompt.pk, set())
+        rows.append(
+            Talked(
+                mine=viewer.pk in by,
+                partners=any(user_id != viewer.pk for user_id in by),
+                names=tuple(user.name for user in partners if user.pk in by),
+            )
+        )
+    return rows
 
 
 # The coach's side

@@ -45,9 +45,9 @@ HOME_QUERIES = 11  # one of them the guide to read next
 HISTORY_QUERIES = 10
 REFLECTION_ANSWERING_QUERIES = 10  # before the reveal, answering, nobody ready yet (no trail to read)
 REFLECTION_WAITING_QUERIES = 11  # before the reveal, ready and waiting for the partner
-REFLECTION_REVEALED_QUERIES = 16  # the shared view: the same URL after the reveal, with its conversation
-TOGETHER_QUERIES = 11
-COACH_REFLECTION_QUERIES = 14  # a coach reading a reflection both partners shared, with its conversation
+REFLECTION_REVEALED_QUERIES = 17  # the shared view after the reveal, with its conversation and talked marks
+TOGETHER_QUERIES = 12  # one question, its talked marks and both joint notes
+COACH_REFLECTION_QUERIES = 15  # a coach reading what both partners shared, its conversation and talked marks
 COACH_DASHBOARD_QUERIES = 13
 AUTOSAVE_QUERIES = 16  # one answer saved from the answering page (htmx), including its transaction
 
@@ -231,7 +231,7 @@ def one_reflection(alice, bob, coach, prompt_count, state):
         note_save(reflection=reflection, user=alice, kind="remember", text="Alice's note", base_version=0)
         note_save(reflection=reflection, user=bob, kind="try", text="Bob's note", base_version=0)
         TalkedMark.objects.bulk_create(
-            TalkedMark(prompt=p, marked_by=alice) for p in reflection.prompts.all()[: (prompt_count + 1) // 2]
+            TalkedMark(prompt=p, user=alice) for p in reflection.prompts.all()[: (prompt_count + 1) // 2]
         )
     return reflection
 

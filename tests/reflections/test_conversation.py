@@ -171,4 +171,4 @@ def test_the_shared_view_costs_the_same_whatever_the_number_of_replies(client, a
         response = client.get(url)
 
     assert f"Reply {replies - 1}" in response.content.decode()
-    assert len(queries) == 13  # replies and reactions: two queries, whatever their number
+    assert len(queries) == 14  # replies, reactions and talked marks: three queries, whatever their number
