@@ -11,6 +11,7 @@ from .selectors import (
     NoteForm,
     Opened,
     notes_for,
+    passes_by_author,
     prompt_rows,
     scale_summary,
     sharing_with_coaches,
@@ -34,7 +35,7 @@ def reflection_page(
 ) -> HttpResponse:
     viewer, reflection = request.user, opened.reflection
     rows = prompt_rows(reflection, viewer, posted=posted, errors=errors, conflicts=conflicts)
-    state = status_of(opened, viewer)
+    state = status_of(opened, viewer, passes=passes_by_author(a for row in rows for a in (row.mine, row.partners)))
     prompts = [row.prompt for row in rows]
     context = {
         "reflection": reflection,

@@ -41,7 +41,7 @@ FEW, MANY = 1, 200
 FEW_PROMPTS, MANY_PROMPTS = 1, 50
 
 # The bounds, one per page: what the page costs with the least data.
-HOME_QUERIES = 11  # one of them the guide to read next
+HOME_QUERIES = 12  # one of them the guide to read next, one the passes (the answers the gate gives me)
 HISTORY_QUERIES = 10
 REFLECTION_ANSWERING_QUERIES = 10  # before the reveal, answering, nobody ready yet (no trail to read)
 REFLECTION_WAITING_QUERIES = 11  # before the reveal, ready and waiting for the partner
