@@ -160,7 +160,8 @@ def test_a_coach_reads_who_talked_about_a_shared_reflection(client, alice, bob, 
 
     html = client.get(reverse("coach:shared_reflection", args=[revealed.pk])).content.decode()
 
-    assert "Alice and Bob talked about this." in html
+    both = " and ".join(p.user.name for p in revealed.participants.order_by("pk"))  # the columns' order
+    assert f"{both} talked about this." in html
     assert "Bob marked this as talked about." in html
     assert reverse("reflections:talked_toggle", args=[revealed.pk, 1]) not in html  # read-only
 
