@@ -16,7 +16,7 @@ from .access import Role
 from .fetching import FetchError, fetch_article
 from .forms import PROMPT_FORM_FIELDS, ArticleForm, AssignForm, BankPickForm, PromptForm, answer_form
 from .models import Article, BankQuestion, Prompt, Reflection
-from .selectors import PromptRow, coach_overview, notes_for, rows_by_author, threads_for
+from .selectors import PromptRow, coach_overview, notes_for, rows_by_author, talked_marks, threads_for
 from .shortcuts import reflection_or_404
 from .suggesting import suggest
 
@@ -220,8 +220,17 @@ def assignment_create(request):
 
 
 def _with_threads(opened, rows, viewer):
-    """Each row with its prompt's replies and reactions, read-only."""
-    return list(zip(rows, threads_for(opened.reflection, viewer, [row.prompt for row in rows]), strict=True))
+    """Each row with its prompt's replies and reactions, and who marked it
+    talked about, read-only."""
+    prompts = [row.prompt for row in rows]
+    return list(
+        zip(
+            rows,
+            threads_for(opened.reflection, viewer, prompts),
+            talked_marks(opened, viewer, prompts),
+            strict=True,
+        )
+    )
 
 
 @coach_required

@@ -49,7 +49,12 @@ def _thread_response(request, prompt, number, *, draft="", error="", editing=Non
     """The prompt's thread (htmx), or back to the shared view at the prompt;
     a refusal shows the thread again with what was typed (400; 422 for
     htmx, which swaps it in)."""
+    back = "together" if request.POST.get("back") == "together" else ""
     if not request.htmx and not error:
+        if back:
+            return redirect(
+                f"{reverse('reflections:together', args=[prompt.reflection_id, number])}#thread-{prompt.pk}"
+            )
         return redirect(f"{reverse('reflections:reflection', args=[prompt.reflection_id])}#q-{prompt.pk}")
     (thread,) = threads_for(prompt.reflection, request.user, [prompt])
     context = {
@@ -61,6 +66,7 @@ def _thread_response(request, prompt, number, *, draft="", error="", editing=Non
         "reactions": Reaction.Kind.choices,
         "max_length": REPLY_MAX_LENGTH,
         "read_only": False,
+        "back": back,
     }
     template = "reflections/_thread.html" if request.htmx else "reflections/thread_page.html"
     return render(request, template, context, status=(422 if request.htmx else 400) if error else 200)
@@ -142,5 +148,6 @@ def conversation_live(request, pk):
         "fingerprint": fingerprint,
         "number": number,
         "max_length": REPLY_MAX_LENGTH,
+        "back": "together" if number else "",  # its edit forms lead back to where they are
     }
     return render(request, "reflections/_conversation_live.html", context)

@@ -399,15 +399,19 @@ class ShareConsent(models.Model):
 
 
 class TalkedMark(models.Model):
-    """Together mode: "we talked about this", one mark per prompt, shared by
-    both partners (either can set or clear it)."""
+    """Together mode: "we talked about this", one mark per partner and
+    prompt. Each partner sets or clears only their own; a prompt counts as
+    talked about once either of them marked it."""
 
-    prompt = models.OneToOneField(ReflectionPrompt, on_delete=models.CASCADE, related_name="talked")
-    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    prompt = models.ForeignKey(ReflectionPrompt, on_delete=models.CASCADE, related_name="talked_marks")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     marked_at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prompt", "user"], name="one_talked_mark_per_partner")]
+
     def __str__(self):
-        return f"Talked about {self.prompt_id}"
+        return f"Talked about {self.prompt_id} ({self.user_id})"
 
 
 class JointNoteQuerySet(models.QuerySet):

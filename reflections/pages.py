@@ -13,11 +13,12 @@ from .selectors import (
     conversation_fingerprint,
     follow_up_for,
     notes_for,
+    passes_by_author,
     prompt_rows,
     scale_summary,
     sharing_with_coaches,
     status_of,
-    talked_about,
+    talked_marks,
     threads_for,
     trail_of,
     what_next,
@@ -37,7 +38,8 @@ def reflection_page(
 ) -> HttpResponse:
     viewer, reflection = request.user, opened.reflection
     rows = prompt_rows(reflection, viewer, posted=posted, errors=errors, conflicts=conflicts)
-    state = status_of(opened, viewer)
+    state = status_of(opened, viewer, passes=passes_by_author(a for row in rows for a in (row.mine, row.partners)))
+    prompts = [row.prompt for row in rows]
     context = {
         "reflection": reflection,
         "prompts": rows,
@@ -47,8 +49,9 @@ def reflection_page(
     }
     if state.stage != Stage.REVEALED:
         return render(request, "reflections/reflection.html", context, status=status)
-    prompts = [row.prompt for row in rows]
     threads = threads_for(reflection, viewer, prompts)
+    marks = talked_marks(opened, viewer, prompts)
+    talked = {prompt.pk for prompt, mark in zip(prompts, marks, strict=True) if mark.any}
     summary = scale_summary(rows)
     starters = {d.prompt.pk: d.starter for d in summary["apart"]}
     follow_up = follow_up_for(reflection)
@@ -58,13 +61,16 @@ def reflection_page(
         "coaches": sharing_with_coaches(opened, viewer),
         "notes": notes_for(opened, viewer, unsaved=unsaved_notes),
         "summary": summary,
-        "conversation": [(row, thread, starters.get(row.prompt.pk)) for row, thread in zip(rows, threads, strict=True)],
+        "conversation": [
+            (row, thread, talked, starters.get(row.prompt.pk))
+            for row, thread, talked in zip(rows, threads, marks, strict=True)
+        ],
         "fingerprint": conversation_fingerprint(threads),
         "reactions": Reaction.Kind.choices,
         "reply_max_length": REPLY_MAX_LENGTH,
         "follow_up": follow_up,
         "what_next": what_next(
-            reflection, viewer, prompts=prompts, talked=talked_about(reflection), follow_up=follow_up, threads=threads
+            reflection, viewer, prompts=prompts, talked=talked, follow_up=follow_up, threads=threads
         ),
     }
     return render(request, "reflections/shared.html", context, status=status)

@@ -4,6 +4,8 @@ JointNote.objects.visible_to (P8); everything else here is counts, states
 and names."""
 
 import hashlib
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -29,6 +31,7 @@ from .models import (
     ReflectionPrompt,
     Reply,
     ShareConsent,
+    TalkedMark,
 )
 from .starters import is_far_apart, starter_for
 
@@ -149,15 +152,23 @@ def prompts_of(reflection: Reflection) -> list[ReflectionPrompt]:
 @dataclass(frozen=True)
 class Side:
     """One partner's side of a reflection as the other may see it (P6):
-    who, how many answered, whether ready. Never what."""
+    who, how many answered, whether ready. Never what: `answered` counts a
+    pass as an answer, and `passed` (how many of those are passes) is known
+    only to whoever may read the answers, the author always, the partner
+    after the reveal."""
 
     user: User
     answered: int
     ready_at: datetime | None
+    passed: int = 0
 
     @property
     def is_ready(self) -> bool:
         return self.ready_at is not None
+
+    @property
+    def not_passed(self) -> int:
+        return self.answered - self.passed
 
 
 @dataclass(frozen=True)
@@ -173,6 +184,14 @@ class ReflectionStatus:
     @property
     def mine_answered(self) -> int:
         return self.me.answered
+
+    @property
+    def mine_passed(self) -> int:
+        return self.me.passed
+
+    @property
+    def mine_not_passed(self) -> int:
+        return self.me.not_passed
 
     @property
     def partner_answered(self) -> int:
@@ -194,19 +213,36 @@ class ReflectionStatus:
         return f"{self.state}.{self.partner_answered}.{int(partner_ready)}.{int(self.me.is_ready)}"
 
 
-def _status(reflection: Reflection, participants: list[Participant], viewer: User, total: int) -> ReflectionStatus:
-    sides = {p.user_id: Side(p.user, p.answered, p.ready_at) for p in participants}
+def passes_by_author(answers: Iterable[Answer | None]) -> dict[int, int]:
+    """How many of `answers` (read through the gate) are passes, by author."""
+    return dict(Counter(a.author_id for a in answers if a is not None and a.passed))
+
+
+def _status(
+    reflection: Reflection, participants: list[Participant], viewer: User, total: int, passes: dict[int, int]
+) -> ReflectionStatus:
+    stage = stage_of(reflection)
+    # P6: the partner's passes show apart only once the reveal opened their answers.
+    shown = {viewer.pk} if stage != Stage.REVEALED else {p.user_id for p in participants}
+    sides = {
+        p.user_id: Side(p.user, p.answered, p.ready_at, passes.get(p.user_id, 0) if p.user_id in shown else 0)
+        for p in participants
+    }
     me = sides.pop(viewer.pk)
-    return ReflectionStatus(reflection, stage_of(reflection), me, next(iter(sides.values()), None), total)
+    return ReflectionStatus(reflection, stage, me, next(iter(sides.values()), None), total)
 
 
-def status_of(opened: Opened, viewer: User) -> ReflectionStatus:
-    return _status(opened.reflection, opened.participants, viewer, len(prompts_of(opened.reflection)))
+def status_of(opened: Opened, viewer: User, *, passes: dict[int, int] | None = None) -> ReflectionStatus:
+    """`passes` (passes_by_author of the answers a page read through the
+    gate) splits the viewer's passes from their answers; without it, a pass
+    counts as an answer."""
+    return _status(opened.reflection, opened.participants, viewer, len(prompts_of(opened.reflection)), passes or {})
 
 
 def statuses_for(user: User) -> list[ReflectionStatus]:
     """Every reflection `user` takes part in, newest first, for lists of
-    status lines: one query over the participant rows of both partners."""
+    status lines: one query over the participant rows of both partners, and
+    one over the answers the gate lets `user` read, for their passes."""
     mine = Participant.objects.filter(user=user).values("reflection")
     rows = (
         Participant.objects.filter(reflection__in=mine)
@@ -217,7 +253,16 @@ def statuses_for(user: User) -> list[ReflectionStatus]:
     by_reflection: dict[int, list[Participant]] = {}
     for row in rows:
         by_reflection.setdefault(row.reflection_id, []).append(row)
-    return [_status(both[0].reflection, both, user, both[0].prompt_count) for both in by_reflection.values()]
+    passes: dict[int, Counter] = {}
+    if by_reflection:
+        readable = Answer.objects.visible_to(user).filter(prompt__reflection__in=mine)
+        for reflection_id, author_id, content in readable.values_list("prompt__reflection", "author", "content"):
+            if content.passed:
+                passes.setdefault(reflection_id, Counter())[author_id] += 1
+    return [
+        _status(both[0].reflection, both, user, both[0].prompt_count, passes.get(pk, {}))
+        for pk, both in by_reflection.items()
+    ]
 
 
 @dataclass(frozen=True)
@@ -226,6 +271,19 @@ class MyProgress:
 
     mine_answered: int
     total: int
+    mine_passed: int = 0
+
+    @property
+    def mine_not_passed(self) -> int:
+        return self.mine_answered - self.mine_passed
+
+
+def my_progress(reflection: Reflection, user: User, total: int) -> MyProgress:
+    """How many of `reflection`'s prompts `user` answered, and how many of
+    those they passed: one query over their own answers, through the gate."""
+    mine = Answer.objects.visible_to(user).filter(prompt__reflection=reflection, author=user)
+    passed = [content.passed for content in mine.values_list("content", flat=True)]
+    return MyProgress(mine_answered=len(passed), total=total, mine_passed=sum(passed))
 
 
 @dataclass
@@ -487,10 +545,46 @@ def trail_of(opened: Opened) -> list[ReflectionEvent]:
 
 
 def talked_about(reflection: Reflection) -> set[int]:
-    """The prompts (ids) the couple marked "we talked about this"."""
-    return set(
-        ReflectionPrompt.objects.filter(reflection=reflection, talked__isnull=False).values_list("pk", flat=True)
-    )
+    """The prompts (ids) the couple talked about: either partner marked
+    "we talked about this"."""
+    return set(TalkedMark.objects.filter(prompt__reflection=reflection).values_list("prompt", flat=True))
+
+
+@dataclass(frozen=True)
+class Talked:
+    """Who marked one prompt "we talked about this", as one viewer reads it:
+    the viewer, their partner, and the names of whoever marked it (in the
+    partners' order, for a coach reading a shared reflection)."""
+
+    mine: bool = False
+    partners: bool = False
+    names: tuple[str, ...] = ()
+
+    @property
+    def any(self) -> bool:
+        return bool(self.names)
+
+
+def talked_marks(opened: Opened, viewer: User, prompts: list[ReflectionPrompt]) -> list[Talked]:
+    """Each of `prompts`' marks as `viewer` reads them, in the prompts'
+    order (one query whatever their number)."""
+    marked: dict[int, set[int]] = {}
+    for prompt_id, user_id in TalkedMark.objects.filter(prompt__reflection=opened.reflection).values_list(
+        "prompt", "user"
+    ):
+        marked.setdefault(prompt_id, set()).add(user_id)
+    partners = [p.user for p in opened.participants]
+    rows = []
+    for prompt in prompts:
+        by = marked.get(prompt.pk, set())
+        rows.append(
+            Talked(
+                mine=viewer.pk in by,
+                partners=any(user_id != viewer.pk for user_id in by),
+                names=tuple(user.name for user in partners if user.pk in by),
+            )
+        )
+    return rows
 
 
 # What next, once every prompt was talked about

@@ -247,15 +247,16 @@ def reflection_unshare(*, reflection: Reflection, user: User, coach: User) -> No
 
 
 def talked_toggle(*, prompt: ReflectionPrompt, user: User) -> bool:
-    """Mark a prompt "we talked about this", or clear the mark: the two
-    partners, after the reveal, while linked. Returns whether it is marked now."""
+    """Set or clear `user`'s own "we talked about this" mark on a prompt,
+    never the partner's: the two partners, after the reveal, while linked.
+    Returns whether `user`'s mark is set now."""
     with transaction.atomic():
         reflection = _locked(prompt.reflection_id)
         require_partner(reflection, user, stage=Stage.REVEALED)
-        deleted, _ = TalkedMark.objects.filter(prompt=prompt).delete()
+        deleted, _ = TalkedMark.objects.filter(prompt=prompt, user=user).delete()
         if deleted:
             return False
-        TalkedMark.objects.create(prompt=prompt, marked_by=user)
+        TalkedMark.objects.create(prompt=prompt, user=user)
         return True
 
 
@@ -319,7 +320,9 @@ class NoteConflict(DomainError):
 def note_save(*, reflection: Reflection, user: User, kind: str, text: str, base_version: int) -> JointNote:
     """Save a joint note written from `base_version`: the two partners, after
     the reveal, while linked. A save from an older version raises
-    NoteConflict instead of overwriting the newer words."""
+    NoteConflict instead of overwriting the newer words; one that says what
+    is saved already overwrites nothing (an autosave and the Save button
+    sent together), so it is no conflict."""
     if kind not in JointNote.Kind.values:
         raise DomainError("There is no such note.")
     text = (text or "").replace("\x00", "")
@@ -329,7 +332,7 @@ def note_save(*, reflection: Reflection, user: User, kind: str, text: str, base_
         reflection = _locked(reflection.pk)
         require_partner(reflection, user, stage=Stage.REVEALED)
         note, _ = JointNote.objects.select_related("updated_by").get_or_create(reflection=reflection, kind=kind)
-        if note.version != base_version:
+        if note.version != base_version and note.text != text:
             raise NoteConflict(note)
         if note.text != text:
             note.text = text

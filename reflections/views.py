@@ -21,7 +21,7 @@ from .catalogue import library_for, next_guide_for
 from .forms import parse_answer
 from .models import Article
 from .pages import reflection_page
-from .selectors import MyProgress, answered_by, own_answers, prompts_of, status_of, statuses_for
+from .selectors import my_progress, own_answers, prompts_of, status_of, statuses_for
 from .shortcuts import reflection_or_404
 
 STATE_HEADINGS = [
@@ -144,7 +144,7 @@ def answers_save(request, pk):
                 "saved": posted,
                 "errors": errors,
                 "conflicts": own_answers(request.user, conflicts),
-                "status": MyProgress(mine_answered=answered_by(reflection, request.user), total=len(prompts)),
+                "status": my_progress(reflection, request.user, len(prompts)),
             },
             status=status,
         )

@@ -527,10 +527,12 @@ VALID_POSTS = {
     # The couple's coach: only Alice and Bob's reflections have this link.
     "reflections:reflection_share": lambda kwargs, persona, world: {"link": world.couple_links["A"].pk},
     "reflections:reflection_unshare": lambda kwargs, persona, world: {"link": world.couple_links["A"].pk},
+    # Written from the first question in together mode (the shared view's form has no number).
     "reflections:note_save": lambda kwargs, persona, world: {
         "kind": "remember",
         "text": "A new note",
         "version": note_version(kwargs, "remember"),
+        "number": "1",
     },
     "reflections:article_bring": bring_form(),
     "reflections:reply_create": {"text": "A reply of mine"},
@@ -603,15 +605,26 @@ INVALID_POSTS = {
     "reflections:note_save": {
         "stale": Invalid(
             "a note written from version 0 where a newer one is saved",
-            {"kind": "remember", "text": TYPED, "version": "0"},
+            {"kind": "remember", "text": TYPED, "version": "0", "number": "1"},
             keeps=TYPED,
+            in_fragment=False,  # autosave swaps in the newer version and why; the box keeps its text
         ),
         "too long": Invalid(
             f"a note longer than {ANSWER_MAX_LENGTH:,} characters",
             {"kind": "try", "text": f"{TYPED} {'x' * ANSWER_MAX_LENGTH}", "version": "0"},
             keeps=TYPED,
+            in_fragment=False,
         ),
         "unknown kind": Invalid("a kind of note there is not", {"kind": "secret", "text": TYPED, "version": "0"}),
+        "no such question": Invalid(
+            "a together-mode question this reflection does not have (the note saves; back to the shared view)",
+            lambda kwargs, persona, world: {
+                "kind": "remember",
+                "text": "A new note",
+                "version": note_version(kwargs, "remember"),
+                "number": "99",
+            },
+        ),
     },
     "reflections:reply_create": Invalid(
         f"a reply longer than {REPLY_MAX_LENGTH:,} characters",
@@ -985,9 +998,17 @@ EXPECTED = {
     # not (Alice and Bob's second reflection was not talked through).
     "reflections:follow_up_start": action(allowed=partner_after_reveal, invalid=IGNORED),
     # A stale note comes back beside the newer one (409), a long one with
-    # why (400); a kind of note there is not is 404.
+    # why (400; autosave's fragment 422); a kind of note there is not is
+    # 404. A question number that is none of the reflection's only changes
+    # where the page comes back: the shared view (htmx: the note's status).
     "reflections:note_save": action(
-        allowed=partner_after_reveal, invalid={"stale": 409, "too long": 400, "unknown kind": 404}
+        allowed=partner_after_reveal,
+        invalid={
+            "stale": 409,
+            "too long": UNSAVED,
+            "unknown kind": 404,
+            "no such question": PlainOrHtmx(302, htmx=200),
+        },
     ),
     # The conversation after the reveal: the partners, while linked; each
     # edits and deletes only their own replies (anyone else's: 404). The

@@ -53,7 +53,7 @@ FEW, MANY = 1, 200
 FEW_PROMPTS, MANY_PROMPTS = 1, 50
 
 # The bounds, one per page: what the page costs with the least data.
-HOME_QUERIES = 11  # one of them the guide to read next
+HOME_QUERIES = 12  # one of them the guide to read next, one the passes (the answers the gate gives me)
 HISTORY_QUERIES = 10
 REFLECTION_ANSWERING_QUERIES = 10  # before the reveal, answering, nobody ready yet (no trail to read)
 REFLECTION_WAITING_QUERIES = 11  # before the reveal, ready and waiting for the partner
@@ -61,11 +61,11 @@ REFLECTION_WAITING_QUERIES = 11  # before the reveal, ready and waiting for the 
 # talked marks and the follow-up started from it, if any (what next).
 REFLECTION_REVEALED_QUERIES = 18
 REFLECTION_TALKED_THROUGH_QUERIES = 19  # every question talked about: what next adds the guide to read next
-TOGETHER_QUERIES = 11
+TOGETHER_QUERIES = 14  # one question, its talked marks, its conversation and both joint notes
 # The last question once all are talked about: what next adds the follow-up,
 # the in-person reactions and the guide to read next.
-TOGETHER_TALKED_THROUGH_QUERIES = 14
-COACH_REFLECTION_QUERIES = 14  # a coach reading a reflection both partners shared, with its conversation
+TOGETHER_TALKED_THROUGH_QUERIES = 17
+COACH_REFLECTION_QUERIES = 15  # a coach reading what both partners shared, its conversation and talked marks
 COACH_DASHBOARD_QUERIES = 13
 AUTOSAVE_QUERIES = 16  # one answer saved from the answering page (htmx), including its transaction
 
@@ -250,7 +250,7 @@ def one_reflection(alice, bob, coach, prompt_count, state):
         note_save(reflection=reflection, user=alice, kind="remember", text="Alice's note", base_version=0)
         note_save(reflection=reflection, user=bob, kind="try", text="Bob's note", base_version=0)
         TalkedMark.objects.bulk_create(
-            TalkedMark(prompt=p, marked_by=alice) for p in reflection.prompts.all()[: prompt_count // 2]
+            TalkedMark(prompt=p, user=alice) for p in reflection.prompts.all()[: prompt_count // 2]
         )
     return reflection
 
@@ -306,7 +306,7 @@ def talked_through(alice, bob, coach, prompt_count):
     read next: what next shows all it can."""
     reflection = one_reflection(alice, bob, coach, prompt_count, "revealed")
     prompts = list(reflection.prompts.all())
-    TalkedMark.objects.bulk_create(TalkedMark(prompt=p, marked_by=alice) for p in prompts[prompt_count // 2 :])
+    TalkedMark.objects.bulk_create(TalkedMark(prompt=p, user=alice) for p in prompts[prompt_count // 2 :])
     Reaction.objects.bulk_create(Reaction(prompt=p, author=bob, kind=Reaction.Kind.IN_PERSON) for p in prompts)
     theme = Theme.objects.create(slug=f"theme-{reflection.pk}", name="A theme")
     Article.objects.filter(pk=reflection.article_id).update(theme=theme)
@@ -478,6 +478,7 @@ def test_revealed_pages_cost_exactly_the_same_for_many_prompts_as_for_one(
     "page, viewer, bound",
     [
         ("reflections:reflection", "alice", REFLECTION_REVEALED_QUERIES),
+        ("reflections:together_start", "alice", TOGETHER_QUERIES),
         ("coach:shared_reflection", "coach", COACH_REFLECTION_QUERIES),
     ],
 )

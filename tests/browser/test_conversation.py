@@ -55,3 +55,51 @@ def test_a_reply_and_a_reaction_arrive_without_a_reload(new_page, library):
     alice_thread.get_by_role("button", name="Save").click()
     said(alice_thread, "That one surprised me, in a good way.").wait_for()
     said(bob_thread, "That one surprised me, in a good way.").wait_for(timeout=ARRIVES_WITHIN_MS)
+
+
+def test_two_partners_go_through_together_mode_talking_and_writing_notes(new_page, library):
+    alice, bob, reflection = revealed_reflection(library)
+    prompts = list(reflection.prompts.all())
+    pages = {}
+    for person in (alice, bob):
+        pages[person] = page = new_page()
+        log_in(page, person.email)
+        page.goto(f"/reflections/{reflection.pk}/together/1/")
+    alice_page, bob_page = pages[alice], pages[bob]
+
+    # A reply in together mode reaches the partner's together page live.
+    alice_thread = alice_page.locator(f"#thread-{prompts[0].pk}")
+    alice_thread.get_by_label("Reply", exact=True).fill("Shall we start with this one?")
+    alice_thread.get_by_role("button", name="Send").click()
+    said(alice_thread, "Shall we start with this one?").wait_for()
+    said(bob_page.locator(f"#thread-{prompts[0].pk}"), "Shall we start with this one?").wait_for(
+        timeout=ARRIVES_WITHIN_MS
+    )
+    check_page(bob_page, "together mode with a reply that arrived")
+
+    # Each writes a note there, as they talk.
+    bob_page.get_by_label("What we want to remember").fill("Bob: we laughed at the same moment")
+    bob_page.locator("#note-status-remember").get_by_text("Saved. You both see it.").wait_for()
+    alice_page.reload()
+    alice_page.get_by_label("What we will try").fill("Alice: one slow evening a week")
+    alice_page.locator("#note-status-try").get_by_text("Saved. You both see it.").wait_for()
+
+    # Alice marks every question and Bob marks each too: the page says both did.
+    for number in range(1, len(prompts) + 1):
+        alice_page.goto(f"/reflections/{reflection.pk}/together/{number}/")
+        alice_page.get_by_role("button", name="We talked about this").click()
+        alice_page.get_by_text("You marked this as talked about.").wait_for()
+        bob_page.goto(f"/reflections/{reflection.pk}/together/{number}/")
+        bob_page.get_by_text("Alice marked this as talked about.").wait_for()
+        bob_page.get_by_role("button", name="Mark it too").click()
+        bob_page.get_by_text("You both talked about this.").wait_for()
+    assert bob_page.get_by_text(f"Talked about {len(prompts)} of {len(prompts)}").is_visible()
+
+    alice_page.reload()
+    assert alice_page.get_by_text("You both talked about this.").is_visible()
+    assert alice_page.get_by_label("What we want to remember").input_value() == "Bob: we laughed at the same moment"
+    assert alice_page.get_by_label("What we will try").input_value() == "Alice: one slow evening a week"
+    check_page(alice_page, "together mode, the last question talked through by both")
+    # The overview shows the notes written in together mode too.
+    alice_page.goto(f"/reflections/{reflection.pk}/")
+    assert alice_page.get_by_label("What we will try").input_value() == "Alice: one slow evening a week"

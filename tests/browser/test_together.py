@@ -1,5 +1,7 @@
 """Together mode and joint notes in the browser, keyboard included."""
 
+from playwright.sync_api import expect
+
 from reflections.models import Reaction
 from reflections.services import answer_save, reaction_set, readiness_set, reflection_start, talked_toggle
 from tests.conftest import link
@@ -45,13 +47,48 @@ def test_together_mode_goes_one_question_at_a_time_by_keyboard(new_page, library
 
     page.get_by_role("button", name="We talked about this").focus()
     page.keyboard.press("Enter")
-    page.get_by_text("You talked about this one.").wait_for()
+    page.get_by_text("You marked this as talked about.").wait_for()
     assert page.get_by_text("Talked about 1 of 8").is_visible()
 
     partner = new_page()
     log_in(partner, bob.email)
     partner.goto(f"/reflections/{reflection.pk}/together/1/")
-    assert partner.get_by_text("You talked about this one.").is_visible()
+    assert partner.get_by_text("Alice marked this as talked about.").is_visible()
+    partner.get_by_role("button", name="Mark it too").click()
+    partner.get_by_text("You both talked about this.").wait_for()
+    assert partner.get_by_text("Talked about 1 of 8").is_visible()
+    page.reload()
+    assert page.get_by_text("You both talked about this.").is_visible()
+
+
+def test_notes_save_as_you_type_in_together_mode_and_lose_nothing(new_page, library):
+    alice, bob, reflection = revealed_reflection(library)
+    pages = {}
+    for person in (alice, bob):
+        pages[person] = new_page()
+        log_in(pages[person], person.email)
+        pages[person].goto(f"/reflections/{reflection.pk}/together/2/")
+
+    alice_page, bob_page = pages[alice], pages[bob]
+    alice_page.get_by_label("What we will try").fill("Alice: a walk on Sundays")
+    alice_page.get_by_text("Saved. You both see it.").wait_for()
+    alice_page.get_by_label("What we will try").press_sequentially(", early")
+    # The second save went from the version the first one left on the page.
+    expect(alice_page.locator("#note-version-try")).to_have_value("2")
+    check_page(alice_page, "together mode, a note saved as you type")
+
+    # Bob's page loaded before Alice wrote: his words come back beside hers.
+    bob_page.get_by_label("What we will try").fill("Bob: cook together")
+    bob_page.get_by_text("saved this note while you were writing").wait_for()
+    assert bob_page.get_by_label("The version saved by Alice").input_value() == "Alice: a walk on Sundays, early"
+    assert bob_page.get_by_label("What we will try").input_value() == "Bob: cook together"
+    check_page(bob_page, "together mode, a note conflict")
+
+    bob_page.get_by_label("What we will try").press_sequentially(" and Alice's walk")
+    bob_page.locator("#note-status-try").get_by_text("Saved. You both see it.").wait_for()
+    alice_page.reload()
+    assert alice_page.get_by_label("What we will try").input_value() == "Bob: cook together and Alice's walk"
+    assert alice_page.get_by_text("Question 2 of 8").is_visible()
 
 
 def test_two_partners_editing_a_note_at_once_lose_nothing(new_page, library):

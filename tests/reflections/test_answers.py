@@ -134,10 +134,12 @@ def test_emptying_an_answer_takes_it_out_of_the_count(as_alice, reflection, text
 # Passing
 
 
-def test_a_pass_counts_as_an_answer(as_alice, reflection, text_prompt):
+def test_a_pass_counts_towards_my_progress_apart_from_answers(as_alice, reflection, text_prompt):
     response = as_alice.post(save_url(reflection), fields(text_prompt, passed=True), headers=HTMX)
 
-    assert "1 of 3 answered" in response.content.decode()
+    html = response.content.decode()
+    assert "0 answered, 1 passed of 3" in html
+    assert '<progress max="3" value="1"' in html
 
 
 def test_a_pass_clears_the_text(as_alice, alice, reflection, text_prompt):

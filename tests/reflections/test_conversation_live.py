@@ -159,3 +159,28 @@ def test_the_poll_costs_the_same_for_one_reply_as_for_two_hundred(client, alice,
 
     assert "Reply 198" in body
     assert len(many) == len(one)
+
+
+def test_together_mode_holds_its_questions_conversation_and_polls_for_it(client, alice, bob, revealed):
+    second = revealed.prompts.all()[1]
+    reply_create(prompt=second, user=bob, text="Bob, on the second")
+    client.force_login(alice)
+
+    body = client.get(reverse("reflections:together", args=[revealed.pk, 2])).content.decode()
+
+    assert "Bob, on the second" in body
+    assert f'id="thread-{second.pk}"' in body
+    assert live_url(revealed, seen_in(body), prompt=2).replace("&", "&amp;") in body
+
+
+def test_a_reply_sent_from_together_mode_without_javascript_comes_back_there(client, alice, bob, revealed):
+    second = revealed.prompts.all()[1]
+    client.force_login(alice)
+
+    response = client.post(
+        reverse("reflections:reply_create", args=[revealed.pk, 2]), {"text": "From together mode", "back": "together"}
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("reflections:together", args=[revealed.pk, 2]) + f"#thread-{second.pk}"
+    assert Reply.objects.get().text == "From together mode"

@@ -269,3 +269,17 @@ def test_no_notice_or_email_carries_a_starter(client, alice, bob, far_apart_refl
         for message in mailoutbox:
             assert text not in message.subject and text not in message.body
             assert all(text not in alternative for alternative, _ in message.alternatives)
+
+
+def test_together_mode_offers_the_starter_on_a_far_apart_question_only(client, alice, far_apart_reflection):
+    prompts = list(far_apart_reflection.prompts.all())
+    scale_prompt = far_apart_reflection.prompts.get(kind="scale")
+    client.force_login(alice)
+
+    def starters_on(prompt):
+        url = reverse("reflections:together", args=[far_apart_reflection.pk, prompts.index(prompt) + 1])
+        return [html.unescape(text) for text in STARTER_HTML.findall(client.get(url).content.decode())]
+
+    assert starters_on(scale_prompt) == [starter_for(prompt_pk=scale_prompt.pk, kind="scale", gap=7)]
+    alike = next(p for p in prompts if p.kind == "text")
+    assert starters_on(alike) == []
