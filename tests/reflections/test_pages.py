@@ -16,8 +16,11 @@ from reflections.models import (
     Participant,
     Prompt,
     PromptKind,
+    Reaction,
     Reflection,
     ReflectionPrompt,
+    Reply,
+    TalkedMark,
 )
 from reflections.services import answer_save, readiness_set
 
@@ -286,6 +289,9 @@ def row_counts():
         ReflectionPrompt,
         Participant,
         Answer,
+        Reply,
+        Reaction,
+        TalkedMark,
     ]
     return {model.__name__: model.objects.count() for model in models}
 
@@ -307,6 +313,8 @@ def test_seed_demo_creates_the_demo_content(db, development):
     second = Article.objects.get(slug="small-talk-that-isnt-small").prompts.count()
     assert counts["Answer"] == 3 + 16 + 2 * second + 1
     assert Article.objects.filter(couple__isnull=False).count() == 1
+    # The first revealed reflection has a conversation to show.
+    assert (counts["Reply"], counts["Reaction"], counts["TalkedMark"]) == (2, 2, 1)
 
 
 def test_seed_demo_is_idempotent(db, development):

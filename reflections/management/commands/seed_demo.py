@@ -21,8 +21,17 @@ from accounts.services import (
 from reflections.authoring import article_save, assignment_create, prompt_save
 from reflections.forms import PROMPT_FORM_FIELDS
 from reflections.library import CONTENT_DIR, library_load, read_guide
-from reflections.models import Article, BankQuestion, PromptKind, Reflection
-from reflections.services import answer_save, article_bring, readiness_set, reflection_share, reflection_start
+from reflections.models import Article, BankQuestion, PromptKind, Reaction, Reflection
+from reflections.services import (
+    answer_save,
+    article_bring,
+    reaction_set,
+    readiness_set,
+    reflection_share,
+    reflection_start,
+    reply_create,
+    talked_toggle,
+)
 
 DEMO_PASSWORD = "twofold-demo"
 DEMO_PEOPLE = [
@@ -130,6 +139,7 @@ class Command(BaseCommand):
                     field = "scale_value" if prompt.is_scale else "text"
                     answer_save(prompt=prompt, author=person, **{field: value})
                 readiness_set(reflection=revealed, user=person)
+            self.conversation(revealed, alex, riley)
 
         if not Reflection.objects.filter(couple=linked_couple_for(alex), article__slug=SECOND_GUIDE).exists():
             second = reflection_start(article=Article.objects.get(slug=SECOND_GUIDE), by=riley)
@@ -154,7 +164,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for each: {DEMO_PASSWORD}):")
         self.stdout.write("  sam@example.com     linked with Robin; brought an article; 3 answers given; coached")
         self.stdout.write("  robin@example.com   linked with Sam; nothing answered yet")
-        self.stdout.write("  alex@example.com    linked with Riley; two revealed reflections, one shared with Morgan")
+        self.stdout.write("  alex@example.com    linked with Riley; two revealed, one with replies, shared with Morgan")
         self.stdout.write("  riley@example.com   linked with Alex; an overdue assignment from Morgan")
         self.stdout.write("  jordan@example.com  not linked: try inviting someone")
         self.stdout.write("  morgan@example.com  a coach with two client couples")
@@ -191,6 +201,16 @@ class Command(BaseCommand):
         for person in (alex, riley):
             reflection_share(reflection=revealed, user=person, coach=morgan)
         assert CoachingLink.objects.active().filter(coach=morgan).count() == 2
+
+    def conversation(self, revealed, alex, riley):
+        """After the reveal: a reply under the first question, a reaction, and
+        the first question marked talked about by one of them."""
+        first, second = revealed.prompts.all()[:2]
+        reply_create(prompt=first, user=riley, text="I had no idea the weekend felt that way to you.")
+        reply_create(prompt=first, user=alex, text="Neither did I, until I wrote it down.")
+        reaction_set(prompt=first, user=alex, kind=Reaction.Kind.MOVED)
+        reaction_set(prompt=second, user=riley, kind=Reaction.Kind.IN_PERSON)
+        talked_toggle(prompt=first, user=riley)
 
     def person(self, email, name):
         user, created = User.objects.get_or_create(email=email, defaults={"display_name": name})
