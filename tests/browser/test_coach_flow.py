@@ -141,7 +141,7 @@ def test_coach_authors_invites_assigns_follows_and_reads_what_is_shared(new_page
     partner.get_by_role("button", name="Stop sharing with Morgan Lee").click()
     partner.get_by_text("You stopped sharing this reflection").wait_for()
     coach.goto(shared_url)
-    assert coach.get_by_role("heading", name="We could not find that page").is_visible()
+    assert coach.get_by_role("heading", name="This page is not available").is_visible()
     assert "private walk" not in coach.content()
 
     # Ending coaching, from the coach's side, after a confirmation.

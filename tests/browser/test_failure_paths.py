@@ -51,7 +51,7 @@ def test_partner_cannot_reach_my_answers_before_the_reveal(new_page, library):
             other.goto(url)
             assert "unrevealed sentence" not in other.content(), f"{person.name} read it at {url}"
     other.goto(f"/reflections/{reflection.pk}/")
-    assert other.get_by_role("heading", name="We could not find that page").is_visible()
+    assert other.get_by_role("heading", name="This page is not available").is_visible()
     check_page(other, "404 for a stranger")
 
 
