@@ -79,6 +79,10 @@ def test_coach_authors_invites_assigns_follows_and_reads_what_is_shared(new_page
     coach.get_by_role("link", name="Preview as a partner sees it").click()
     coach.get_by_text("This is a preview").wait_for()
     assert coach.locator("fieldset.prompt").count() == 3
+    # Credit where due: the coach wrote it, from the named source.
+    credit = coach.locator(".credit").inner_text()
+    assert "The summary and questions are by Morgan Lee, your coach" in credit, credit
+    assert "Ecstatic Intimacy" in credit and "Twofold’s own" not in credit
     check_page(coach, "preview")
     coach.go_back()
     coach.get_by_label("Status").select_option("published")
@@ -127,6 +131,7 @@ def test_coach_authors_invites_assigns_follows_and_reads_what_is_shared(new_page
             log_in(page, alice.email)
         page.goto(f"/reflections/{reflection.pk}/")
         page.get_by_text("From Morgan Lee").wait_for()
+        assert "are by Morgan Lee, your coach" in page.locator(".credit").inner_text()
         page.get_by_role("button", name="Share with Morgan Lee").click()
         page.get_by_text("You chose to share this reflection with Morgan Lee").wait_for()
     check_page(page, "shared view, shared with the coach")
