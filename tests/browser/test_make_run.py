@@ -126,3 +126,18 @@ def test_a_used_invitation_link_is_not_a_technical_page(make_run, run_page):
     assert response.status < 500
     assert not [words for words in TECHNICAL_PAGE if words in jordan.content()]
     check_page(jordan, "a used invitation")
+
+
+def test_the_icon_and_the_manifest_answer_as_a_phone_asks_for_them(make_run, run_page):
+    url, _ = make_run
+    icon = httpx.get(f"{url}/favicon.ico", follow_redirects=True)
+    assert icon.status_code == 200 and icon.headers["content-type"] in {"image/x-icon", "image/vnd.microsoft.icon"}
+
+    visitor = run_page()
+    visitor.goto("/")
+    manifest_url = visitor.locator('link[rel="manifest"]').get_attribute("href")
+    manifest = httpx.get(f"{url}{manifest_url}").json()
+    assert manifest["name"] == "Twofold"
+    for icon in manifest["icons"]:
+        assert httpx.get(f"{url}{icon['src']}").status_code == 200, icon
+    assert httpx.get(f"{url}{visitor.locator('link[rel=apple-touch-icon]').get_attribute('href')}").status_code == 200
