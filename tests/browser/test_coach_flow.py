@@ -7,7 +7,7 @@ from reflections.models import Reflection
 from reflections.services import readiness_set
 from tests.conftest import answer_all, link
 
-from .conftest import check_page, log_in, make_person
+from .conftest import PASSWORD, check_page, log_in, make_person, sent_code
 
 
 def test_coach_authors_invites_assigns_follows_and_reads_what_is_shared(new_page, db):
@@ -157,3 +157,23 @@ def test_coach_authors_invites_assigns_follows_and_reads_what_is_shared(new_page
     coach.get_by_text("Coaching has ended.").wait_for()
     coach.goto("/coach/")
     assert not re.search("Alice", coach.locator("main").inner_text())
+
+
+def test_a_coach_finds_the_way_in_from_the_landing_page(new_page, db):
+    visitor = new_page()
+    visitor.goto("/")
+    visitor.get_by_role("link", name="Twofold is for coaches too").click()
+    coaches = visitor.get_by_role("region", name="For coaches")
+    assert coaches.is_visible()
+    coaches.get_by_role("link", name="Sign up as a coach").click()
+
+    visitor.get_by_label("Your name").fill("Morgan")
+    visitor.get_by_label("Email").fill("morgan@example.com")
+    visitor.get_by_label("Password", exact=True).fill(PASSWORD)
+    visitor.get_by_label("Password (again)").fill(PASSWORD)
+    visitor.get_by_role("button", name=re.compile("sign up", re.IGNORECASE)).click()
+    visitor.get_by_label("Code").fill(sent_code("morgan@example.com"))
+    visitor.get_by_role("button", name="Confirm").click()
+
+    visitor.get_by_role("heading", name="Become a coach").wait_for()
+    check_page(visitor, "become a coach, from the landing page")
