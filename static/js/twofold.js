@@ -93,3 +93,18 @@ document.addEventListener("keydown", function (event) {
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
   document.addEventListener("htmx:load", function (event) { enhance(event.target); });
 })();
+
+// What only makes sense with or without this script: [data-js-only] is
+// hidden in the HTML and shown here; [data-no-js-only] (the answering page's
+// Save button, autosave doing its work) is hidden here.
+(function () {
+  "use strict";
+
+  function enhance(root) {
+    root.querySelectorAll("[data-js-only]").forEach(function (element) { element.hidden = false; });
+    root.querySelectorAll("[data-no-js-only]").forEach(function (element) { element.hidden = true; });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  document.addEventListener("htmx:load", function (event) { enhance(event.target); });
+})();
