@@ -40,7 +40,7 @@ def test_coach_authors_invites_assigns_follows_and_reads_what_is_shared(new_page
     check_page(coach, "article editor")
 
     def add_question(kind, text, **extra):
-        coach.get_by_label("Kind of answer").select_option(kind)
+        coach.locator(f'input[name="kind"][value="{kind}"]').check()
         coach.get_by_label("Question", exact=True).fill(text)
         for label, value in extra.items():
             coach.get_by_label(label).fill(value)
@@ -48,7 +48,7 @@ def test_coach_authors_invites_assigns_follows_and_reads_what_is_shared(new_page
         coach.get_by_text("Question added.").wait_for()
 
     add_question("text", "What helps you come back?")
-    coach.get_by_label("Kind of answer").select_option("scale")
+    coach.get_by_label("Scale 1–10").check()
     coach.get_by_label("Question", exact=True).fill("How clearly do you ask for space?")
     coach.get_by_role("button", name="Add the question").click()
     coach.get_by_text("Say what 1 means.").wait_for()

@@ -2,8 +2,11 @@
 open look like they open, the question editor shows only the fields of its
 kind, and on a phone the navigation and the coach's table fit."""
 
+import pytest
+
+from accounts.services import coach_profile_save
 from reflections.services import readiness_set, reflection_start
-from tests.conftest import answer_all, link
+from tests.conftest import answer_all, link, make_coach_article
 
 from .conftest import check_page, log_in, make_person
 
@@ -31,3 +34,34 @@ def test_what_happened_when_looks_like_something_that_opens(new_page, library):
     assert page.locator(".trail ol").is_visible()
     assert summary.evaluate("s => getComputedStyle(s, '::before').transform") != closed
     check_page(page, "the trail, open")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_the_question_editor_shows_only_the_fields_of_the_kind_chosen(new_page, db, javascript):
+    morgan = make_person("Morgan")
+    coach_profile_save(user=morgan, name="Morgan Lee")
+    article = make_coach_article(morgan, prompts=[{"kind": "text", "text": "First?"}])
+    page = new_page(javascript=javascript)
+    log_in(page, morgan.email)
+    page.goto(f"/coach/articles/{article.pk}/")
+    form = page.locator("form.prompt-form")
+    scale = [form.get_by_label("What 1 means (scale)"), form.get_by_label("What 10 means (scale)")]
+    options = form.get_by_label("Options (single choice), one per line")
+
+    def shown():
+        return [field.is_visible() for field in [*scale, options]]
+
+    form.get_by_label("Open text", exact=True).check()
+    assert shown() == [False, False, False]
+    form.get_by_label("Scale 1–10").check()
+    assert shown() == [True, True, False]
+    check_page(page, "question editor, a scale")
+    form.get_by_label("Single choice", exact=True).check()
+    assert shown() == [False, False, True]
+
+    # Refused for want of options, it comes back showing the choice's fields.
+    form.get_by_label("Question", exact=True).fill("Which?")
+    form.get_by_role("button", name="Add the question").click()
+    page.get_by_text("Give at least two different options").wait_for()
+    assert shown() == [False, False, True]
+    check_page(page, "question editor, a choice in error")

@@ -763,3 +763,13 @@ def test_partner_can_still_answer_after_the_article_was_deleted(client, coach, b
     answer_save(prompt=prompt, author=bob, text="Changed my mind")
 
     assert Answer.objects.get(prompt=prompt, author=bob).text == "Changed my mind"
+
+
+def test_a_question_keeps_only_the_fields_of_its_kind(as_coach, clients_only):
+    as_coach.post(
+        reverse("coach:prompt_new", args=[clients_only.pk]),
+        {"kind": "text", "text": "Only words?", "scale_min_label": "Low", "choices": "A\nB"},
+    )
+
+    prompt = clients_only.prompts.get(text="Only words?")
+    assert (prompt.scale_min_label, prompt.choices) == ("", [])
