@@ -171,7 +171,7 @@ def test_a_coach_finds_the_way_in_from_the_landing_page(new_page, db):
     visitor.get_by_label("Email").fill("morgan@example.com")
     visitor.get_by_label("Password", exact=True).fill(PASSWORD)
     visitor.get_by_label("Password (again)").fill(PASSWORD)
-    visitor.get_by_role("button", name=re.compile("sign up", re.IGNORECASE)).click()
+    visitor.get_by_role("button", name="Sign up", exact=True).click()
     visitor.get_by_label("Code").fill(sent_code("morgan@example.com"))
     visitor.get_by_role("button", name="Confirm").click()
 
