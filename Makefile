@@ -14,11 +14,12 @@ BASE_PYTHON := $(shell for p in python3.13 python3.14 python3.12 python3 python;
 
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: help run serve test test-postgres test-faults lint format migrate demo clean screenshots browser-tools bench
+.PHONY: help run dev serve test test-postgres test-faults lint format migrate demo clean screenshots browser-tools bench
 
 help:
 	@echo "make run            set up and serve Twofold with demo content on http://127.0.0.1:8000"
 	@echo "make test           run the test suite (SQLite)"
+	@echo "make dev            the same with DEBUG on (Django's error pages, reloading), for working on the code"
 	@echo "make serve          the production setup locally: gunicorn, DEBUG off, http://127.0.0.1:8001"
 	@echo "make test-postgres  run the test suite against PostgreSQL ($(POSTGRES_URL))"
 	@echo "make test-faults    races, an autosave storm and a database outage (minutes; SQLite, then PostgreSQL)"
@@ -55,10 +56,17 @@ demo: migrate
 	$(PY) manage.py library_load
 	$(PY) manage.py seed_demo
 
-# The background worker (notification emails) runs beside the server; the
-# trap stops it whenever runserver stops, Ctrl-C included.
-run: demo
-	@echo "Serving Twofold on http://127.0.0.1:8000 with its background worker (Ctrl-C stops both)"
+# Twofold as its users see it: DEBUG off, its own error pages, static files
+# from whitenoise, mail on the console (bin/run says how). It seeds the demo
+# content itself, with DEBUG on for that command only.
+run: $(STAMP)
+	@bin/run
+
+# For working on the code: DEBUG on (Django's technical error pages, the
+# autoreloader). The background worker runs beside the server; the trap stops
+# it whenever runserver stops, Ctrl-C included.
+dev: demo
+	@echo "Serving Twofold (DEBUG on) on http://127.0.0.1:8000 with its background worker (Ctrl-C stops both)"
 	@$(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:8000

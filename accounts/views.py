@@ -117,7 +117,8 @@ def couple_unlink(request):
         else:
             messages.success(request, "You are no longer linked. Your own answers stay with you.")
         return redirect("accounts:partner")
-    return render(request, "accounts/unlink.html", {"partner": linked.partner})
+    coaches = [link.coach.coach_profile.name for link in coaching_links_for_couple(linked.couple)]
+    return render(request, "accounts/unlink.html", {"partner": linked.partner, "coaches": coaches})
 
 
 @login_required

@@ -203,6 +203,8 @@ AUTHENTICATION_BACKENDS = [
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
+# Twofold's own words for allauth's pages (locale/en/LC_MESSAGES/django.po).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -261,7 +263,9 @@ ACCOUNT_RATE_LIMITS = {"invitation_code": "10/h/user,30/h/ip"}
 # secure origin; in development plain http://localhost is allowed.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
-MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Plain http is allowed only where nothing else is possible: in development
+# and on this machine with HTTPS=false (`make run`, `make serve`).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or not env_bool("HTTPS", True)
 # The authenticator app's key and the recovery codes' seed are stored
 # encrypted with FIELD_ENCRYPTION_KEYS (accounts/mfa.py).
 MFA_ADAPTER = "accounts.mfa.MFAAdapter"
@@ -329,8 +333,8 @@ TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.Databa
 REMINDER_DAYS = env_int("REMINDER_DAYS", 3)
 
 # Production is served over HTTPS (TLS ends at the proxy, which sets
-# X-Forwarded-Proto). HTTPS=false is only for `make serve` on plain
-# http://127.0.0.1, where secure cookies would never be sent back.
+# X-Forwarded-Proto). HTTPS=false is only for `make run` and `make serve` on
+# plain http://127.0.0.1, where secure cookies would never be sent back.
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     if env_bool("HTTPS", True):

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from config import health
+from config import health, webapp
 from config.admin_login import admin_login
 
 handler500 = "config.health.server_error"
@@ -11,6 +11,8 @@ admin.site.login = admin_login
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", webapp.favicon, name="favicon"),
+    path("manifest.webmanifest", webapp.manifest, name="manifest"),
     path("", include("reflections.urls")),
     path("", include("accounts.urls")),
     path("", include("notifications.urls")),

@@ -6,6 +6,7 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -76,6 +77,13 @@ def _answer_value(answer):
     if answer.passed:
         return "(passed)"
     return str(answer.scale_value) if answer.prompt.is_scale else answer.text
+
+
+@login_required
+@require_safe
+def answers_export(request):
+    """Account › Export: what the downloads hold, and the two buttons."""
+    return render(request, "reflections/export.html")
 
 
 @login_required

@@ -98,7 +98,10 @@ class ArticleForm(forms.ModelForm):
 class PromptForm(forms.Form):
     """The fields of a question; the rules are PromptFields.clean()."""
 
-    kind = forms.ChoiceField(label="Kind of answer", choices=PromptKind.choices)
+    # Radios rather than a select: the editor's CSS shows the chosen kind's
+    # fields from the checked radio (a select's selected option is not
+    # matched reliably by :has() when the page loads).
+    kind = forms.ChoiceField(label="Kind of answer", choices=PromptKind.choices, widget=forms.RadioSelect)
     text = forms.CharField(label="Question", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     scale_min_label = forms.CharField(label="What 1 means (scale)", max_length=60, required=False)
     scale_max_label = forms.CharField(label="What 10 means (scale)", max_length=60, required=False)
@@ -110,6 +113,16 @@ class PromptForm(forms.Form):
 
     def clean_choices(self):
         return [line.strip() for line in self.cleaned_data["choices"].splitlines() if line.strip()]
+
+    def clean(self):
+        """The editor shows only the fields of the kind chosen; what was
+        typed into another kind's fields (now out of sight) is not kept."""
+        data = super().clean()
+        if data.get("kind") != PromptKind.SCALE:
+            data["scale_min_label"] = data["scale_max_label"] = ""
+        if data.get("kind") != PromptKind.CHOICE:
+            data["choices"] = []
+        return data
 
     @classmethod
     def for_prompt(cls, prompt):

@@ -28,6 +28,7 @@ urlpatterns = [
     path("replies/<int:reply_pk>/delete/", conversation_views.reply_delete, name="reply_delete"),
     path("reflections/<int:pk>/export.md", exports.reflection_export, name="reflection_export"),
     path("history/", together_views.history, name="history"),
+    path("account/export/", exports.answers_export, name="answers_export"),
     path("account/export/answers.md", exports.answers_export_markdown, name="answers_export_markdown"),
     path("account/export/answers.json", exports.answers_export_json, name="answers_export_json"),
 ]

@@ -76,6 +76,8 @@ from .conftest import PASSWORD, link, make_article
 # url_arguments() if it takes arguments: the persona test must cover it.
 PROJECT_URLS = {
     "healthz",
+    "favicon",
+    "manifest",
     "reflections:home",
     "reflections:library",
     "reflections:article_bring",
@@ -100,6 +102,7 @@ PROJECT_URLS = {
     "reflections:conversation_live",
     "reflections:reflection_export",
     "reflections:history",
+    "reflections:answers_export",
     "reflections:answers_export_markdown",
     "reflections:answers_export_json",
     "accounts:partner",
@@ -132,6 +135,8 @@ PROJECT_URLS = {
     "coach:shared_reflection",
 }
 PROJECT_NAMESPACES = ("reflections:", "accounts:", "notifications:", "coach:")
+# The project's URLs outside any namespace: what load balancers and browsers ask of any site.
+SITE_URLS = {"healthz", "favicon", "manifest"}
 
 # Arguments for third-party URLs that never show answers; any value will do.
 THIRD_PARTY_ARGUMENTS = {"key": ["not-a-real-key"], "uidb36": ["1"], "pk": ["1"], "object_id": ["1"]}
@@ -435,7 +440,7 @@ def requests_to_make(world):
 
 
 def test_persona_test_knows_every_project_url():
-    own = {name for name, _ in all_url_patterns() if name.startswith(PROJECT_NAMESPACES) or name == "healthz"}
+    own = {name for name, _ in all_url_patterns() if name.startswith(PROJECT_NAMESPACES) or name in SITE_URLS}
     assert own == PROJECT_URLS, "a new URL must join the persona test"
 
 
@@ -958,9 +963,13 @@ def coach_reads(persona, kwargs, world):
 
 EXPECTED = {
     "healthz": page(),
+    # The icon is a static file: /favicon.ico points there. The manifest is public.
+    "favicon": Rule(get=302, invalid=405),
+    "manifest": page(),
     "reflections:home": page(),
     "reflections:library": page(),
     "reflections:history": page(),
+    "reflections:answers_export": page(),
     "reflections:answers_export_markdown": page(),
     "reflections:answers_export_json": page(),
     "reflections:article": page(reader=may_read_article),
@@ -1059,7 +1068,7 @@ EXPECTED = {
     "coach:prompt_move": action(allowed=owns_prompt, invalid=PlainOrHtmx(302, htmx=200)),
     "coach:shared_reflection": page(reader=coach_reads),
 }
-OPEN_TO_ANONYMOUS = {"healthz", "reflections:home"}
+OPEN_TO_ANONYMOUS = SITE_URLS | {"reflections:home"}
 COACH_WORKSPACE = {name for name in EXPECTED if name.startswith("coach:")} - {
     "coach:profile",
     "coach:coaching_accept",

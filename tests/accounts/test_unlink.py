@@ -8,7 +8,7 @@ from accounts.services import couple_unlink
 from core.errors import DomainError
 from reflections.services import answer_save, readiness_set, reflection_start
 
-from ..conftest import answer_all, make_article
+from ..conftest import COACH_NAME, answer_all, make_article
 
 
 @pytest.fixture
@@ -32,6 +32,27 @@ def test_confirmation_page_says_what_unlinking_does(client, alice, couple):
     assert "Unlink from Bob?" in body
     assert "shared view of every revealed reflection closes for both of you" in body
     assert "keeps reading your own answers" in body
+
+
+def test_confirmation_page_lists_every_consequence(client, alice, couple):
+    client.force_login(alice)
+
+    body = client.get(reverse("accounts:couple_unlink")).content.decode()
+
+    assert "joint notes, replies and reactions" in body
+    assert "never revealed stay private forever" in body
+    assert "not finished are closed" in body
+    assert "If you had a coach, the coaching would end too." in body
+    assert f'href="{reverse("reflections:answers_export")}"' in body
+
+
+def test_confirmation_page_names_the_coaching_that_ends(client, alice, coached):
+    client.force_login(alice)
+
+    body = client.get(reverse("accounts:couple_unlink")).content.decode()
+
+    assert f"Your coaching with {COACH_NAME} ends" in body
+    assert f"{COACH_NAME} no longer sees your progress or any reflection you shared" in body
 
 
 def test_confirmation_page_changes_nothing(client, alice, couple):

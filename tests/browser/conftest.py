@@ -173,7 +173,7 @@ def sign_up(page, name, email):
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up", exact=True).click()
     page.wait_for_url("**/accounts/confirm-email/**")
     check_page(page, "confirm email code")
     page.get_by_label("Code").fill(sent_code(email))
@@ -185,7 +185,7 @@ def log_in(page, email, password=PASSWORD):
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     page.wait_for_url(lambda url: "/accounts/" not in url)
 
 

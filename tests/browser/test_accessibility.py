@@ -120,7 +120,7 @@ def test_error_pages_pass_axe(new_page, live_server, template):
 def test_forms_with_errors_pass_axe(new_page, cast):
     page = new_page(viewport=NARROW)
     page.goto("/accounts/signup/")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up", exact=True).click()
     check_page(page, "sign-up form with errors")
     log_in(page, cast["carol"].email)
     page.goto("/partner/join/")

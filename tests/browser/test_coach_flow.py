@@ -7,7 +7,7 @@ from reflections.models import Reflection
 from reflections.services import readiness_set
 from tests.conftest import answer_all, link
 
-from .conftest import check_page, log_in, make_person
+from .conftest import PASSWORD, check_page, log_in, make_person, sent_code
 
 
 def test_coach_authors_invites_assigns_follows_and_reads_what_is_shared(new_page, db):
@@ -40,7 +40,7 @@ def test_coach_authors_invites_assigns_follows_and_reads_what_is_shared(new_page
     check_page(coach, "article editor")
 
     def add_question(kind, text, **extra):
-        coach.get_by_label("Kind of answer").select_option(kind)
+        coach.locator(f'input[name="kind"][value="{kind}"]').check()
         coach.get_by_label("Question", exact=True).fill(text)
         for label, value in extra.items():
             coach.get_by_label(label).fill(value)
@@ -48,7 +48,7 @@ def test_coach_authors_invites_assigns_follows_and_reads_what_is_shared(new_page
         coach.get_by_text("Question added.").wait_for()
 
     add_question("text", "What helps you come back?")
-    coach.get_by_label("Kind of answer").select_option("scale")
+    coach.get_by_label("Scale 1–10").check()
     coach.get_by_label("Question", exact=True).fill("How clearly do you ask for space?")
     coach.get_by_role("button", name="Add the question").click()
     coach.get_by_text("Say what 1 means.").wait_for()
@@ -79,6 +79,10 @@ def test_coach_authors_invites_assigns_follows_and_reads_what_is_shared(new_page
     coach.get_by_role("link", name="Preview as a partner sees it").click()
     coach.get_by_text("This is a preview").wait_for()
     assert coach.locator("fieldset.prompt").count() == 3
+    # Credit where due: the coach wrote it, from the named source.
+    credit = coach.locator(".credit").inner_text()
+    assert "The summary and questions are by Morgan Lee, your coach" in credit, credit
+    assert "Ecstatic Intimacy" in credit and "Twofold’s own" not in credit
     check_page(coach, "preview")
     coach.go_back()
     coach.get_by_label("Status").select_option("published")
@@ -127,6 +131,7 @@ def test_coach_authors_invites_assigns_follows_and_reads_what_is_shared(new_page
             log_in(page, alice.email)
         page.goto(f"/reflections/{reflection.pk}/")
         page.get_by_text("From Morgan Lee").wait_for()
+        assert "are by Morgan Lee, your coach" in page.locator(".credit").inner_text()
         page.get_by_role("button", name="Share with Morgan Lee").click()
         page.get_by_text("You chose to share this reflection with Morgan Lee").wait_for()
     check_page(page, "shared view, shared with the coach")
@@ -141,7 +146,7 @@ def test_coach_authors_invites_assigns_follows_and_reads_what_is_shared(new_page
     partner.get_by_role("button", name="Stop sharing with Morgan Lee").click()
     partner.get_by_text("You stopped sharing this reflection").wait_for()
     coach.goto(shared_url)
-    assert coach.get_by_role("heading", name="We could not find that page").is_visible()
+    assert coach.get_by_role("heading", name="This page is not available").is_visible()
     assert "private walk" not in coach.content()
 
     # Ending coaching, from the coach's side, after a confirmation.
@@ -152,3 +157,23 @@ def test_coach_authors_invites_assigns_follows_and_reads_what_is_shared(new_page
     coach.get_by_text("Coaching has ended.").wait_for()
     coach.goto("/coach/")
     assert not re.search("Alice", coach.locator("main").inner_text())
+
+
+def test_a_coach_finds_the_way_in_from_the_landing_page(new_page, db):
+    visitor = new_page()
+    visitor.goto("/")
+    visitor.get_by_role("link", name="Twofold is for coaches too").click()
+    coaches = visitor.get_by_role("region", name="For coaches")
+    assert coaches.is_visible()
+    coaches.get_by_role("link", name="Sign up as a coach").click()
+
+    visitor.get_by_label("Your name").fill("Morgan")
+    visitor.get_by_label("Email").fill("morgan@example.com")
+    visitor.get_by_label("Password", exact=True).fill(PASSWORD)
+    visitor.get_by_label("Password (again)").fill(PASSWORD)
+    visitor.get_by_role("button", name="Sign up", exact=True).click()
+    visitor.get_by_label("Code").fill(sent_code("morgan@example.com"))
+    visitor.get_by_role("button", name="Confirm").click()
+
+    visitor.get_by_role("heading", name="Become a coach").wait_for()
+    check_page(visitor, "become a coach, from the landing page")

@@ -51,7 +51,7 @@ def test_partner_cannot_reach_my_answers_before_the_reveal(new_page, library):
             other.goto(url)
             assert "unrevealed sentence" not in other.content(), f"{person.name} read it at {url}"
     other.goto(f"/reflections/{reflection.pk}/")
-    assert other.get_by_role("heading", name="We could not find that page").is_visible()
+    assert other.get_by_role("heading", name="This page is not available").is_visible()
     check_page(other, "404 for a stranger")
 
 
@@ -145,3 +145,19 @@ def test_an_autosave_that_fails_says_not_saved_and_keeps_the_words(new_page, lib
         "Words written while the server is away!"
     )
     check_page(page, "autosave failed, then saved")
+
+
+def test_one_answering_model_autosave_with_javascript_a_save_button_without(new_page, library):
+    _, _, page = alice_answering(new_page, library)
+    assert page.get_by_role("button", name="Save answers").count() == 0
+    assert page.get_by_text("Your answers save as you type; there is nothing to press.").is_visible()
+    assert not page.get_by_text("press “Save answers”").is_visible()
+
+    carol, dan = make_person("Carol"), make_person("Dan")
+    link(carol, dan)
+    still = new_page(javascript=False)
+    log_in(still, carol.email)
+    open_reflection(still, reflection_start(article=library[0], by=carol))
+    assert still.get_by_role("button", name="Save answers").is_visible()
+    assert still.get_by_text("With JavaScript off, press “Save answers” below").is_visible()
+    assert not still.get_by_text("Your answers save as you type").is_visible()

@@ -50,10 +50,10 @@ def test_the_settings_page_needs_a_login(client):
     assert response.status_code == 302 and reverse("account_login") in response.url
 
 
-def test_the_settings_page_is_linked_from_the_navigation(client, alice):
+def test_the_settings_page_is_linked_from_the_account_page(client, alice):
     client.force_login(alice)
 
-    html = client.get(reverse("reflections:home")).content.decode()
+    html = client.get(reverse("account_email")).content.decode()
 
     assert f'href="{URL}"' in html
 

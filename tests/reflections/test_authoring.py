@@ -10,7 +10,7 @@ from reflections.authoring import prompt_save
 from reflections.models import Answer, Article, Prompt, PromptKind, Reflection
 from reflections.services import answer_save, reflection_start
 
-from ..conftest import answer_all, coach_link, make_coach_article
+from ..conftest import COACH_NAME, answer_all, coach_link, make_coach_article
 
 HTMX = {"HX-Request": "true"}
 
@@ -475,6 +475,31 @@ def test_preview_shows_the_summary_and_credit(as_coach, clients_only):
     assert 'href="https://example.com/source"' in body
 
 
+def test_preview_credits_the_coach_and_the_source_not_twofold(as_coach, clients_only):
+    body = as_coach.get(reverse("coach:article_preview", args=[clients_only.pk])).content.decode()
+
+    assert f"The summary and questions are by {COACH_NAME}, your coach" in body
+    assert "Twofold’s own" not in body and "Somewhere" in body
+
+
+def test_the_couples_article_page_credits_their_coach(client, alice, coached, clients_only):
+    client.force_login(alice)
+
+    body = client.get(reverse("reflections:article", args=[clients_only.slug])).content.decode()
+
+    assert f"The summary and questions are by {COACH_NAME}, your coach" in body
+    assert "Twofold’s own" not in body
+
+
+def test_a_coach_article_without_a_source_is_written_by_the_coach(as_coach, coach):
+    article = make_coach_article(coach)
+    Article.objects.filter(pk=article.pk).update(source_title="", source_name="", source_url="")
+
+    body = as_coach.get(reverse("coach:article_preview", args=[article.pk])).content.decode()
+
+    assert f"Written by {COACH_NAME}, your coach" in body
+
+
 def test_preview_shows_a_text_question_as_a_partner_sees_it(as_coach, clients_only):
     prompt = clients_only.prompts.get(kind="text")
 
@@ -738,3 +763,13 @@ def test_partner_can_still_answer_after_the_article_was_deleted(client, coach, b
     answer_save(prompt=prompt, author=bob, text="Changed my mind")
 
     assert Answer.objects.get(prompt=prompt, author=bob).text == "Changed my mind"
+
+
+def test_a_question_keeps_only_the_fields_of_its_kind(as_coach, clients_only):
+    as_coach.post(
+        reverse("coach:prompt_new", args=[clients_only.pk]),
+        {"kind": "text", "text": "Only words?", "scale_min_label": "Low", "choices": "A\nB"},
+    )
+
+    prompt = clients_only.prompts.get(text="Only words?")
+    assert (prompt.scale_min_label, prompt.choices) == ("", [])

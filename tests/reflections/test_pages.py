@@ -58,6 +58,15 @@ def test_landing_page_invites_to_sign_up_and_log_in(client, db):
     assert f'href="{reverse("account_login")}"' in body
 
 
+def test_landing_page_shows_coaches_the_way_in(client, db):
+    body = client.get(reverse("reflections:home")).content.decode()
+
+    assert 'href="#for-coaches"' in body
+    assert '<h2 id="for-coaches-heading">For coaches</h2>' in body
+    assert f'href="{reverse("account_signup")}?next={reverse("coach:profile")}"' in body
+    assert f'href="{reverse("account_login")}?next={reverse("coach:profile")}"' in body
+
+
 def test_home_shows_who_my_partner_is(client, alice, couple):
     client.force_login(alice)
 
