@@ -34,7 +34,7 @@ class Article(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def log_message(self, *args):
-        pass
+        """Quiet: the test reports what matters, not every request."""
 
 
 @pytest.fixture

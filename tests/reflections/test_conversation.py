@@ -14,19 +14,7 @@ from notifications.models import Kind, Notification
 from reflections.models import Reaction, Reply
 from reflections.services import reaction_set, reflection_share, reply_create, reply_delete
 
-from ..conftest import reveal
-
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def revealed(reflection, alice, bob):
-    return reveal(reflection, alice, bob)
-
-
-@pytest.fixture
-def prompt(revealed):
-    return revealed.prompts.first()
 
 
 def replies_url(reflection, number=1):

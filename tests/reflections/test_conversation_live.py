@@ -13,19 +13,9 @@ from accounts.services import couple_unlink
 from reflections.models import Reply
 from reflections.services import reaction_set, reply_create, reply_delete, reply_edit
 
-from ..conftest import answer_all, reveal
+from ..conftest import answer_all
 
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def revealed(reflection, alice, bob):
-    return reveal(reflection, alice, bob)
-
-
-@pytest.fixture
-def prompt(revealed):
-    return revealed.prompts.first()
 
 
 def live_url(reflection, seen="", prompt=None):

@@ -157,7 +157,7 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
 
     def log_message(self, format, *args):
-        pass
+        """Quiet: the test reports what matters, not every request."""
 
 
 @dataclass

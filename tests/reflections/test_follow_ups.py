@@ -25,11 +25,6 @@ from ..conftest import answer_all, make_article, reveal
 
 
 @pytest.fixture
-def revealed(reflection, alice, bob):
-    return reveal(reflection, alice, bob)
-
-
-@pytest.fixture
 def prompts(revealed):
     return list(revealed.prompts.all())  # text, scale, choice
 
