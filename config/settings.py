@@ -104,7 +104,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "accounts.middleware.DeviceActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -269,7 +269,8 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or not env_bool("HTTPS", True)
 # The authenticator app's key and the recovery codes' seed are stored
 # encrypted with FIELD_ENCRYPTION_KEYS (accounts/mfa.py).
 MFA_ADAPTER = "accounts.mfa.MFAAdapter"
-# Signed-in devices: a list of a user's sessions, others can be signed out.
+# Signed-in devices: a list of a user's sessions, others can be signed out;
+# each is recorded at most once a minute (accounts/middleware.py).
 USERSESSIONS_TRACK_ACTIVITY = True
 
 

@@ -8,9 +8,9 @@ and large in one test and demand the very same count, and one of them puts
 an N+1 back in on purpose to show that the bound catches it.
 
 Counts include what every signed-in request costs (session, the user with
-their coach profile, allauth's usersessions); they are constant, and
-each test warms the page up once first, since the first signed-in request
-also records the device."""
+their coach profile); they are constant, and each test warms the page up
+once first, since the first signed-in request also records the device
+(which later requests repeat at most once a minute)."""
 
 import pytest
 from django.core.cache import caches
@@ -53,21 +53,21 @@ FEW, MANY = 1, 200
 FEW_PROMPTS, MANY_PROMPTS = 1, 50
 
 # The bounds, one per page: what the page costs with the least data.
-HOME_QUERIES = 12  # one of them the guide to read next, one the passes (the answers the gate gives me)
-HISTORY_QUERIES = 10
-REFLECTION_ANSWERING_QUERIES = 10  # before the reveal, answering, nobody ready yet (no trail to read)
-REFLECTION_WAITING_QUERIES = 11  # before the reveal, ready and waiting for the partner
+HOME_QUERIES = 7  # one of them the guide to read next, one the passes (the answers the gate gives me)
+HISTORY_QUERIES = 5
+REFLECTION_ANSWERING_QUERIES = 5  # before the reveal, answering, nobody ready yet (no trail to read)
+REFLECTION_WAITING_QUERIES = 6  # before the reveal, ready and waiting for the partner
 # The shared view: the same URL after the reveal, with its conversation, the
 # talked marks and the follow-up started from it, if any (what next).
-REFLECTION_REVEALED_QUERIES = 18
-REFLECTION_TALKED_THROUGH_QUERIES = 19  # every question talked about: what next adds the guide to read next
-TOGETHER_QUERIES = 14  # one question, its talked marks, its conversation and both joint notes
+REFLECTION_REVEALED_QUERIES = 13
+REFLECTION_TALKED_THROUGH_QUERIES = 14  # every question talked about: what next adds the guide to read next
+TOGETHER_QUERIES = 9  # one question, its talked marks, its conversation and both joint notes
 # The last question once all are talked about: what next adds the follow-up,
 # the in-person reactions and the guide to read next.
-TOGETHER_TALKED_THROUGH_QUERIES = 17
-COACH_REFLECTION_QUERIES = 15  # a coach reading what both partners shared, its conversation and talked marks
-COACH_DASHBOARD_QUERIES = 13
-AUTOSAVE_QUERIES = 16  # one answer saved from the answering page (htmx), including its transaction
+TOGETHER_TALKED_THROUGH_QUERIES = 12
+COACH_REFLECTION_QUERIES = 10  # a coach reading what both partners shared, its conversation and talked marks
+COACH_DASHBOARD_QUERIES = 8
+AUTOSAVE_QUERIES = 11  # one answer saved from the answering page (htmx), including its transaction
 
 
 # Building data. The first reflection of a size always goes through the real
@@ -175,7 +175,8 @@ def get(client, url):
 
 def signed_in(client, user, url):
     """Sign in and open `url` once: the first signed-in request also records
-    the device (usersessions), which later requests do not repeat."""
+    the device (usersessions), which later requests within the minute do not
+    repeat."""
     client.force_login(user)
     get(client, url)
     return client

@@ -1,0 +1,38 @@
+"""Signed-in devices (allauth's usersessions), recorded at most once a minute."""
+
+import time
+
+from allauth.usersessions import app_settings
+from allauth.usersessions.models import UserSession
+
+# When this session was last recorded, and under which key (a sign-in
+# cycles the key, and the new one must be recorded at once).
+RECORDED = "_device_recorded"
+RECORD_EVERY_SECONDS = 60
+
+
+class DeviceActivityMiddleware:
+    """In place of allauth's UserSessionsMiddleware, which records the
+    device on every request: a transaction, a read and a write before any
+    view runs. The list of signed-in devices shows when each was last seen,
+    and a minute's precision is all it needs, so a session is recorded when
+    it is new to this middleware and then at most once a minute. The time
+    lives in the session itself, which is read for the user anyway, so a
+    request within the minute costs nothing; recording writes the session
+    once a minute. A changed address or browser (allauth's
+    `session_client_changed`) is noticed within the minute too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        if app_settings.TRACK_ACTIVITY and session.session_key and request.user.is_authenticated and self._due(session):
+            UserSession.objects.create_from_request(request)
+            session[RECORDED] = [session.session_key, int(time.time())]
+        return self.get_response(request)
+
+    @staticmethod
+    def _due(session):
+        key, at = session.get(RECORDED) or (None, 0)
+        return key != session.session_key or time.time() - at >= RECORD_EVERY_SECONDS

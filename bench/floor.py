@@ -1,0 +1,233 @@
+"""`make bench-floor` (python -m bench.floor): what each middleware costs.
+
+The floor is what every request pays before a view runs. This measures it
+in one process, without a server or a network: the bench's "ok" view
+(bench/views.py) is called through Django's WSGI handler built with the
+first 0, 1, 2, ... entries of settings.MIDDLEWARE, so each middleware's cost
+is the difference between the stack with it and the stack without it
+(middleware depend on the ones before them: the user needs the session).
+Django's default stack (what `startproject` writes) is measured the same
+way, as the second yardstick `make bench` serves.
+
+Production's shape: DEBUG off, the bench database (PostgreSQL's
+twofold_bench when it answers), sessions and the cache in Redis when one
+answers (--redis-url '' for none), the request log at INFO (--log-level),
+written to a file rather than the terminal. One signed-in session sends
+every request, as a tab would.
+
+Stacks are measured in turns (every stack once per round, --rounds
+rounds of --requests requests), and each stack's figure is its median
+round: this machine's speed drifts within a minute, and turns spread the
+drift over all stacks alike. Time is wall time per request in this process
+(PostgreSQL and Redis answer from their own processes, and their time
+counts as it would for a worker), with the queries each request sends.
+"""
+
+import argparse
+import io
+import os
+import secrets
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LOG = ROOT / "bench" / "results" / "floor-requests.log"
+
+# What `django-admin startproject` writes: the yardstick `make bench` serves
+# beside Twofold's own stack (bench/default_stack.py).
+DJANGO_DEFAULT_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench.floor", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=300, help="requests per stack and round (default 300)")
+    parser.add_argument("--rounds", type=int, default=7, help="rounds of every stack in turn (default 7)")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"), help="the bench database")
+    parser.add_argument("--redis-url", default=None, help="as for make bench (default: Redis database 1 if it answers)")
+    parser.add_argument("--log-level", default="INFO", help="the request log's level, as LOG_LEVEL (default INFO)")
+    return parser.parse_args(argv)
+
+
+def setup_production_django(database_url, redis_url, log_level):
+    """Django in this process with the server's settings (bench.settings,
+    DEBUG off) rather than the development ones the seeding uses."""
+    from tools.servers import production_env
+
+    env = production_env(
+        database_url=database_url,
+        field_keys=[_throwaway_fernet_key()],  # the ok view reads no answer
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        LOG_LEVEL=log_level,
+        **({"REDIS_URL": redis_url} if redis_url else {}),
+    )
+    if not redis_url:
+        env.pop("REDIS_URL", None)
+    os.environ.clear()
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    _log_to_file()
+
+
+def _throwaway_fernet_key():
+    import base64
+
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+def _log_to_file():
+    """The request log's lines go where a server's would, not to this terminal."""
+    import logging
+
+    LOG.parent.mkdir(exist_ok=True)
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.StreamHandler):
+            handler.setStream(open(LOG, "w"))  # noqa: SIM115 - open for the process's life
+
+
+def signed_in_cookie():
+    """A session for one seeded user, as the server would read it."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    from tools.servers import session_cookie_for
+
+    user = get_user_model().objects.filter(is_active=True).order_by("pk").first()
+    if user is None:
+        sys.exit("The bench database has no users: run `make bench` once to seed it.")
+    cookie = session_cookie_for(user, settings.SECRET_KEY)
+    return "; ".join(f"{key}={value}" for key, value in cookie.items())
+
+
+def handler_for(middleware):
+    """Django's WSGI handler with exactly `middleware`, built the public way:
+    the handler reads settings.MIDDLEWARE once, when it is made."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test.utils import override_settings
+
+    with override_settings(MIDDLEWARE=list(middleware)):
+        return WSGIHandler()
+
+
+def environ(cookie):
+    return {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/bench/ceiling/",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_COOKIE": cookie,
+        "HTTP_USER_AGENT": "bench.floor",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+
+
+def one_round(handler, cookie, requests):
+    """Seconds per request over `requests` requests, and queries per request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def start_response(status, headers, exc_info=None):
+        if not status.startswith("200"):
+            raise SystemExit(f"The ok view answered {status}: is the stack complete enough to route it?")
+
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        for _ in range(requests):
+            response = handler(environ(cookie), start_response)
+            b"".join(response)
+            response.close()
+        elapsed = time.perf_counter() - started
+    return elapsed / requests, len(queries) / requests
+
+
+def stacks():
+    """(name, middleware) for every prefix of Twofold's stack, then Django's default."""
+    from django.conf import settings
+
+    twofold = list(settings.MIDDLEWARE)
+    rows = [("(no middleware)", [])]
+    rows += [(path, twofold[: i + 1]) for i, path in enumerate(twofold)]
+    rows.append(("Django's default stack", DJANGO_DEFAULT_MIDDLEWARE))
+    return rows
+
+
+def measure(args, out=print):
+    cookie = signed_in_cookie()
+    built = [(name, handler_for(middleware)) for name, middleware in stacks()]
+    for _, handler in built:  # warm: connections, caches, the session in Redis
+        one_round(handler, cookie, 20)
+    times = {name: [] for name, _ in built}
+    queries = {}
+    for round_number in range(args.rounds):
+        out(f"  round {round_number + 1} of {args.rounds}")
+        for name, handler in built:
+            seconds, per_request = one_round(handler, cookie, args.requests)
+            times[name].append(seconds)
+            queries[name] = per_request
+    return {name: (statistics.median(samples), queries[name]) for name, samples in times.items()}
+
+
+def report(results, out=print):
+    names = list(results)
+    twofold = names[:-1]
+    out("")
+    out(f"{'middleware (added to the ones above)':<56} {'adds µs':>8} {'total µs':>9} {'queries':>8}")
+    out("-" * 84)
+    previous = None
+    for name in twofold:
+        seconds, queries = results[name]
+        added = "" if previous is None else f"{(seconds - previous) * 1e6:8.0f}"
+        out(f"{name:<56} {added:>8} {seconds * 1e6:9.0f} {queries:8.2f}")
+        previous = seconds
+    out("-" * 84)
+    default_seconds, default_queries = results[names[-1]]
+    out(f"{names[-1]:<56} {'':>8} {default_seconds * 1e6:9.0f} {default_queries:8.2f}")
+    bare = results[names[0]][0]
+    out(
+        f"Twofold's stack costs {(previous - bare) * 1e6:.0f} µs a request beyond the bare handler;"
+        f" Django's default stack {(default_seconds - bare) * 1e6:.0f} µs."
+    )
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    # Read before Django is set up in this process (bench.run's helpers).
+    from bench.run import choose_database, choose_redis, refuse_unsafe
+
+    url = choose_database(args.database_url)
+    refuse_unsafe(url)
+    redis_url = choose_redis(args.redis_url)
+    setup_production_django(url, redis_url, args.log_level)
+    from django.db import connection
+
+    print(
+        f"Measuring the floor in-process on {connection.vendor}, cache {'Redis' if redis_url else 'the database'},"
+        f" request log at {args.log_level}: {args.rounds} rounds of {args.requests} requests per stack"
+    )
+    report(measure(args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
