@@ -3,6 +3,7 @@
 import time
 
 from allauth.usersessions import app_settings
+from django.contrib.auth import SESSION_KEY
 from allauth.usersessions.models import UserSession
 
 # When this session was last recorded, and under which key (a sign-in
@@ -27,7 +28,14 @@ class DeviceActivityMiddleware:
 
     def __call__(self, request):
         session = request.session
-        if app_settings.TRACK_ACTIVITY and session.session_key and request.user.is_authenticated and self._due(session):
+        # The session says whether anyone is signed in; the user is loaded
+        # (a query) only when the minute is up, to record them.
+        if (
+            app_settings.TRACK_ACTIVITY
+            and session.get(SESSION_KEY)
+            and self._due(session)
+            and request.user.is_authenticated
+        ):
             UserSession.objects.create_from_request(request)
             session[RECORDED] = [session.session_key, int(time.time())]
         return self.get_response(request)

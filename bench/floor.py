@@ -7,7 +7,7 @@ first 0, 1, 2, ... entries of settings.MIDDLEWARE, so each middleware's cost
 is the difference between the stack with it and the stack without it
 (middleware depend on the ones before them: the user needs the session).
 Django's default stack (what `startproject` writes) is measured the same
-way, as the second yardstick `make bench` serves.
+way, as the second yardstick `make bench` serves (bench/default_stack.py).
 
 Production's shape: DEBUG off, the bench database (PostgreSQL's
 twofold_bench when it answers), sessions and the cache in Redis when one
@@ -30,22 +30,11 @@ import secrets
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LOG = ROOT / "bench" / "results" / "floor-requests.log"
-
-# What `django-admin startproject` writes: the yardstick `make bench` serves
-# beside Twofold's own stack (bench/default_stack.py).
-DJANGO_DEFAULT_MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-]
 
 
 def parse_args(argv=None):
@@ -143,7 +132,8 @@ def environ(cookie):
 
 
 def one_round(handler, cookie, requests):
-    """Seconds per request over `requests` requests, and queries per request."""
+    """(wall seconds, CPU seconds of this process, queries), per request,
+    over `requests` requests."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -152,23 +142,25 @@ def one_round(handler, cookie, requests):
             raise SystemExit(f"The ok view answered {status}: is the stack complete enough to route it?")
 
     with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         for _ in range(requests):
             response = handler(environ(cookie), start_response)
             b"".join(response)
             response.close()
-        elapsed = time.perf_counter() - started
-    return elapsed / requests, len(queries) / requests
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    return elapsed / requests, cpu / requests, len(queries) / requests
 
 
 def stacks():
     """(name, middleware) for every prefix of Twofold's stack, then Django's default."""
     from django.conf import settings
 
+    from bench import default_stack
+
     twofold = list(settings.MIDDLEWARE)
     rows = [("(no middleware)", [])]
     rows += [(path, twofold[: i + 1]) for i, path in enumerate(twofold)]
-    rows.append(("Django's default stack", DJANGO_DEFAULT_MIDDLEWARE))
+    rows.append(("Django's default stack", default_stack.MIDDLEWARE))
     return rows
 
 
@@ -177,37 +169,55 @@ def measure(args, out=print):
     built = [(name, handler_for(middleware)) for name, middleware in stacks()]
     for _, handler in built:  # warm: connections, caches, the session in Redis
         one_round(handler, cookie, 20)
-    times = {name: [] for name, _ in built}
+    wall, cpu = {name: [] for name, _ in built}, {name: [] for name, _ in built}
     queries = {}
     for round_number in range(args.rounds):
         out(f"  round {round_number + 1} of {args.rounds}")
         for name, handler in built:
-            seconds, per_request = one_round(handler, cookie, args.requests)
-            times[name].append(seconds)
+            seconds, cpu_seconds, per_request = one_round(handler, cookie, args.requests)
+            wall[name].append(seconds)
+            cpu[name].append(cpu_seconds)
             queries[name] = per_request
-    return {name: (statistics.median(samples), queries[name]) for name, samples in times.items()}
+    return {name: Cost(statistics.median(wall[name]), statistics.median(cpu[name]), queries[name]) for name in wall}
+
+
+@dataclass
+class Cost:
+    """Per request: wall time, this process's CPU time, queries."""
+
+    wall: float
+    cpu: float
+    queries: float
 
 
 def report(results, out=print):
     names = list(results)
-    twofold = names[:-1]
-    out("")
-    out(f"{'middleware (added to the ones above)':<56} {'adds µs':>8} {'total µs':>9} {'queries':>8}")
-    out("-" * 84)
+
+    def line(name, wall, added_wall, cpu, added_cpu, queries):
+        out(f"{name:<50} {wall:>8} {added_wall:>7} {cpu:>7} {added_cpu:>6} {queries:>8}")
+
+    line("middleware (each row adds one to those above)", "wall µs", "+wall", "cpu µs", "+cpu", "queries")
+    out("-" * 92)
     previous = None
-    for name in twofold:
-        seconds, queries = results[name]
-        added = "" if previous is None else f"{(seconds - previous) * 1e6:8.0f}"
-        out(f"{name:<56} {added:>8} {seconds * 1e6:9.0f} {queries:8.2f}")
-        previous = seconds
-    out("-" * 84)
-    default_seconds, default_queries = results[names[-1]]
-    out(f"{names[-1]:<56} {'':>8} {default_seconds * 1e6:9.0f} {default_queries:8.2f}")
-    bare = results[names[0]][0]
+    for name in names[:-1]:
+        cost = results[name]
+        added = (
+            [f"{(now - before) * 1e6:.0f}" for now, before in ((cost.wall, previous.wall), (cost.cpu, previous.cpu))]
+            if previous
+            else ["", ""]
+        )
+        line(name, f"{cost.wall * 1e6:.0f}", added[0], f"{cost.cpu * 1e6:.0f}", added[1], f"{cost.queries:.2f}")
+        previous = cost
+    out("-" * 92)
+    default = results[names[-1]]
+    line(names[-1], f"{default.wall * 1e6:.0f}", "", f"{default.cpu * 1e6:.0f}", "", f"{default.queries:.2f}")
+    bare = results[names[0]]
     out(
-        f"Twofold's stack costs {(previous - bare) * 1e6:.0f} µs a request beyond the bare handler;"
-        f" Django's default stack {(default_seconds - bare) * 1e6:.0f} µs."
+        f"Beyond the bare handler, Twofold's stack costs {(previous.wall - bare.wall) * 1e6:.0f} µs a request"
+        f" ({(previous.cpu - bare.cpu) * 1e6:.0f} µs of CPU here), Django's default stack"
+        f" {(default.wall - bare.wall) * 1e6:.0f} µs ({(default.cpu - bare.cpu) * 1e6:.0f} µs)."
     )
+    out("wall: per request, waits for PostgreSQL and Redis included; cpu: this process's share of it.")
 
 
 def main(argv=None):

@@ -137,6 +137,19 @@ class Ceiling(Endpoint):
         return "/bench/ceiling/"
 
 
+class DefaultStack(Ceiling):
+    """The same "ok" view from the second server (bench/default_stack.py),
+    through Django's default middleware only."""
+
+    name = "default stack"
+
+    def __init__(self, base_url):
+        self.base_url = base_url
+
+    def path(self, user):
+        return self.base_url + super().path(user)
+
+
 class Home(Endpoint):
     name = "home"
 

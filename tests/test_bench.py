@@ -1,7 +1,7 @@
 """The benchmark's arithmetic (bench/run.py, bench/load.py): each endpoint is
-judged against the ceiling measured beside it, and a verdict follows the
-targets and any error. And the ceiling lives in the bench: only
-bench.settings routes it; production does not."""
+judged against the yardsticks measured beside it, and a verdict follows the
+target and any error. And the yardsticks live in the bench: only its
+settings route the ceiling; production does not."""
 
 import importlib
 from collections import Counter
@@ -20,9 +20,9 @@ def run(name, *, requests, seconds, latency_ms, errors=None):
     )
 
 
-def test_slices_alternate_so_a_steady_drift_weighs_on_both_alike():
-    assert slices(4) == ["ceiling", "endpoint", "endpoint", "ceiling", "ceiling", "endpoint", "endpoint", "ceiling"]
-    assert slices(1) == ["ceiling", "endpoint"]
+def test_slices_alternate_so_a_steady_drift_weighs_on_all_alike():
+    assert slices(2) == ["ceiling", "default stack", "endpoint", "endpoint", "default stack", "ceiling"]
+    assert slices(1) == ["ceiling", "default stack", "endpoint"]
 
 
 def test_pooled_slices_count_every_sample_over_their_whole_time():
@@ -37,30 +37,35 @@ def test_pooled_slices_count_every_sample_over_their_whole_time():
     assert pooled.client_cpu == 0.2
 
 
-def test_each_endpoint_is_judged_against_the_ceiling_beside_it():
+def beside(*, ceiling, default_stack):
+    return {
+        "ceiling": run("ceiling", requests=ceiling, seconds=1, latency_ms=10),
+        "default stack": run("default stack", requests=default_stack, seconds=1, latency_ms=5),
+    }
+
+
+def test_each_endpoint_is_judged_against_the_default_stack_beside_it():
     rows = evaluate(
         {
-            "home": (
-                run("home", requests=60, seconds=1, latency_ms=20),
-                run("ceiling", requests=100, seconds=1, latency_ms=10),
-            ),
+            "home": (run("home", requests=60, seconds=1, latency_ms=20), beside(ceiling=100, default_stack=150)),
             "shared view": (
-                run("shared view", requests=40, seconds=1, latency_ms=20),
-                run("ceiling", requests=100, seconds=1, latency_ms=10),
+                run("shared view", requests=39, seconds=1, latency_ms=20),
+                beside(ceiling=100, default_stack=100),
             ),
-            "autosave": (
-                run("autosave", requests=50, seconds=1, latency_ms=25),
-                run("ceiling", requests=300, seconds=1, latency_ms=10),
-            ),
+            "autosave": (run("autosave", requests=50, seconds=1, latency_ms=25), beside(ceiling=50, default_stack=100)),
         }
     )
     by_name = {row["endpoint"]: row for row in rows}
 
-    assert rows[0]["endpoint"] == "ceiling (all slices)" and rows[0]["requests"] == 500
-    assert (by_name["home"]["rps_ratio"], by_name["home"]["passed"]) == (0.6, True)
-    assert (by_name["shared view"]["rps_ratio"], by_name["shared view"]["passed"]) == (0.4, False)
-    assert (by_name["autosave"]["p95_ratio"], by_name["autosave"]["passed"]) == (2.5, False)
-    assert by_name["home"]["ceiling"]["rps"] == 100
+    assert [row["endpoint"] for row in rows[:2]] == ["ceiling (all slices)", "default stack (all slices)"]
+    assert (rows[0]["requests"], rows[1]["requests"]) == (250, 350)
+    assert (by_name["home"]["rps_ratio_default_stack"], by_name["home"]["passed"]) == (0.4, True)
+    assert by_name["home"]["rps_ratio_ceiling"] == 0.6
+    assert (by_name["shared view"]["rps_ratio_default_stack"], by_name["shared view"]["passed"]) == (0.39, False)
+    # Autosave is judged like every key page; its latency beside the ceiling is reported.
+    assert (by_name["autosave"]["rps_ratio_default_stack"], by_name["autosave"]["passed"]) == (0.5, True)
+    assert by_name["autosave"]["p95_ratio_ceiling"] == 2.5
+    assert by_name["home"]["default stack"]["rps"] == 150 and by_name["home"]["ceiling"]["rps"] == 100
 
 
 def test_an_error_fails_an_endpoint_that_is_fast_enough():
@@ -68,12 +73,21 @@ def test_an_error_fails_an_endpoint_that_is_fast_enough():
         {
             "home": (
                 run("home", requests=90, seconds=1, latency_ms=10, errors={"500": 1}),
-                run("ceiling", requests=100, seconds=1, latency_ms=10),
+                beside(ceiling=100, default_stack=100),
             )
         }
     )
 
-    assert rows[1]["rps_ratio"] >= 0.5 and rows[1]["passed"] is False
+    assert rows[2]["rps_ratio_default_stack"] >= 0.5 and rows[2]["passed"] is False
+
+
+def test_an_error_in_a_yardstick_fails_the_endpoint_beside_it():
+    yardsticks = beside(ceiling=100, default_stack=100)
+    yardsticks["default stack"].errors["502"] += 1
+
+    rows = evaluate({"home": (run("home", requests=90, seconds=1, latency_ms=10), yardsticks)})
+
+    assert rows[2]["passed"] is False
 
 
 @pytest.mark.django_db
@@ -112,3 +126,12 @@ def test_the_bench_urls_keep_productions_error_pages():
     assert {name: getattr(bench, name, None) for name in handlers} == {
         name: getattr(production, name) for name in handlers
     }
+
+
+def test_the_default_stack_yardstick_differs_from_the_bench_in_its_middleware_only():
+    bench, default = importlib.import_module("bench.settings"), importlib.import_module("bench.default_stack")
+    names = {name for name in {*dir(bench), *dir(default)} if name.isupper() and not name.startswith("_")}
+    differ = {name for name in names if getattr(bench, name, None) != getattr(default, name, None)}
+    assert differ == {"MIDDLEWARE"}
+    assert "django.contrib.sessions.middleware.SessionMiddleware" in default.MIDDLEWARE
+    assert not any(path.startswith(("config.", "accounts.", "allauth.", "django_htmx.")) for path in default.MIDDLEWARE)

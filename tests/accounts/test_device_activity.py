@@ -5,7 +5,9 @@ import datetime
 
 import pytest
 from allauth.usersessions.models import UserSession
+from django.contrib.auth import get_user_model
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -115,3 +117,18 @@ def test_signed_out_requests_record_nothing(client, alice, clock):
     client.get(reverse("account_login"))
 
     assert not UserSession.objects.exists()
+
+
+@override_settings(ROOT_URLCONF="bench.urls")
+def test_a_request_that_needs_no_user_does_not_load_one(client, alice, clock):
+    """The floor every request pays: the bench's ok view reads the session
+    and nothing about the user, yet still answers as a signed-in page."""
+    signed_in(client, alice)
+    client.get("/bench/ceiling/")
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/bench/ceiling/")
+
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert not [q["sql"] for q in captured if get_user_model()._meta.db_table in q["sql"]]
