@@ -3,8 +3,8 @@
 import time
 
 from allauth.usersessions import app_settings
-from django.contrib.auth import SESSION_KEY
 from allauth.usersessions.models import UserSession
+from django.contrib.auth import SESSION_KEY
 
 # When this session was last recorded, and under which key (a sign-in
 # cycles the key, and the new one must be recorded at once).
