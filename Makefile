@@ -14,7 +14,7 @@ BASE_PYTHON := $(shell for p in python3.13 python3.14 python3.12 python3 python;
 
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: help run dev serve test test-postgres test-faults lint format migrate demo clean screenshots browser-tools bench
+.PHONY: help run dev serve test test-postgres test-faults lint format migrate demo clean screenshots browser-tools bench bench-floor
 
 help:
 	@echo "make run            set up and serve Twofold with demo content on http://127.0.0.1:8000"
@@ -25,7 +25,8 @@ help:
 	@echo "make test-faults    races, an autosave storm and a database outage (minutes; SQLite, then PostgreSQL)"
 	@echo "make lint           ruff, and the structure checks (tools/check_structure.py)"
 	@echo "make screenshots    retake the README's screenshots (docs/screenshots)"
-	@echo "make bench          load-test the key pages against the ceiling view (BENCH_ARGS=--help for options)"
+	@echo "make bench          load-test the key pages against the yardsticks (BENCH_ARGS=--help for options)"
+	@echo "make bench-floor    what each middleware costs a request, measured in-process (FLOOR_ARGS=--help)"
 
 $(STAMP): requirements.txt
 	@if [ -z "$(BASE_PYTHON)" ]; then \
@@ -94,6 +95,11 @@ test-faults: $(STAMP)
 # ceiling view (bench/run.py). E.g. BENCH_ARGS="--couples 500 --seconds 5".
 bench: $(STAMP)
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+# The floor: the ok view through the first 1, 2, ... of Twofold's middleware,
+# in-process on the bench database (bench/floor.py). `make bench` seeds it.
+bench-floor: $(STAMP)
+	$(PY) -m bench.floor $(FLOOR_ARGS)
 
 screenshots: $(STAMP) browser-tools
 	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/browser/test_screenshots.py
