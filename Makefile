@@ -14,7 +14,7 @@ BASE_PYTHON := $(shell for p in python3.13 python3.14 python3.12 python3 python;
 
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: help run dev serve test test-postgres test-faults lint format migrate demo clean screenshots browser-tools bench bench-floor
+.PHONY: help run dev serve test test-postgres test-faults lint format migrate demo clean screenshots browser-tools bench bench-floor bench-pages
 
 help:
 	@echo "make run            set up and serve Twofold with demo content on http://127.0.0.1:8000"
@@ -27,6 +27,7 @@ help:
 	@echo "make screenshots    retake the README's screenshots (docs/screenshots)"
 	@echo "make bench          load-test the key pages against the yardsticks (BENCH_ARGS=--help for options)"
 	@echo "make bench-floor    what each middleware costs a request, measured in-process (FLOOR_ARGS=--help)"
+	@echo "make bench-pages    what each key page costs beyond the ceiling, in-process (PAGES_ARGS=--help)"
 
 $(STAMP): requirements.txt
 	@if [ -z "$(BASE_PYTHON)" ]; then \
@@ -100,6 +101,10 @@ bench: $(STAMP)
 # in-process on the bench database (bench/floor.py). `make bench` seeds it.
 bench-floor: $(STAMP)
 	$(PY) -m bench.floor $(FLOOR_ARGS)
+
+# The key pages the same way, beside the ceiling (bench/pages.py); --profile PAGE.
+bench-pages: $(STAMP)
+	$(PY) -m bench.pages $(PAGES_ARGS)
 
 screenshots: $(STAMP) browser-tools
 	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/browser/test_screenshots.py

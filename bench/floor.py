@@ -47,14 +47,15 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def setup_production_django(database_url, redis_url, log_level):
+def setup_production_django(database_url, redis_url, log_level, field_keys=None):
     """Django in this process with the server's settings (bench.settings,
-    DEBUG off) rather than the development ones the seeding uses."""
+    DEBUG off) rather than the development ones the seeding uses. Without
+    `field_keys` nothing encrypted can be read, which the ok view never does."""
     from tools.servers import production_env
 
     env = production_env(
         database_url=database_url,
-        field_keys=[_throwaway_fernet_key()],  # the ok view reads no answer
+        field_keys=field_keys or [_throwaway_fernet_key()],
         DJANGO_SETTINGS_MODULE="bench.settings",
         LOG_LEVEL=log_level,
         **({"REDIS_URL": redis_url} if redis_url else {}),
@@ -109,10 +110,14 @@ def handler_for(middleware):
         return WSGIHandler()
 
 
-def environ(cookie):
+CEILING = "/bench/ceiling/"
+
+
+def environ(cookie, path=CEILING):
+    """A GET of `path` as gunicorn would hand it to Django."""
     return {
         "REQUEST_METHOD": "GET",
-        "PATH_INFO": "/bench/ceiling/",
+        "PATH_INFO": path,
         "QUERY_STRING": "",
         "SERVER_NAME": "127.0.0.1",
         "SERVER_PORT": "8000",
@@ -131,20 +136,20 @@ def environ(cookie):
     }
 
 
-def one_round(handler, cookie, requests):
+def one_round(handler, targets, requests):
     """(wall seconds, CPU seconds of this process, queries), per request,
-    over `requests` requests."""
+    over `requests` requests cycling through `targets`: (cookie, path)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     def start_response(status, headers, exc_info=None):
         if not status.startswith("200"):
-            raise SystemExit(f"The ok view answered {status}: is the stack complete enough to route it?")
+            raise SystemExit(f"A measured request answered {status}.")
 
     with CaptureQueriesContext(connection) as queries:
         started, cpu_started = time.perf_counter(), time.process_time()
-        for _ in range(requests):
-            response = handler(environ(cookie), start_response)
+        for i in range(requests):
+            response = handler(environ(*targets[i % len(targets)]), start_response)
             b"".join(response)
             response.close()
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
@@ -165,16 +170,23 @@ def stacks():
 
 
 def measure(args, out=print):
-    cookie = signed_in_cookie()
     built = [(name, handler_for(middleware)) for name, middleware in stacks()]
-    for _, handler in built:  # warm: connections, caches, the session in Redis
-        one_round(handler, cookie, 20)
+    return in_turns(built, [(signed_in_cookie(), CEILING)], args, out)
+
+
+def in_turns(built, targets, args, out=print):
+    """{name: Cost} of each (name, handler) in `built`, sending `targets`
+    ({name: targets} or one list for all), each in turn every round, and
+    each figure the median round."""
+    targets_of = targets if isinstance(targets, dict) else dict.fromkeys((name for name, _ in built), targets)
+    for name, handler in built:  # warm: connections, caches, the session in Redis
+        one_round(handler, targets_of[name], 20)
     wall, cpu = {name: [] for name, _ in built}, {name: [] for name, _ in built}
     queries = {}
     for round_number in range(args.rounds):
         out(f"  round {round_number + 1} of {args.rounds}")
         for name, handler in built:
-            seconds, cpu_seconds, per_request = one_round(handler, cookie, args.requests)
+            seconds, cpu_seconds, per_request = one_round(handler, targets_of[name], args.requests)
             wall[name].append(seconds)
             cpu[name].append(cpu_seconds)
             queries[name] = per_request

@@ -128,10 +128,11 @@ def test_the_bench_urls_keep_productions_error_pages():
     }
 
 
-def test_the_default_stack_yardstick_differs_from_the_bench_in_its_middleware_only():
+def test_the_default_stack_yardstick_is_a_fresh_project_on_the_benchs_database_and_cache():
     bench, default = importlib.import_module("bench.settings"), importlib.import_module("bench.default_stack")
-    names = {name for name in {*dir(bench), *dir(default)} if name.isupper() and not name.startswith("_")}
-    differ = {name for name in names if getattr(bench, name, None) != getattr(default, name, None)}
-    assert differ == {"MIDDLEWARE"}
-    assert "django.contrib.sessions.middleware.SessionMiddleware" in default.MIDDLEWARE
-    assert not any(path.startswith(("config.", "accounts.", "allauth.", "django_htmx.")) for path in default.MIDDLEWARE)
+    for name in ("DATABASES", "CACHES", "SESSION_ENGINE", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"):
+        assert getattr(default, name) == getattr(bench, name), name
+    assert default.MIDDLEWARE[1] == "django.contrib.sessions.middleware.SessionMiddleware"
+    own = ("config.", "accounts.", "reflections.", "notifications.", "allauth", "django_htmx", "whitenoise")
+    assert not [path for path in default.MIDDLEWARE + default.INSTALLED_APPS if path.startswith(own)]
+    assert default.STATIC_ROOT != bench.STATIC_ROOT

@@ -1,0 +1,99 @@
+"""`make bench-pages` (python -m bench.pages): what each key page costs, in-process.
+
+The pages' side of bench/floor.py: the home page, the answering page and
+the shared view, each sent through Django's WSGI handler with Twofold's
+whole stack and production's settings (DEBUG off, the bench database, Redis
+when one answers), for both partners of --couples virtual couples in turn,
+beside the ceiling (the ok view through the same stack). Each page's cost
+beyond the ceiling is what the page itself adds: its queries, the ORM, its
+template. Turns and medians as in bench/floor.py. Autosave is left out: it
+is a POST with its own CSRF token and versions, and `make bench` measures it.
+
+--profile PAGE runs cProfile over that page's requests afterwards and prints
+where the time went, by cumulative time.
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import sys
+
+from bench import floor
+
+PAGES = {
+    "ceiling": lambda user: floor.CEILING,
+    "home": lambda user: "/",
+    "answering page": lambda user: f"/reflections/{user.answering_pk}/",
+    "shared view": lambda user: f"/reflections/{user.shared_pk}/",
+}
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench.pages", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=120, help="requests per page and round (default 120)")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of every page in turn (default 5)")
+    parser.add_argument("--couples", type=int, default=30, help="virtual couples whose partners ask (default 30)")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"), help="the bench database")
+    parser.add_argument("--redis-url", default=None, help="as for make bench (default: Redis database 1 if it answers)")
+    parser.add_argument("--log-level", default="INFO", help="the request log's level, as LOG_LEVEL (default INFO)")
+    parser.add_argument("--profile", choices=[name for name in PAGES if name != "ceiling"], help="profile this page")
+    return parser.parse_args(argv)
+
+
+def development_field_keys():
+    """The key the bench's seeding encrypted with: the development key, made
+    by config/settings.py in .keys/ on the first run."""
+    path = floor.ROOT / ".keys" / "field-encryption.key"
+    if not path.exists():
+        sys.exit("No .keys/field-encryption.key: run `make bench` once to seed the bench database with it.")
+    return [path.read_text().strip()]
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    from bench.run import choose_database, choose_redis, refuse_unsafe
+
+    url = choose_database(args.database_url)
+    refuse_unsafe(url)
+    redis_url = choose_redis(args.redis_url)
+    floor.setup_production_django(url, redis_url, args.log_level, field_keys=development_field_keys())
+    from django.conf import settings
+
+    from bench.run import virtual_users
+
+    users = virtual_users(args.couples, settings.SECRET_KEY)
+    if not users:
+        sys.exit("No virtual users: run `make bench` once to seed the bench database.")
+    targets = {name: [(user.session_cookie, path(user)) for user in users] for name, path in PAGES.items()}
+    handler = floor.handler_for(settings.MIDDLEWARE)
+    print(f"Measuring {', '.join(PAGES)} in-process: {args.rounds} rounds of {args.requests} requests each")
+    results = floor.in_turns([(name, handler) for name in PAGES], targets, args)
+    report(results)
+    if args.profile:
+        profile(handler, targets[args.profile], args)
+    return 0
+
+
+def report(results, out=print):
+    ceiling = results["ceiling"]
+    out("")
+    out(f"{'page':<16} {'wall ms':>8} {'cpu ms':>7} {'queries':>8} {'beyond the ceiling: wall':>25} {'cpu':>6}")
+    out("-" * 75)
+    for name, cost in results.items():
+        beyond = "" if name == "ceiling" else f"{(cost.wall - ceiling.wall) * 1e3:.2f}"
+        beyond_cpu = "" if name == "ceiling" else f"{(cost.cpu - ceiling.cpu) * 1e3:.2f}"
+        out(f"{name:<16} {cost.wall * 1e3:8.2f} {cost.cpu * 1e3:7.2f} {cost.queries:8.1f} {beyond:>25} {beyond_cpu:>6}")
+
+
+def profile(handler, targets, args, out=print):
+    profiler = cProfile.Profile()
+    profiler.enable()
+    floor.one_round(handler, targets, args.requests)
+    profiler.disable()
+    out("")
+    pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(45)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
