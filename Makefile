@@ -14,7 +14,7 @@ BASE_PYTHON := $(shell for p in python3.13 python3.14 python3.12 python3 python;
 
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: help run dev serve test test-postgres test-faults lint format migrate demo clean screenshots browser-tools bench bench-floor bench-pages
+.PHONY: help run dev serve test test-postgres test-faults lint format migrate demo clean screenshots browser-tools bench bench-floor bench-pages bench-scale
 
 help:
 	@echo "make run            set up and serve Twofold with demo content on http://127.0.0.1:8000"
@@ -28,6 +28,7 @@ help:
 	@echo "make bench          load-test the key pages against the yardsticks (BENCH_ARGS=--help for options)"
 	@echo "make bench-floor    what each middleware costs a request, measured in-process (FLOOR_ARGS=--help)"
 	@echo "make bench-pages    what each key page costs beyond the ceiling, in-process (PAGES_ARGS=--help)"
+	@echo "make bench-scale    the bench at 10,000 and at 100,000 couples: no slope (an hour the first time)"
 
 $(STAMP): requirements.txt
 	@if [ -z "$(BASE_PYTHON)" ]; then \
@@ -105,6 +106,11 @@ bench-floor: $(STAMP)
 # The key pages the same way, beside the ceiling (bench/pages.py); --profile PAGE.
 bench-pages: $(STAMP)
 	$(PY) -m bench.pages $(PAGES_ARGS)
+
+# 10,000 couples, then 100,000 (five million answers; seeded the first time):
+# every key page within 10 % and the same queries (bench/scale.py).
+bench-scale: $(STAMP)
+	$(PY) -m bench.scale $(BENCH_ARGS)
 
 screenshots: $(STAMP) browser-tools
 	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/browser/test_screenshots.py

@@ -15,6 +15,7 @@ where the time went, by cumulative time.
 
 import argparse
 import cProfile
+import json
 import os
 import pstats
 import sys
@@ -37,6 +38,7 @@ def parse_args(argv=None):
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"), help="the bench database")
     parser.add_argument("--redis-url", default=None, help="as for make bench (default: Redis database 1 if it answers)")
     parser.add_argument("--log-level", default="INFO", help="the request log's level, as LOG_LEVEL (default INFO)")
+    parser.add_argument("--results", metavar="NAME", help="also write bench/results/NAME.json")
     parser.add_argument("--profile", choices=[name for name in PAGES if name != "ceiling"], help="profile this page")
     return parser.parse_args(argv)
 
@@ -70,6 +72,8 @@ def main(argv=None):
     print(f"Measuring {', '.join(PAGES)} in-process: {args.rounds} rounds of {args.requests} requests each")
     results = floor.in_turns([(name, handler) for name in PAGES], targets, args)
     report(results)
+    if args.results:
+        write_results(args.results, results, url)
     if args.profile:
         profile(handler, targets[args.profile], args)
     return 0
@@ -84,6 +88,19 @@ def report(results, out=print):
         beyond = "" if name == "ceiling" else f"{(cost.wall - ceiling.wall) * 1e3:.2f}"
         beyond_cpu = "" if name == "ceiling" else f"{(cost.cpu - ceiling.cpu) * 1e3:.2f}"
         out(f"{name:<16} {cost.wall * 1e3:8.2f} {cost.cpu * 1e3:7.2f} {cost.queries:8.1f} {beyond:>25} {beyond_cpu:>6}")
+
+
+def write_results(name, results, url):
+    from bench.run import RESULTS, safe_url
+    from bench.seed import dataset_counts
+
+    RESULTS.mkdir(exist_ok=True)
+    pages = {
+        page: {"wall_ms": cost.wall * 1e3, "cpu_ms": cost.cpu * 1e3, "queries": cost.queries}
+        for page, cost in results.items()
+    }
+    report = {"database": safe_url(url), "dataset": dataset_counts(), "pages": pages}
+    (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n")
 
 
 def profile(handler, targets, args, out=print):

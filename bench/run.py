@@ -23,7 +23,7 @@
    taken beside it: this machine's speed drifts by a quarter within a
    minute, and a yardstick measured minutes apart from a page would measure
    the drift as much as the page.
-4. Prints the table, writes bench/results/latest.json, and exits 1 when a
+4. Prints the table, writes bench/results/latest.json (--results), and exits 1 when a
    target is missed or any request failed.
 
 Target: every key page (home, answering, autosave, the shared view) serves
@@ -81,6 +81,9 @@ def parse_args(argv=None):
         default=None,
         help=f"the server's REDIS_URL, a Redis database the bench owns and flushes (default: {DEFAULT_REDIS}"
         " when a Redis answers there, else none); '' for none: the cache in the database",
+    )
+    parser.add_argument(
+        "--results", default="latest", help="write bench/results/NAME.json (default latest)", metavar="NAME"
     )
     args = parser.parse_args(argv)
     if args.rounds < 1 or args.seconds <= 0:
@@ -491,8 +494,9 @@ def main(argv=None):
         "endpoints": rows,
         "passed": not failed,
     }
-    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(f"Results written to {(RESULTS / 'latest.json').relative_to(ROOT)}")
+    written = RESULTS / f"{args.results}.json"
+    written.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"Results written to {written.relative_to(ROOT)}")
     if failed:
         print("FAILED: " + ", ".join(failed))
         return 1

@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 
 from bench.load import Result
 from bench.run import evaluate, slices
+from bench.scale import compare
 
 
 def run(name, *, requests, seconds, latency_ms, errors=None):
@@ -136,3 +137,47 @@ def test_the_default_stack_yardstick_is_a_fresh_project_on_the_benchs_database_a
     own = ("config.", "accounts.", "reflections.", "notifications.", "allauth", "django_htmx", "whitenoise")
     assert not [path for path in default.MIDDLEWARE + default.INSTALLED_APPS if path.startswith(own)]
     assert default.STATIC_ROOT != bench.STATIC_ROOT
+
+
+def bench_report(**endpoints):
+    """A bench run's JSON as bench.scale reads it: {endpoint: (rps, ratio, errors)}."""
+    return {
+        "endpoints": [
+            {"endpoint": "ceiling (all slices)", "rps": 300, "errors": {}},
+            *(
+                {
+                    "endpoint": name,
+                    "rps": rps,
+                    "rps_ratio_default_stack": ratio,
+                    "errors": {"500": errors} if errors else {},
+                }
+                for name, (rps, ratio, errors) in endpoints.items()
+            ),
+        ]
+    }
+
+
+def pages_report(**queries):
+    return {"pages": {name: {"wall_ms": 1.0, "cpu_ms": 1.0, "queries": count} for name, count in queries.items()}}
+
+
+def test_scale_judges_each_endpoints_ratio_to_the_default_stack_and_its_queries():
+    small = (bench_report(home=(200, 0.5, 0), shared=(150, 0.4, 0)), pages_report(home=6.0, shared=9.0))
+    large = (bench_report(home=(150, 0.46, 0), shared=(160, 0.35, 0)), pages_report(home=6.0, shared=10.0))
+
+    rows = {row["endpoint"]: row for row in compare(small, large)}
+
+    # home's raw rps fell by a quarter (drift between runs), its ratio by 8 %: within 10 %.
+    assert (rows["home"]["change"], rows["home"]["passed"]) == (-0.08, True)
+    assert (rows["shared"]["change"], rows["shared"]["passed"]) == (-0.125, False)
+    assert rows["home (queries)"]["passed"] is True
+    assert (rows["shared (queries)"]["queries"], rows["shared (queries)"]["passed"]) == ([9.0, 10.0], False)
+
+
+def test_scale_fails_an_endpoint_with_errors_in_either_run():
+    small = (bench_report(home=(200, 0.5, 0)), pages_report())
+    large = (bench_report(home=(200, 0.5, 3)), pages_report())
+
+    (row,) = compare(small, large)
+
+    assert row["change"] == 0 and row["passed"] is False
