@@ -453,6 +453,8 @@ def main(argv=None):
         secret_key=secret_key,
         WEB_CONCURRENCY=workers,
         DJANGO_SETTINGS_MODULE=SERVER_SETTINGS,
+        # Production's request log: one JSON line a request, into gunicorn.log.
+        LOG_LEVEL="INFO",
         **({"REDIS_URL": redis_url} if redis_url else {}),
     )
     if redis_url:
