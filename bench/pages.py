@@ -39,6 +39,7 @@ def parse_args(argv=None):
     parser.add_argument("--redis-url", default=None, help="as for make bench (default: Redis database 1 if it answers)")
     parser.add_argument("--log-level", default="INFO", help="the request log's level, as LOG_LEVEL (default INFO)")
     parser.add_argument("--sort", default="cumulative", help="the profile's order, as pstats sorts (default cumulative)")
+    parser.add_argument("--only", help="the profile's rows whose file matches this regular expression, e.g. reflections/")
     parser.add_argument("--results", metavar="NAME", help="also write bench/results/NAME.json")
     parser.add_argument("--profile", choices=[name for name in PAGES if name != "ceiling"], help="profile this page")
     return parser.parse_args(argv)
@@ -110,7 +111,7 @@ def profile(handler, targets, args, out=print):
     floor.one_round(handler, targets, args.requests)
     profiler.disable()
     out("")
-    pstats.Stats(profiler, stream=sys.stdout).sort_stats(args.sort).print_stats(45)
+    pstats.Stats(profiler, stream=sys.stdout).sort_stats(args.sort).print_stats(args.only or "", 45)
 
 
 if __name__ == "__main__":
