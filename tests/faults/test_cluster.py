@@ -43,7 +43,7 @@ from .test_autosave_storm import HX_HEADERS, Writer, open_page, version_in
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres(run="`make test-faults`")]
 
-COUPLES = 8
+COUPLES = 6
 WORKERS = 2  # per app server
 # Requests in flight on the killed server fail (HAProxy answers 502); new
 # ones go to the live server (a refused connection is retried there, and
@@ -79,7 +79,7 @@ class Saver(Writer):
 class Load:
     stop: asyncio.Event
     statuses: Counter = field(default_factory=Counter)
-    refused: list = field(default_factory=list)  # (when, what) for every request that failed
+    refused: list = field(default_factory=list)  # (when, who, what) for every request that failed
 
 
 def save_text(saver, n):
@@ -96,11 +96,11 @@ async def keep_saving(client, saver, load):
             try:
                 page = await client.get(page_url)
             except httpx.HTTPError as error:
-                load.refused.append((time.monotonic(), f"reload: {type(error).__name__}"))
+                load.refused.append((time.monotonic(), saver.label, f"reload: {type(error).__name__}"))
                 await asyncio.sleep(0.05)
                 continue
             if page.status_code != 200:
-                load.refused.append((time.monotonic(), f"reload: {page.status_code}"))
+                load.refused.append((time.monotonic(), saver.label, f"reload: {page.status_code}"))
                 await asyncio.sleep(0.05)
                 continue
             shown = version_in(page.text, saver.prompt_pk)
@@ -123,12 +123,12 @@ async def keep_saving(client, saver, load):
             )
         except httpx.HTTPError as error:
             load.statuses[type(error).__name__] += 1
-            load.refused.append((time.monotonic(), f"save: {type(error).__name__}"))
+            load.refused.append((time.monotonic(), saver.label, f"save: {type(error).__name__}"))
             unknown = text
             continue
         load.statuses[response.status_code] += 1
         if response.status_code != 200:
-            load.refused.append((time.monotonic(), f"save: {response.status_code}"))
+            load.refused.append((time.monotonic(), saver.label, f"save: {response.status_code}"))
             if response.status_code < 500:
                 saver.surprises.append(f"save {text!r} answered {response.status_code}: {response.text[:300]}")
             unknown = text
@@ -154,8 +154,10 @@ def acks(savers):
 
 
 async def all_signed_in(clients, what):
-    """Each client's session cookie still opens home, rather than a redirect to sign in."""
-    pages = await asyncio.gather(*(client.get("/") for client in clients))
+    """Each client's session cookie still opens a page for the signed-in,
+    rather than a redirect to sign in."""
+    path = reverse("notifications:email_preferences")
+    pages = await asyncio.gather(*(client.get(path) for client in clients))
     assert [page.status_code for page in pages] == [200] * len(clients), what
 
 
@@ -166,15 +168,15 @@ def session_cached_in(redis_url, cookies):
         return any(client.scan_iter(match=f"*{session_key}"))
 
 
-async def storm_through_kill_and_redis_restart(balancer, app1, redis, savers, bystander_cookies, report):
+async def storm_through_kill_and_redis_restart(balancer, app1, redis_process, savers, bystander_cookies, report):
     load = Load(stop=asyncio.Event())
     timeout = httpx.Timeout(30)
     clients = [httpx.AsyncClient(base_url=balancer.url, cookies=s.cookies, timeout=timeout) for s in savers]
     bystander = httpx.AsyncClient(base_url=balancer.url, cookies=bystander_cookies, timeout=timeout)
     tasks = [asyncio.create_task(keep_saving(c, s, load)) for c, s in zip(clients, savers, strict=True)]
     try:
-        assert (await bystander.get("/")).status_code == 200
-        await wait_until(lambda: min(acks(savers)) >= 3, 60, "every partner's first saves were acknowledged")
+        await all_signed_in([bystander], "the bystander was not signed in")
+        await wait_until(lambda: min(acks(savers)) >= 2, 60, "every partner's first saves were acknowledged")
 
         # 1. One app server dies.
         before_kill = acks(savers)
@@ -186,13 +188,17 @@ async def storm_through_kill_and_redis_restart(balancer, app1, redis, savers, by
         await wait_until(
             lambda: (
                 time.monotonic() > killed + FAILURE_WINDOW
-                and all(a >= b + 5 for a, b in zip(acks(savers), before_kill, strict=True))
+                and all(a >= b + 3 for a, b in zip(acks(savers), before_kill, strict=True))
             ),
             30,
             "every partner did not go on saving after the kill",
         )
-        late = [(when - killed, what) for when, what in load.refused if when > killed + FAILURE_WINDOW]
+        late = [(when - killed, what) for when, _, what in load.refused if when > killed + FAILURE_WINDOW]
         assert late == [], f"requests failed more than {FAILURE_WINDOW}s after the kill: {late[:10]}"
+        # Only the one request each partner had in flight on the dead server:
+        # the next went to the live one, even before the health checks noticed.
+        per_partner = Counter(who for _, who, _ in load.refused)
+        assert max(per_partner.values(), default=0) <= 1, load.refused
         await all_signed_in(clients + [bystander], "somebody was signed out by the kill")
         failed_at_kill = len(load.refused)
         report(
@@ -202,30 +208,32 @@ async def storm_through_kill_and_redis_restart(balancer, app1, redis, savers, by
         )
 
         # 2. Redis dies, and a new, empty one takes its port.
-        assert await asyncio.to_thread(session_cached_in, redis.url, bystander_cookies)
-        await asyncio.to_thread(redis.kill)
+        assert await asyncio.to_thread(session_cached_in, redis_process.url, bystander_cookies)
+        await asyncio.to_thread(redis_process.kill)
+        redis_killed = time.monotonic()
         before_outage = acks(savers)
         await wait_until(
-            lambda: all(a >= b + 3 for a, b in zip(acks(savers), before_outage, strict=True)),
+            lambda: all(a >= b + 2 for a, b in zip(acks(savers), before_outage, strict=True)),
             30,
             "saves did not go on while Redis was away",
         )
         await all_signed_in(clients, "somebody was signed out while Redis was away")
-        await asyncio.to_thread(redis.start)
+        await asyncio.to_thread(redis_process.start)
+        redis_away = time.monotonic() - redis_killed
         # The new Redis holds nobody's session: the next request finds it in the database.
-        assert not await asyncio.to_thread(session_cached_in, redis.url, bystander_cookies)
+        assert not await asyncio.to_thread(session_cached_in, redis_process.url, bystander_cookies)
         await all_signed_in([bystander], "the bystander was signed out by the Redis restart")
-        assert await asyncio.to_thread(session_cached_in, redis.url, bystander_cookies)
+        assert await asyncio.to_thread(session_cached_in, redis_process.url, bystander_cookies)
         after_restart = acks(savers)
         await wait_until(
-            lambda: all(a >= b + 3 for a, b in zip(acks(savers), after_restart, strict=True)),
+            lambda: all(a >= b + 2 for a, b in zip(acks(savers), after_restart, strict=True)),
             30,
             "saves did not go on after Redis came back",
         )
         await all_signed_in(clients, "somebody was signed out by the Redis restart")
         assert len(load.refused) == failed_at_kill, f"requests failed around the Redis restart: {load.refused}"
         report(
-            f"cluster: Redis killed and restarted empty: "
+            f"cluster: Redis killed, restarted empty {redis_away:.1f}s later: "
             f"{sum(a - b for a, b in zip(after_restart, before_outage, strict=True))} saves acknowledged "
             f"while it was away, none refused; everybody still signed in"
         )
@@ -358,12 +366,12 @@ def test_two_app_servers_behind_haproxy_survive_losing_one_and_a_redis_restart(
 
     caplog.set_level(logging.WARNING, logger="httpx")
     logs = {name: tmp_path / f"{name}.log" for name in ("app1", "app2", "haproxy")}
-    with redis_server(tmp_path) as redis:
+    with redis_server(tmp_path) as redis_process:
         env = production_env(
             database_url=database_url(),
             field_keys=settings.FIELD_ENCRYPTION_KEYS,
             secret_key=secret_key,
-            REDIS_URL=redis.url,
+            REDIS_URL=redis_process.url,
             # HAProxy connects from here and appends the client's address.
             FORWARDED_ALLOW_IPS="127.0.0.1",
             TRUSTED_PROXY_COUNT=1,
@@ -385,7 +393,9 @@ def test_two_app_servers_behind_haproxy_survive_losing_one_and_a_redis_restart(
                 # Nothing changed: each server says so.
                 assert [client.get(poll).status_code for _ in range(2)] == [204, 204]
             load = asyncio.run(
-                storm_through_kill_and_redis_restart(balancer, app1, redis, savers, watcher_cookies, fault_report)
+                storm_through_kill_and_redis_restart(
+                    balancer, app1, redis_process, savers, watcher_cookies, fault_report
+                )
             )
             # After the restart, on the empty Redis: the limits count again, and the poll works.
             assert_code_guesses_are_limited(balancer, coder_cookies)
