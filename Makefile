@@ -14,15 +14,17 @@ BASE_PYTHON := $(shell for p in python3.13 python3.14 python3.12 python3 python;
 
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: help run dev serve test test-postgres test-faults lint format migrate demo clean screenshots browser-tools bench bench-floor bench-pages bench-scale
+.PHONY: help run dev serve serve-cluster cluster-tools test test-postgres test-faults lint format migrate demo clean screenshots browser-tools bench bench-floor bench-pages bench-scale
 
 help:
 	@echo "make run            set up and serve Twofold with demo content on http://127.0.0.1:8000"
 	@echo "make test           run the test suite (SQLite)"
 	@echo "make dev            the same with DEBUG on (Django's error pages, reloading), for working on the code"
 	@echo "make serve          the production setup locally: gunicorn, DEBUG off, http://127.0.0.1:8001"
+	@echo "make serve-cluster  two app servers behind HAProxy on http://127.0.0.1:8001, sharing PostgreSQL and Redis"
+	@echo "make cluster-tools  install HAProxy and Redis from Debian's packages (for serve-cluster and the fault tests)"
 	@echo "make test-postgres  run the test suite against PostgreSQL ($(POSTGRES_URL))"
-	@echo "make test-faults    races, an autosave storm and a database outage (minutes; SQLite, then PostgreSQL)"
+	@echo "make test-faults    races, an autosave storm, a database outage, a lost app server (minutes; SQLite, then PostgreSQL)"
 	@echo "make lint           ruff, and the structure checks (tools/check_structure.py)"
 	@echo "make screenshots    retake the README's screenshots (docs/screenshots)"
 	@echo "make bench          load-test the key pages against the yardsticks (BENCH_ARGS=--help for options)"
@@ -79,6 +81,24 @@ dev: demo
 serve: $(STAMP)
 	@bin/serve
 
+# Two app servers and a task worker behind HAProxy (bin/serve-cluster says
+# how), on PostgreSQL (DATABASE_URL, default $(POSTGRES_URL)) and Redis
+# (REDIS_URL, default redis://127.0.0.1:6379/0).
+serve-cluster: $(STAMP) cluster-tools
+	@bin/serve-cluster
+
+# HAProxy and redis-server from Debian's packages, when missing (as root:
+# apt-get). The cluster fault test needs both; without them it skips, and in
+# CI it fails.
+cluster-tools:
+	@missing=""; \
+	command -v haproxy >/dev/null 2>&1 || test -x /usr/sbin/haproxy || missing="$$missing haproxy"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
 test: $(STAMP) browser-tools
 	$(PY) -m pytest
 
@@ -86,8 +106,9 @@ test-postgres: $(STAMP) browser-tools
 	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest
 
 # The fault tests start their own servers (and a PostgreSQL cluster of their
-# own for the outage), so they run in a pytest session of their own: on
-# SQLite (the storm and the outage), then on PostgreSQL (all three).
+# own for the outage, a Redis of their own for the cluster), so they run in a
+# pytest session of their own: on SQLite (the storm and the outage), then on
+# PostgreSQL (all of them, the two app servers behind HAProxy too).
 test-faults: $(STAMP)
 	$(PY) -m pytest -m faults tests/faults
 	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest -m faults tests/faults

@@ -165,10 +165,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
 
 # One cache shared by every worker process (rate limits must not be per
 # process): Redis when REDIS_URL is set, else a table in the database.
+# config/cache.py makes a Redis that cannot be reached a miss rather than an
+# error, so a Redis restart costs no request; a reply that takes over a
+# second means it is not answering.
 REDIS_URL = env_str("REDIS_URL")
+REDIS_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "config.cache.RedisCache", "LOCATION": REDIS_URL, "OPTIONS": REDIS_OPTIONS}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "twofold_cache"}
     ),
@@ -176,7 +180,12 @@ CACHES = {
     # snapshot), so pages keep them here: in Redis when there is one, else in
     # each process's memory, where an entry can never be stale either.
     "snapshots": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "snapshots"}
+        {
+            "BACKEND": "config.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "snapshots",
+            "OPTIONS": REDIS_OPTIONS,
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}
     ),

@@ -66,7 +66,7 @@ def test_rate_limits_use_a_cache_shared_by_every_process():
 
     assert backend in {
         "django.core.cache.backends.db.DatabaseCache",
-        "django.core.cache.backends.redis.RedisCache",
+        "config.cache.RedisCache",
     }
 
 
