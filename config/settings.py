@@ -165,11 +165,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
 
 # One cache shared by every worker process (rate limits must not be per
 # process): Redis when REDIS_URL is set, else a table in the database.
-# config/cache.py makes a Redis that cannot be reached a miss rather than an
-# error, so a Redis restart costs no request; a reply that takes over a
-# second means it is not answering.
+# config/cache.py (django-redis, which keeps one Redis client per connection
+# pool where Django's own backend builds one for every call) makes a Redis
+# that cannot be reached a miss rather than an error, so a Redis restart
+# costs no request; a reply that takes over a second means it is not
+# answering.
 REDIS_URL = env_str("REDIS_URL")
-REDIS_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+REDIS_OPTIONS = {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1}
 CACHES = {
     "default": (
         {"BACKEND": "config.cache.RedisCache", "LOCATION": REDIS_URL, "OPTIONS": REDIS_OPTIONS}
