@@ -21,6 +21,7 @@ from importlib import import_module
 from urllib.parse import parse_qs
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpResponse
@@ -46,6 +47,10 @@ class LivePolls:
     def __init__(self, app):
         self.app = app
         self.sessions = import_module(settings.SESSION_ENGINE).SessionStore
+        # cached_db (with Redis) keeps sessions in the default cache, beside the versions.
+        self.sessions_in_cache = (
+            settings.SESSION_ENGINE.endswith((".cache", ".cached_db")) and settings.SESSION_CACHE_ALIAS == "default"
+        )
         # The headers the app's middleware puts on every response, from the
         # same classes, so the fast 204 cannot drift from the full one.
         self.headers = [
@@ -53,6 +58,7 @@ class LivePolls:
             ContentSecurityPolicyMiddleware(_unused),
             XFrameOptionsMiddleware(_unused),
         ]
+        self.built = {}
 
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") == "GET" and "live=" in environ.get("QUERY_STRING", ""):
@@ -87,24 +93,40 @@ class LivePolls:
         session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         if not token.for_session(session_key):
             return None
-        version = live.current_version(token.reflection_id, token.user_id)
-        if version is None or version != token.version:
-            return None
-        # Signed out (here or from another device), expired: no such session.
-        if not self.sessions().exists(session_key):
+        if not self.still_current(token, session_key):
             return None
         request.resolver_match = match
         request.live_user_id = token.user_id
         return request
 
+    def still_current(self, token, session_key) -> bool:
+        """The viewer's live version is still the token's, and the session
+        still exists: not signed out (here or from another device), not
+        expired. One read of the cache when sessions are kept there too."""
+        key = live.version_key(token.reflection_id, token.user_id)
+        store = self.sessions(session_key)
+        if self.sessions_in_cache:
+            found = cache.get_many([key, store.cache_key])
+            return found.get(key) == token.version and store.cache_key in found
+        return cache.get(key) == token.version and store.exists(session_key)
+
+    def headers_for(self, request) -> list[tuple[str, str]]:
+        """The 204's headers. They depend on the settings and on whether the
+        request came over https (HSTS) only, so each kind is built once."""
+        secure = request.is_secure()
+        if secure not in self.built:
+            response = HttpResponse(status=204)
+            response["Content-Length"] = "0"
+            # What config.cache_control.PrivatePagesMiddleware gives a signed-in request.
+            patch_cache_control(response, no_store=True, private=True)
+            patch_vary_headers(response, ["Cookie"])
+            for middleware in self.headers:
+                response = middleware.process_response(request, response)
+            self.built[secure] = list(response.items())
+        return self.built[secure]
+
     def no_content(self, request, started, start_response):
-        response = HttpResponse(status=204)
-        response["Content-Length"] = "0"
-        # What config.cache_control.PrivatePagesMiddleware gives a signed-in request.
-        patch_cache_control(response, no_store=True, private=True)
-        patch_vary_headers(response, ["Cookie"])
-        for middleware in self.headers:
-            response = middleware.process_response(request, response)
+        headers = self.headers_for(request)
         path = logged_path(request)
         request_logger.info(
             "%s %s %s",
@@ -119,5 +141,5 @@ class LivePolls:
                 "user_id": request.live_user_id,
             },
         )
-        start_response("204 No Content", list(response.items()))
+        start_response("204 No Content", list(headers))
         return []

@@ -29,7 +29,8 @@ TOKEN_SALT = "reflections.live.poll"
 SESSION_SALT = "reflections.live.session"
 
 
-def _key(reflection_id: int, user_id: int) -> str:
+def version_key(reflection_id: int, user_id: int) -> str:
+    """Where the version lives in the default cache."""
     return f"live:{reflection_id}:{user_id}"
 
 
@@ -38,7 +39,7 @@ def live_version(reflection_id: int, user_id: int) -> str:
     if there is none. Read it BEFORE reading the status it will vouch for:
     a change committed after the read replaces it, so the pair can only be
     too old, never newer than the version says."""
-    key = _key(reflection_id, user_id)
+    key = version_key(reflection_id, user_id)
     version = cache.get(key)
     if version is None:
         # A fresh random value, never a counter restarted from 1: a page
@@ -48,17 +49,12 @@ def live_version(reflection_id: int, user_id: int) -> str:
     return version or ""
 
 
-def current_version(reflection_id: int, user_id: int) -> str | None:
-    """The version in the cache, or None; never makes one."""
-    return cache.get(_key(reflection_id, user_id))
-
-
 def status_changed(reflection_id: int, user_ids: Iterable[int]) -> None:
     """What the status lines of `user_ids` in `reflection_id` show has
     changed: their versions go once the change commits (at once outside a
     transaction), so their next poll reads the reflection again. Deleted,
     not counted up: the next page or full poll makes a fresh one."""
-    keys = [_key(reflection_id, user_id) for user_id in user_ids]
+    keys = [version_key(reflection_id, user_id) for user_id in user_ids]
     if keys:
         transaction.on_commit(lambda: cache.delete_many(keys))
 
