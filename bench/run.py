@@ -20,12 +20,21 @@
    compared with the ceiling slices taken beside it: this machine's speed
    drifts by a quarter within a minute, and a ceiling measured minutes
    apart from a page would measure the drift as much as the page.
-4. Prints the table, writes bench/results/latest.json, and exits 1 when a
+4. The live status, open loop (--tabs, 5,000 by default): every open
+   reflection tab polls its status every 4 s, so the polls arrive at
+   tabs / 4 a second, at Poisson times drawn in advance; each is sent when
+   it is due whatever the server is doing, and timed from then. The tabs
+   are the virtual users' answering pages, with the poll URL each page
+   gave; a small share of the arrivals (--change-share) are a partner
+   saving or emptying an answer instead, so the other partner's next polls
+   go through the full view and bring a new status line.
+5. Prints the table, writes bench/results/latest.json, and exits 1 when a
    target is missed or any request failed.
 
 Targets: the home page, the answering page and the shared view serve at least
 45 % of the ceiling's requests per second; autosave's p95 latency is at most
-twice the ceiling's.
+twice the ceiling's; the status poll's p95 is at most 100 ms at the rate
+of --tabs, measured from when each poll was due.
 """
 
 import argparse
@@ -52,6 +61,8 @@ THROUGHPUT_TARGET = 0.45  # of the ceiling's rps, for pages
 AUTOSAVE_P95_TARGET = 2.0  # times the ceiling's p95
 PAGES = ["home", "answering page", "shared view"]
 MEASURED = ["home", "answering page", "autosave", "shared view"]
+POLL_P95_TARGET_MS = 100
+POLL_INTERVAL_S = 4  # static/js/twofold.js, INTERVAL_MS
 
 
 def parse_args(argv=None):
@@ -76,6 +87,21 @@ def parse_args(argv=None):
         default=None,
         help=f"the server's REDIS_URL, a Redis database the bench owns and flushes (default: {DEFAULT_REDIS}"
         " when a Redis answers there, else none); '' for none: the cache in the database",
+    )
+    parser.add_argument(
+        "--suite",
+        choices=["all", "pages", "live"],
+        default="all",
+        help="the pages beside the ceiling, the live status open loop, or both (default)",
+    )
+    parser.add_argument(
+        "--tabs", type=int, default=5000, help="open tabs polling every 4 s, for the live status (default 5000)"
+    )
+    parser.add_argument(
+        "--change-share",
+        type=float,
+        default=0.001,
+        help="share of the live status arrivals that are a partner's change instead of a poll (default 0.001)",
     )
     args = parser.parse_args(argv)
     if args.rounds < 1 or args.seconds <= 0:
@@ -288,9 +314,9 @@ def slices(rounds):
 
 
 async def measure(base_url, users, args, out=print):
-    """{endpoint: (its run, the ceiling's run beside it)}, each pooled from
-    args.rounds slices."""
-    from bench.load import ENDPOINTS, Result, drive, new_client, prepare
+    """({endpoint: (its run, the ceiling's run beside it)}, each pooled from
+    args.rounds slices; the live status's open-loop run or None)."""
+    from bench.load import ENDPOINTS, new_client, prepare
 
     async with new_client(base_url, args.concurrency) as client:
         response = await client.get(ENDPOINTS["ceiling"]().path(None))
@@ -301,25 +327,72 @@ async def measure(base_url, users, args, out=print):
             for problem in problems[:10]:
                 out(f"  setup: {problem}")
             raise SystemExit(f"{len(problems)} virtual users could not be prepared; see above.")
-        out(f"Warming up each endpoint for {args.warmup:g} s ...")
-        for name in ["ceiling", *MEASURED]:
-            await drive(client, ENDPOINTS[name](), users, seconds=args.warmup, concurrency=args.concurrency)
-        results = {}
-        seconds = args.seconds / args.rounds
-        for name in MEASURED:
-            out(f"Measuring {name} for {args.seconds:g} s in {args.rounds} slices beside the ceiling ...")
-            taken = {"ceiling": [], "endpoint": []}
-            for which in slices(args.rounds):
-                endpoint = ENDPOINTS["ceiling" if which == "ceiling" else name]()
-                taken[which].append(await drive(client, endpoint, users, seconds=seconds, concurrency=args.concurrency))
-            result, ceiling = Result.pooled(name, taken["endpoint"]), Result.pooled("ceiling", taken["ceiling"])
-            results[name] = (result, ceiling)
-            out(
-                f"  {result.requests} requests, {result.rps:.0f} rps, p95 {result.percentile(95):.1f} ms;"
-                f" ceiling beside it {ceiling.rps:.0f} rps, p95 {ceiling.percentile(95):.1f} ms"
-                f" (the client used {result.client_cpu / result.elapsed:.0%} of a core)"
-            )
+        results = await measure_pages(client, users, args, out) if args.suite != "live" else {}
+        live = await measure_live(client, base_url, users, args, out) if args.suite != "pages" else None
+    return results, live
+
+
+async def measure_pages(client, users, args, out):
+    from bench.load import ENDPOINTS, Result, drive
+
+    out(f"Warming up each endpoint for {args.warmup:g} s ...")
+    for name in ["ceiling", *MEASURED]:
+        await drive(client, ENDPOINTS[name](), users, seconds=args.warmup, concurrency=args.concurrency)
+    results = {}
+    seconds = args.seconds / args.rounds
+    for name in MEASURED:
+        out(f"Measuring {name} for {args.seconds:g} s in {args.rounds} slices beside the ceiling ...")
+        taken = {"ceiling": [], "endpoint": []}
+        for which in slices(args.rounds):
+            endpoint = ENDPOINTS["ceiling" if which == "ceiling" else name]()
+            taken[which].append(await drive(client, endpoint, users, seconds=seconds, concurrency=args.concurrency))
+        result, ceiling = Result.pooled(name, taken["endpoint"]), Result.pooled("ceiling", taken["ceiling"])
+        results[name] = (result, ceiling)
+        out(
+            f"  {result.requests} requests, {result.rps:.0f} rps, p95 {result.percentile(95):.1f} ms;"
+            f" ceiling beside it {ceiling.rps:.0f} rps, p95 {ceiling.percentile(95):.1f} ms"
+            f" (the client used {result.client_cpu / result.elapsed:.0%} of a core)"
+        )
     return results
+
+
+async def measure_live(client, base_url, users, args, out):
+    """The open-loop run of the status poll, after as long a warm-up at the
+    same rate. Tab i is user i's answering page (users repeat when there
+    are more tabs than users: several tabs of one person)."""
+    from bench.load import Tab, open_loop
+
+    rate = args.tabs / POLL_INTERVAL_S
+    tabs = [Tab(user, user.poll_url) for user in (users[i % len(users)] for i in range(args.tabs))]
+    rng = random.Random(11)
+    out(f"Live status: {args.tabs} tabs, polls at {rate:.0f}/s (Poisson), warming up for {args.warmup:g} s ...")
+    await open_loop(client, base_url, tabs, rate=rate, seconds=args.warmup, change_share=args.change_share, rng=rng)
+    out(f"Measuring the live status open loop for {args.seconds:g} s ...")
+    run = await open_loop(
+        client, base_url, tabs, rate=rate, seconds=args.seconds, change_share=args.change_share, rng=rng
+    )
+    out(
+        f"  {run.polls.requests} polls ({run.polls.rps:.0f}/s of {rate:.0f}/s asked),"
+        f" p95 {run.polls.percentile(95):.1f} ms; {run.answered['200']} brought a new status line;"
+        f" {run.changes.requests} changes"
+        f" (the client used {run.polls.client_cpu / run.polls.elapsed:.0%} of a core)"
+    )
+    return run
+
+
+def evaluate_live(run, tabs):
+    """The live status's rows: the polls against their target, and the
+    changes sent among them (no target of their own; errors fail)."""
+    polls = {"endpoint": f"status poll, {tabs} tabs", **run.polls.summary()}
+    polls["scheduled_rps"] = round(run.scheduled_rate, 1)
+    polls["answered"] = dict(run.answered)
+    polls["late_starts"] = run.late_starts
+    polls["target"] = f"p95 <= {POLL_P95_TARGET_MS} ms"
+    polls["passed"] = polls["p95_ms"] <= POLL_P95_TARGET_MS and not polls["errors"]
+    changes = {"endpoint": run.changes.name, **run.changes.summary()}
+    changes["target"] = "no errors"
+    changes["passed"] = not changes["errors"]
+    return [polls, changes]
 
 
 def evaluate(results):
@@ -345,6 +418,31 @@ def evaluate(results):
             row["passed"] = False
         rows.append(row)
     return rows
+
+
+def print_live_table(rows, out=print):
+    header = (
+        f"{'open loop':<24} {'requests':>8} {'errors':>6} {'rps':>7} {'asked':>7} {'p50 ms':>8} {'p95 ms':>8}"
+        f" {'p99 ms':>8} {'client':>6}  verdict"
+    )
+    out("")
+    out(header)
+    out("-" * len(header))
+    for row in rows:
+        errors = sum(row["errors"].values())
+        asked = f"{row['scheduled_rps']:>7.1f}" if "scheduled_rps" in row else f"{'':>7}"
+        verdict = f"{'PASS' if row['passed'] else 'FAIL'} ({row['target']}{', errors' if errors else ''})"
+        out(
+            f"{row['endpoint']:<24} {row['requests']:>8} {errors:>6} {row['rps']:>7.1f} {asked} {row['p50_ms']:>8.1f}"
+            f" {row['p95_ms']:>8.1f} {row['p99_ms']:>8.1f} {row['client_cpu_share']:>6.0%}  {verdict}"
+        )
+    out("-" * len(header))
+    out("latency from when each request was due (Poisson arrivals), so queueing anywhere counts")
+    for row in rows:
+        if "answered" in row:
+            out(f"  polls answered: {row['answered']}; sent more than 10 ms late by the client: {row['late_starts']}")
+        for sample in row["error_samples"]:
+            out(f"  error on {row['endpoint']}: {sample}")
 
 
 def print_table(rows, out=print):
@@ -451,13 +549,17 @@ def main(argv=None):
         f" clients; load average {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}"
     )
     with open(RESULTS / "gunicorn.log", "w") as log, gunicorn(env, workers=workers, log=log) as base_url:
-        results = asyncio.run(measure(base_url, users, args))
+        results, live = asyncio.run(measure(base_url, users, args))
     load_after = os.getloadavg()
 
-    rows = evaluate(results)
-    print_table(rows)
+    rows = evaluate(results) if results else []
+    if rows:
+        print_table(rows)
+    live_rows = evaluate_live(live, args.tabs) if live else []
+    if live_rows:
+        print_live_table(live_rows)
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min); {machine()['cpus']} cpus")
-    failed = [row["endpoint"] for row in rows if row["passed"] is False]
+    failed = [row["endpoint"] for row in rows + live_rows if row["passed"] is False]
     report = {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": {**machine(), "load_average_before": load_before, "load_average_after": load_after},
@@ -471,6 +573,8 @@ def main(argv=None):
         "seconds_per_endpoint": args.seconds,
         "rounds": args.rounds,
         "endpoints": rows,
+        "live_status": live_rows,
+        "tabs": args.tabs if live else None,
         "passed": not failed,
     }
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
