@@ -7,8 +7,8 @@ and opening the reflection to say so costs a page's worth of work per
 poll, so this WSGI wrapper answers the common case itself: a GET of the
 status URL whose signed token (reflections/live.py) names this session,
 for a viewer whose live version in the cache is still the one the page was
-rendered at, and whose session still exists, gets an empty 204 from two
-cache reads. The 204 says nothing, not even progress (P6).
+rendered at, and whose session still exists, gets an empty 204 from one
+read of the cache. The 204 says nothing, not even progress (P6).
 
 Anything else, a missing, forged or stale token, another session's cookie,
 a version gone from the cache, a cache that fails, goes to Django
