@@ -322,7 +322,9 @@ class OpenLoop:
     changes: Result
     answered: Counter = field(default_factory=Counter)  # "204" unchanged, "200" a new status line
     scheduled_rate: float = 0.0
+    seconds: float = 0.0  # how long polls arrived for
     late_starts: int = 0  # requests this client sent more than 10 ms after they were due
+    answered_in_time: int = 0  # polls answered (204 or 200) before the arrivals ended: the rate achieved
 
 
 async def get_raw(host, port, target, headers):
@@ -362,7 +364,7 @@ async def open_loop(client, base_url, tabs, *, rate, seconds, change_share, rng)
     user instead (one at a time per user), which sends their partner's next
     polls through the full view."""
     host, port = base_url.removeprefix("http://").rsplit(":", 1)
-    run = OpenLoop(Result("status poll"), Result(AnswerToggle.name), scheduled_rate=rate)
+    run = OpenLoop(Result("status poll"), Result(AnswerToggle.name), scheduled_rate=rate, seconds=seconds)
     toggle = AnswerToggle()
     saving = set()
     loop = asyncio.get_running_loop()
@@ -384,6 +386,8 @@ async def open_loop(client, base_url, tabs, *, rate, seconds, change_share, rng)
             return
         run.answered[str(status)] += 1
         run.polls.latencies.append(took)
+        if loop.time() < started + seconds:
+            run.answered_in_time += 1
 
     async def change(user, due):
         saving.add(user.email)
@@ -401,7 +405,7 @@ async def open_loop(client, base_url, tabs, *, rate, seconds, change_share, rng)
             run.changes.latencies.append(loop.time() - due)
 
     tasks = set()
-    started, cpu_started = loop.time(), time.process_time()
+    started, cpu_started = loop.time(), time.process_time()  # polls read `started` once they are answered
     due = started
     while True:
         due += rng.expovariate(rate)
