@@ -11,7 +11,7 @@ from core.errors import DomainError
 
 from .models import CoachingAcceptance, CoachingLink, CoachProfile, Couple, Invitation, Membership, User
 from .selectors import coach_profile_for, linked_couple_for
-from .signals import coaching_ended, partner_linked
+from .signals import coaching_ended, couple_unlinked, partner_linked
 
 
 def invitation_create(*, inviter: User) -> Invitation:
@@ -87,6 +87,7 @@ def couple_unlink(*, couple: Couple, by: User) -> Couple:
         couple.ended_by = by
         couple.save(update_fields=["ended_at", "ended_by"])
         couple.memberships.update(active=False)
+        couple_unlinked.send(sender=Couple, couple=couple, by=by)
     return couple
 
 

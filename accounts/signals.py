@@ -8,5 +8,8 @@ from django.dispatch import Signal
 # Two people linked: `inviter` and `partner` (users), `couple`.
 partner_linked = Signal()
 
+# A couple unlinked (P4: the shared view closes for both): `couple`, `by`.
+couple_unlinked = Signal()
+
 # A coaching link ended (by either partner or the coach): `link`.
 coaching_ended = Signal()

@@ -23,14 +23,24 @@
    taken beside it: this machine's speed drifts by a quarter within a
    minute, and a yardstick measured minutes apart from a page would measure
    the drift as much as the page.
-4. Prints the table, writes bench/results/latest.json (--results), and exits 1 when a
+4. The live status, open loop (--tabs, 5,000 by default): every open
+   reflection tab polls its status every 4 s, so the polls arrive at
+   tabs / 4 a second, at Poisson times drawn in advance; each is sent when
+   it is due whatever the server is doing, and timed from then. The tabs
+   are the virtual users' answering pages, with the poll URL each page
+   gave; a small share of the arrivals (--change-share) are a partner
+   saving or emptying an answer instead, so the other partner's next polls
+   go through the full view and bring a new status line.
+5. Prints the table, writes bench/results/latest.json (--results), and exits 1 when a
    target is missed or any request failed.
 
 Target: every key page (home, answering, autosave, the shared view) serves
 at least 40 % of the requests per second of the "ok" view through Django's
 default stack. The ratios to Twofold's own ceiling (the same view through
 Twofold's whole middleware) are reported beside it: the cheaper that floor
-gets, the lower they fall, so they are not the target.
+gets, the lower they fall, so they are not the target. The status poll's
+p95 is at most 100 ms at the rate of --tabs, measured from when each poll
+was due.
 """
 
 import argparse
@@ -57,6 +67,8 @@ DEFAULT_STACK_SETTINGS = "bench.default_stack"
 THROUGHPUT_TARGET = 0.40  # of the default stack's rps, for every key page
 MEASURED = ["home", "answering page", "autosave", "shared view"]
 YARDSTICKS = ["ceiling", "default stack"]
+POLL_P95_TARGET_MS = 100
+POLL_INTERVAL_S = 4  # static/js/twofold.js, INTERVAL_MS
 
 
 def parse_args(argv=None):
@@ -81,6 +93,21 @@ def parse_args(argv=None):
         default=None,
         help=f"the server's REDIS_URL, a Redis database the bench owns and flushes (default: {DEFAULT_REDIS}"
         " when a Redis answers there, else none); '' for none: the cache in the database",
+    )
+    parser.add_argument(
+        "--suite",
+        choices=["all", "pages", "live"],
+        default="all",
+        help="the pages beside the ceiling, the live status open loop, or both (default)",
+    )
+    parser.add_argument(
+        "--tabs", type=int, default=5000, help="open tabs polling every 4 s, for the live status (default 5000)"
+    )
+    parser.add_argument(
+        "--change-share",
+        type=float,
+        default=0.001,
+        help="share of the live status arrivals that are a partner's change instead of a poll (default 0.001)",
     )
     parser.add_argument(
         "--results", default="latest", help="write bench/results/NAME.json (default latest)", metavar="NAME"
@@ -296,16 +323,13 @@ def slices(rounds):
 
 
 async def measure(base_url, default_stack_url, users, args, out=print):
-    """{endpoint: (its run, {yardstick: its run beside it})}, each pooled
-    from args.rounds slices."""
-    from bench.load import ENDPOINTS, DefaultStack, Result, drive, new_client, prepare
-
-    def endpoint_for(name):
-        return DefaultStack(default_stack_url) if name == "default stack" else ENDPOINTS[name]()
+    """({endpoint: (its run, {yardstick: its run beside it})}, each pooled
+    from args.rounds slices; the live status's open-loop run or None)."""
+    from bench.load import new_client, prepare
 
     async with new_client(base_url, args.concurrency) as client:
         for name, settings_module in (("ceiling", SERVER_SETTINGS), ("default stack", DEFAULT_STACK_SETTINGS)):
-            response = await client.get(endpoint_for(name).path(None))
+            response = await client.get(endpoint_for(name, default_stack_url).path(None))
             if response.status_code != 200:
                 raise SystemExit(f"The {name} answered {response.status_code}: is its server on {settings_module}?")
         problems = await prepare(client, users)
@@ -313,26 +337,83 @@ async def measure(base_url, default_stack_url, users, args, out=print):
             for problem in problems[:10]:
                 out(f"  setup: {problem}")
             raise SystemExit(f"{len(problems)} virtual users could not be prepared; see above.")
-        out(f"Warming up each endpoint for {args.warmup:g} s ...")
-        for name in [*YARDSTICKS, *MEASURED]:
-            await drive(client, endpoint_for(name), users, seconds=args.warmup, concurrency=args.concurrency)
-        results = {}
-        seconds = args.seconds / args.rounds
-        for name in MEASURED:
-            out(f"Measuring {name} for {args.seconds:g} s in {args.rounds} slices beside the yardsticks ...")
-            taken = {which: [] for which in [*YARDSTICKS, "endpoint"]}
-            for which in slices(args.rounds):
-                endpoint = endpoint_for(name if which == "endpoint" else which)
-                taken[which].append(await drive(client, endpoint, users, seconds=seconds, concurrency=args.concurrency))
-            result = Result.pooled(name, taken["endpoint"])
-            beside = {which: Result.pooled(which, taken[which]) for which in YARDSTICKS}
-            results[name] = (result, beside)
-            out(
-                f"  {result.requests} requests, {result.rps:.0f} rps, p95 {result.percentile(95):.1f} ms; beside it"
-                + "".join(f" {which} {run.rps:.0f} rps," for which, run in beside.items())
-                + f" (the client used {result.client_cpu / result.elapsed:.0%} of a core)"
-            )
+        results = await measure_pages(client, default_stack_url, users, args, out) if args.suite != "live" else {}
+        live = await measure_live(client, base_url, users, args, out) if args.suite != "pages" else None
+    return results, live
+
+
+def endpoint_for(name, default_stack_url):
+    from bench.load import ENDPOINTS, DefaultStack
+
+    return DefaultStack(default_stack_url) if name == "default stack" else ENDPOINTS[name]()
+
+
+async def measure_pages(client, default_stack_url, users, args, out):
+    from bench.load import Result, drive
+
+    out(f"Warming up each endpoint for {args.warmup:g} s ...")
+    for name in [*YARDSTICKS, *MEASURED]:
+        endpoint = endpoint_for(name, default_stack_url)
+        await drive(client, endpoint, users, seconds=args.warmup, concurrency=args.concurrency)
+    results = {}
+    seconds = args.seconds / args.rounds
+    for name in MEASURED:
+        out(f"Measuring {name} for {args.seconds:g} s in {args.rounds} slices beside the yardsticks ...")
+        taken = {which: [] for which in [*YARDSTICKS, "endpoint"]}
+        for which in slices(args.rounds):
+            endpoint = endpoint_for(name if which == "endpoint" else which, default_stack_url)
+            taken[which].append(await drive(client, endpoint, users, seconds=seconds, concurrency=args.concurrency))
+        result = Result.pooled(name, taken["endpoint"])
+        beside = {which: Result.pooled(which, taken[which]) for which in YARDSTICKS}
+        results[name] = (result, beside)
+        out(
+            f"  {result.requests} requests, {result.rps:.0f} rps, p95 {result.percentile(95):.1f} ms; beside it"
+            + "".join(f" {which} {run.rps:.0f} rps," for which, run in beside.items())
+            + f" (the client used {result.client_cpu / result.elapsed:.0%} of a core)"
+        )
     return results
+
+
+async def measure_live(client, base_url, users, args, out):
+    """The open-loop run of the status poll, after as long a warm-up at the
+    same rate. Tab i is user i's answering page (users repeat when there
+    are more tabs than users: several tabs of one person)."""
+    from bench.load import Tab, open_loop
+
+    rate = args.tabs / POLL_INTERVAL_S
+    tabs = [Tab(user, user.poll_url) for user in (users[i % len(users)] for i in range(args.tabs))]
+    rng = random.Random(11)
+    out(f"Live status: {args.tabs} tabs, polls at {rate:.0f}/s (Poisson), warming up for {args.warmup:g} s ...")
+    await open_loop(client, base_url, tabs, rate=rate, seconds=args.warmup, change_share=args.change_share, rng=rng)
+    out(f"Measuring the live status open loop for {args.seconds:g} s ...")
+    run = await open_loop(
+        client, base_url, tabs, rate=rate, seconds=args.seconds, change_share=args.change_share, rng=rng
+    )
+    out(
+        f"  {run.polls.requests} polls ({run.polls.rps:.0f}/s of {rate:.0f}/s asked),"
+        f" p95 {run.polls.percentile(95):.1f} ms; {run.answered['200']} brought a new status line;"
+        f" {run.changes.requests} changes"
+        f" (the client used {run.polls.client_cpu / run.polls.elapsed:.0%} of a core)"
+    )
+    return run
+
+
+def evaluate_live(run, tabs):
+    """The live status's rows: the polls against their target, and the
+    changes sent among them (no target of their own; errors fail)."""
+    polls = {"endpoint": f"status poll, {tabs} tabs", **run.polls.summary()}
+    polls["scheduled_rps"] = round(run.scheduled_rate, 1)
+    # `rps` counts every poll over the time until the last one was answered;
+    # this, the ones answered while polls were still arriving, over that time.
+    polls["achieved_rps"] = round(run.answered_in_time / run.seconds, 1) if run.seconds else 0.0
+    polls["answered"] = dict(run.answered)
+    polls["late_starts"] = run.late_starts
+    polls["target"] = f"p95 <= {POLL_P95_TARGET_MS} ms"
+    polls["passed"] = polls["p95_ms"] <= POLL_P95_TARGET_MS and not polls["errors"]
+    changes = {"endpoint": run.changes.name, **run.changes.summary()}
+    changes["target"] = "no errors"
+    changes["passed"] = not changes["errors"]
+    return [polls, changes]
 
 
 def evaluate(results):
@@ -389,6 +470,34 @@ def print_table(rows, out=print):
     out("  both measured in slices beside each endpoint's (ceiling, default stack, endpoint, endpoint, ...)")
     out("client: the share of one core the load generator itself used (it runs on the same machine)")
     for row in rows:
+        for sample in row["error_samples"]:
+            out(f"  error on {row['endpoint']}: {sample}")
+
+
+def print_live_table(rows, out=print):
+    header = (
+        f"{'open loop':<24} {'requests':>8} {'errors':>6} {'rps':>7} {'asked':>7} {'p50 ms':>8} {'p95 ms':>8}"
+        f" {'p99 ms':>8} {'client':>6}  verdict"
+    )
+    out("")
+    out(header)
+    out("-" * len(header))
+    for row in rows:
+        errors = sum(row["errors"].values())
+        asked = f"{row['scheduled_rps']:>7.1f}" if "scheduled_rps" in row else f"{'':>7}"
+        verdict = f"{'PASS' if row['passed'] else 'FAIL'} ({row['target']}{', errors' if errors else ''})"
+        out(
+            f"{row['endpoint']:<24} {row['requests']:>8} {errors:>6} {row['rps']:>7.1f} {asked} {row['p50_ms']:>8.1f}"
+            f" {row['p95_ms']:>8.1f} {row['p99_ms']:>8.1f} {row['client_cpu_share']:>6.0%}  {verdict}"
+        )
+    out("-" * len(header))
+    out("latency from when each request was due (Poisson arrivals), so queueing anywhere counts")
+    for row in rows:
+        if "answered" in row:
+            out(
+                f"  polls answered: {row['answered']}, {row['achieved_rps']}/s while they arrived;"
+                f" sent more than 10 ms late by the client: {row['late_starts']}"
+            )
         for sample in row["error_samples"]:
             out(f"  error on {row['endpoint']}: {sample}")
 
@@ -474,13 +583,17 @@ def main(argv=None):
         gunicorn(env, workers=workers, log=log) as base_url,
         gunicorn(default_stack_env, workers=workers, log=default_stack_log) as default_stack_url,
     ):
-        results = asyncio.run(measure(base_url, default_stack_url, users, args))
+        results, live = asyncio.run(measure(base_url, default_stack_url, users, args))
     load_after = os.getloadavg()
 
-    rows = evaluate(results)
-    print_table(rows)
+    rows = evaluate(results) if results else []
+    if rows:
+        print_table(rows)
+    live_rows = evaluate_live(live, args.tabs) if live else []
+    if live_rows:
+        print_live_table(live_rows)
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min); {machine()['cpus']} cpus")
-    failed = [row["endpoint"] for row in rows if row["passed"] is False]
+    failed = [row["endpoint"] for row in rows + live_rows if row["passed"] is False]
     report = {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": {**machine(), "load_average_before": load_before, "load_average_after": load_after},
@@ -494,6 +607,8 @@ def main(argv=None):
         "seconds_per_endpoint": args.seconds,
         "rounds": args.rounds,
         "endpoints": rows,
+        "live_status": live_rows,
+        "tabs": args.tabs if live else None,
         "passed": not failed,
     }
     written = RESULTS / f"{args.results}.json"

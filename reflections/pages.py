@@ -5,6 +5,7 @@ it after a GET, and again when a form comes back unsaved."""
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from . import live
 from .access import Stage
 from .models import ANSWER_MAX_LENGTH, REPLY_MAX_LENGTH, Reaction
 from .selectors import (
@@ -34,8 +35,11 @@ def reflection_page(
     conflicts: set | None = None,
     unsaved_notes: dict[str, NoteForm] | None = None,
     just_revealed: bool = False,
+    live_version: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """`live_version` (live.live_version, read before `opened`) lets the
+    status line's poll be answered without Django while nothing changes."""
     viewer, reflection = request.user, opened.reflection
     rows = prompt_rows(reflection, viewer, posted=posted, errors=errors, conflicts=conflicts)
     state = status_of(opened, viewer, passes=passes_by_author(a for row in rows for a in (row.mine, row.partners)))
@@ -48,6 +52,8 @@ def reflection_page(
         "trail": trail_of(opened),
     }
     if state.stage != Stage.REVEALED:
+        if live_version is not None:
+            context["live_token"] = live_token(request, reflection.pk, live_version)
         return render(request, "reflections/reflection.html", context, status=status)
     threads = threads_for(reflection, viewer, prompts)
     marks = talked_marks(opened, viewer, prompts)
@@ -74,3 +80,13 @@ def reflection_page(
         ),
     }
     return render(request, "reflections/shared.html", context, status=status)
+
+
+def live_token(request: HttpRequest, reflection_id: int, version: str) -> str:
+    """The status poll's token for this viewer and session (live.poll_token)."""
+    return live.poll_token(
+        reflection_id=reflection_id,
+        user_id=request.user.pk,
+        session_key=request.session.session_key or "",
+        version=version,
+    )

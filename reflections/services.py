@@ -12,6 +12,7 @@ from accounts.models import CoachingLink, Couple, User
 from accounts.selectors import linked_couple_for
 from core.errors import DomainError
 
+from . import live
 from .access import Stage, require_partner
 from .encryption import AnswerContent
 from .models import (
@@ -152,8 +153,10 @@ def answer_save(
             # An emptied answer is no answer: nothing is kept.
             if current:
                 current.delete()
+                live.progress_changed(reflection.pk, reflection.participants.all(), author_id=author.pk)
             return None
         if current is None:
+            live.progress_changed(reflection.pk, reflection.participants.all(), author_id=author.pk)
             return Answer.objects.create(prompt=prompt, author=author, content=AnswerContent(**values))
         current.content = AnswerContent(**values)
         current.updated_at = timezone.now()
@@ -181,6 +184,7 @@ def readiness_set(*, reflection: Reflection, user: User) -> Reflection:
         participant.ready_at = timezone.now()
         participant.save(update_fields=["ready_at"])
         ReflectionEvent.objects.create(reflection=reflection, kind=ReflectionEvent.Kind.READY, user=user)
+        live.everyone_changed(reflection.pk, reflection.participants.all())  # ready, and maybe revealed
         if any(p.ready_at is None for p in reflection.participants.all()):
             partner_ready.send(sender=Reflection, reflection=reflection, user=user)
             return reflection
@@ -205,6 +209,7 @@ def readiness_withdraw(*, reflection: Reflection, user: User) -> Reflection:
         if participant.is_ready:
             participant.ready_at = None
             participant.save(update_fields=["ready_at"])
+            live.everyone_changed(reflection.pk, reflection.participants.all())
             ReflectionEvent.objects.create(reflection=reflection, kind=ReflectionEvent.Kind.WITHDREW, user=user)
     return reflection
 

@@ -15,12 +15,12 @@ from accounts.selectors import linked_partner_for
 from core.errors import DomainError
 from core.numbers import whole_number
 
-from . import services
+from . import live, services
 from .access import Stage
 from .catalogue import library_for, next_guide_for
 from .forms import parse_answer
 from .models import Article
-from .pages import reflection_page
+from .pages import live_token, reflection_page
 from .selectors import my_progress, own_answers, prompts_of, status_of, statuses_for
 from .shortcuts import reflection_or_404
 
@@ -86,7 +86,8 @@ def reflection_start(request, slug):
 @login_required
 @require_safe
 def reflection(request, pk):
-    return reflection_page(request, reflection_or_404(request.user, pk))
+    version = live.live_version(pk, request.user.pk)  # before the read it vouches for
+    return reflection_page(request, reflection_or_404(request.user, pk), live_version=version)
 
 
 @login_required
@@ -94,7 +95,10 @@ def reflection(request, pk):
 def live_status(request, pk):
     """Polled by the reflection page while the tab is visible: the partner's
     progress and readiness (P6: never text). 204 when nothing changed; the
-    shared view itself, swapped into the page, once the reveal happened."""
+    shared view itself, swapped into the page, once the reveal happened.
+    Polls whose live version still stands never get here: config/live_polls.py
+    answers them 204 before Django."""
+    version = live.live_version(pk, request.user.pk)  # before the read it vouches for
     opened = reflection_or_404(request.user, pk)
     state = status_of(opened, request.user)
     if state.stage == Stage.REVEALED:
@@ -103,7 +107,9 @@ def live_status(request, pk):
     if request.GET.get("seen") == state.fingerprint:
         return HttpResponse(status=204)
     return render(
-        request, "reflections/reflection.html#live-status", {"reflection": opened.reflection, "status": state}
+        request,
+        "reflections/reflection.html#live-status",
+        {"reflection": opened.reflection, "status": state, "live_token": live_token(request, pk, version)},
     )
 
 
@@ -152,9 +158,16 @@ def answers_save(request, pk):
         reasons = " ".join(sorted(set(errors.values())))
         messages.error(request, f"Some answers were not saved. {reasons} Your text is still on this page.")
         # Opened again, so the progress shown counts the saves that went through.
+        version = live.live_version(pk, request.user.pk)
         reopened = reflection_or_404(request.user, pk)
         return reflection_page(
-            request, reopened, posted=posted, errors=errors, conflicts=conflicts, status=status if conflicts else 400
+            request,
+            reopened,
+            posted=posted,
+            errors=errors,
+            conflicts=conflicts,
+            live_version=version,
+            status=status if conflicts else 400,
         )
     messages.success(request, "Saved.")
     return redirect("reflections:reflection", pk=pk)

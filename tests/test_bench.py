@@ -181,3 +181,33 @@ def test_scale_fails_an_endpoint_with_errors_in_either_run():
     (row,) = compare(small, large)
 
     assert row["change"] == 0 and row["passed"] is False
+
+
+def test_the_live_status_passes_on_its_p95_from_when_each_poll_was_due():
+    from bench.load import OpenLoop
+    from bench.run import evaluate_live
+
+    fast = OpenLoop(
+        run("status poll", requests=100, seconds=1, latency_ms=90), run("changes", requests=1, seconds=1, latency_ms=20)
+    )
+    slow = OpenLoop(
+        run("status poll", requests=100, seconds=1, latency_ms=101),
+        run("changes", requests=1, seconds=1, latency_ms=20),
+    )
+    failing = OpenLoop(
+        run("status poll", requests=100, seconds=1, latency_ms=10, errors={"ConnectionResetError": 1}),
+        run("changes", requests=1, seconds=1, latency_ms=20),
+    )
+
+    assert [row["passed"] for row in evaluate_live(fast, 400)] == [True, True]
+    assert evaluate_live(slow, 400)[0]["passed"] is False
+    assert evaluate_live(failing, 400)[0]["passed"] is False
+
+
+def test_a_poll_url_is_read_from_the_page_as_htmx_reads_it():
+    from bench.load import poll_url_in
+
+    html = '<p id="live-status" data-poll hx-get="/reflections/3/status/?seen=yours.0.0.0&amp;live=3.4.ab.cd%3Aef">'
+
+    assert poll_url_in(html) == "/reflections/3/status/?seen=yours.0.0.0&live=3.4.ab.cd%3Aef"
+    assert poll_url_in("<p>no poll</p>") is None

@@ -1,0 +1,344 @@
+"""The status poll's fast answer in front of Django (config/live_polls.py,
+reflections/live.py): 204 from the cache alone while nothing the status
+line shows has changed; Django's own view for everything else."""
+
+import io
+import logging
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.services import couple_unlink
+from config.live_polls import LivePolls
+from reflections import live
+from reflections.models import ReflectionPrompt
+from reflections.services import answer_save, readiness_set, readiness_withdraw
+
+from ..conftest import answer_all
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+HTMX = {"HX-Request": "true"}
+POLL_URL = re.compile(r'hx-get="([^"]*/status/[^"]*)"')
+
+
+@pytest.fixture(autouse=True)
+def production_shape(settings):
+    """As in production with Redis: the cache in memory shared by the
+    process, sessions read from it and written through to the database."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "live-polls"},
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    cache.clear()
+
+
+class Django:
+    """Stands in for Django's WSGI handler: records what reached it."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self, environ, start_response):
+        self.calls += 1
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"from Django"]
+
+
+def poll_url(client, reflection):
+    """The status poll's URL as the reflection page gives it to htmx."""
+    html = client.get(reverse("reflections:reflection", args=[reflection.pk])).content.decode()
+    return POLL_URL.search(html).group(1).replace("&amp;", "&")
+
+
+def call(app, url, *, session_key, method="GET"):
+    """(status, headers, body, whether Django answered) for one request to the WSGI `app`."""
+    django = app.app
+    before = django.calls
+    parts = urlsplit(url)
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": parts.path,
+        "QUERY_STRING": parts.query,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_HX_REQUEST": "true",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""),
+    }
+    if session_key:
+        environ["HTTP_COOKIE"] = f"sessionid={session_key}"
+    answered = {}
+
+    def start_response(status, headers):
+        answered["status"], answered["headers"] = status, dict(headers)
+
+    body = b"".join(app(environ, start_response))
+    return answered["status"], answered["headers"], body, django.calls > before
+
+
+def session_of(client):
+    return client.cookies["sessionid"].value
+
+
+@pytest.fixture
+def app():
+    return LivePolls(Django())
+
+
+@pytest.fixture
+def as_alice(client, alice, reflection):
+    client.force_login(alice)
+    return client
+
+
+def fast(app, url, client):
+    status, _, body, django = call(app, url, session_key=session_of(client))
+    return status.startswith("204") and body == b"" and not django
+
+
+def test_an_unchanged_poll_is_answered_without_django_or_the_database(app, as_alice, reflection):
+    url = poll_url(as_alice, reflection)
+
+    with CaptureQueriesContext(connection) as queries:
+        status, headers, body, django = call(app, url, session_key=session_of(as_alice))
+
+    assert status == "204 No Content" and body == b"" and not django
+    assert len(queries) == 0
+
+
+def test_the_fast_answer_carries_the_headers_of_the_full_one(app, as_alice, reflection):
+    url = poll_url(as_alice, reflection)
+    full = as_alice.get(url, headers=HTMX)
+    assert full.status_code == 204
+
+    _, headers, _, _ = call(app, url, session_key=session_of(as_alice))
+
+    assert headers == dict(full.headers)
+    assert headers["Cache-Control"] == "no-store, private"
+
+
+def test_the_fast_answer_is_logged_as_a_request_without_its_token(app, as_alice, alice, reflection, caplog):
+    url = poll_url(as_alice, reflection)
+
+    with caplog.at_level(logging.INFO, logger="twofold.request"):
+        call(app, url, session_key=session_of(as_alice))
+
+    (line,) = [r for r in caplog.records if r.name == "twofold.request"]
+    assert (line.method, line.path, line.status, line.user_id) == (
+        "GET",
+        f"/reflections/{reflection.pk}/status/",
+        204,
+        alice.pk,
+    )
+    assert "live=" not in line.getMessage()
+
+
+def test_an_edited_answer_changes_nothing_the_partner_sees(
+    app, as_alice, bob, reflection, django_capture_on_commit_callbacks
+):
+    prompt = first_prompt(reflection)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer_save(prompt=prompt, author=bob, text="first words")
+    url = poll_url(as_alice, reflection)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer_save(prompt=prompt, author=bob, text="second words")
+
+    assert fast(app, url, as_alice)
+
+
+def test_my_own_new_answer_keeps_my_poll_fast(app, as_alice, alice, reflection, django_capture_on_commit_callbacks):
+    url = poll_url(as_alice, reflection)
+    prompt = first_prompt(reflection)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer_save(prompt=prompt, author=alice, text="mine")
+
+    assert fast(app, url, as_alice)
+
+
+def first_prompt(reflection):
+    return ReflectionPrompt.objects.filter(reflection=reflection).order_by("order").first()
+
+
+def nothing(reflection, alice, bob):
+    pass
+
+
+def everything_answered(reflection, alice, bob):
+    answer_all(reflection, alice)
+    answer_all(reflection, bob)
+
+
+def bob_ready(reflection, alice, bob):
+    everything_answered(reflection, alice, bob)
+    readiness_set(reflection=reflection, user=bob)
+
+
+CHANGES = {
+    "the partner answers": (nothing, lambda r, a, b: answer_save(prompt=first_prompt(r), author=b, text="hello")),
+    "the partner clears an answer": (
+        everything_answered,
+        lambda r, a, b: answer_save(prompt=first_prompt(r), author=b, text=""),
+    ),
+    "the partner passes": (nothing, lambda r, a, b: answer_save(prompt=first_prompt(r), author=b, passed=True)),
+    "the partner is ready": (everything_answered, lambda r, a, b: readiness_set(reflection=r, user=b)),
+    "the partner withdraws": (bob_ready, lambda r, a, b: readiness_withdraw(reflection=r, user=b)),
+    # From another tab: this one still shows her not ready.
+    "I am ready": (everything_answered, lambda r, a, b: readiness_set(reflection=r, user=a)),
+    "the reveal": (bob_ready, lambda r, a, b: readiness_set(reflection=r, user=a)),
+    "the partner unlinks": (nothing, lambda r, a, b: couple_unlink(couple=r.couple, by=b)),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
+def test_a_change_the_status_line_shows_sends_the_poll_to_django(
+    app, as_alice, alice, bob, reflection, django_capture_on_commit_callbacks, change
+):
+    before, then = change
+    before(reflection, alice, bob)
+    url = poll_url(as_alice, reflection)
+    assert fast(app, url, as_alice)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        then(reflection, alice, bob)
+
+    _, _, body, django = call(app, url, session_key=session_of(as_alice))
+    assert django and body == b"from Django"
+
+
+def test_after_the_partner_is_ready_the_next_poll_brings_the_new_status(
+    app, as_alice, bob, reflection, django_capture_on_commit_callbacks
+):
+    url = poll_url(as_alice, reflection)
+    answer_all(reflection, bob)
+    with django_capture_on_commit_callbacks(execute=True):
+        readiness_set(reflection=reflection, user=bob)
+    assert not fast(app, url, as_alice)
+
+    response = as_alice.get(url, headers=HTMX)  # what Django answers it
+
+    html = response.content.decode()
+    assert response.status_code == 200 and "Bob has answered 3 of 3 and is ready to reveal" in html
+    # The new line's poll is fast again.
+    assert fast(app, POLL_URL.search(html).group(1).replace("&amp;", "&"), as_alice)
+
+
+def test_the_page_polls_often_enough_for_ready_to_arrive_within_five_seconds():
+    script = (ROOT / "static/js/twofold.js").read_text()
+    interval = int(re.search(r"INTERVAL_MS = (\d+);", script).group(1))
+    assert interval <= 5000
+
+
+def test_a_forged_token_goes_to_django(app, as_alice, reflection):
+    url = poll_url(as_alice, reflection)
+    token = unquote(re.search(r"live=([^&]+)", url).group(1))
+    value, signature = token.rsplit(":", 1)
+
+    tampered_signature = url.replace(signature, signature[:-2] + ("AA" if signature[-2:] != "AA" else "BB"))
+    other_version = url.replace(value.rsplit(".", 1)[1], "guessed-version")
+
+    assert not fast(app, tampered_signature, as_alice)
+    assert not fast(app, other_version, as_alice)
+
+
+def test_a_token_for_one_reflection_opens_no_other(app, as_alice, reflection):
+    url = poll_url(as_alice, reflection)
+    elsewhere = url.replace(f"/reflections/{reflection.pk}/", f"/reflections/{reflection.pk + 1}/")
+
+    assert not fast(app, elsewhere, as_alice)
+
+
+def test_another_session_of_the_same_person_goes_to_django(app, as_alice, alice, reflection):
+    url = poll_url(as_alice, reflection)
+    other = Client()
+    other.force_login(alice)
+
+    assert not fast(app, url, other)
+
+
+def test_another_persons_session_goes_to_django(app, as_alice, bob, carol, reflection):
+    url = poll_url(as_alice, reflection)
+    for person in (bob, carol):
+        other = Client()
+        other.force_login(person)
+        assert not fast(app, url, other)
+
+
+def test_no_session_cookie_goes_to_django(app, as_alice, reflection):
+    url = poll_url(as_alice, reflection)
+
+    _, _, _, django = call(app, url, session_key=None)
+
+    assert django
+
+
+def test_a_signed_out_session_goes_to_django(app, as_alice, reflection):
+    url = poll_url(as_alice, reflection)
+    session_key = session_of(as_alice)
+    as_alice.logout()  # the server forgets the session; the old cookie may still be sent
+
+    _, _, _, django = call(app, url, session_key=session_key)
+
+    assert django
+
+
+def test_an_empty_cache_sends_the_poll_to_django(app, as_alice, reflection):
+    url = poll_url(as_alice, reflection)
+    cache.clear()
+
+    _, _, _, django = call(app, url, session_key=session_of(as_alice))
+
+    assert django
+
+
+def test_a_version_made_again_after_it_was_lost_does_not_match_the_old_page(app, as_alice, alice, reflection):
+    url = poll_url(as_alice, reflection)
+    cache.delete(f"live:{reflection.pk}:{alice.pk}")
+    live.live_version(reflection.pk, alice.pk)  # another page makes a fresh one
+
+    assert not fast(app, url, as_alice)
+
+
+@pytest.mark.parametrize("method", ["POST", "HEAD"])
+def test_only_a_get_is_answered_here(app, as_alice, reflection, method):
+    url = poll_url(as_alice, reflection)
+
+    _, _, _, django = call(app, url, session_key=session_of(as_alice), method=method)
+
+    assert django
+
+
+def test_other_paths_with_the_token_go_to_django(app, as_alice, reflection):
+    url = poll_url(as_alice, reflection)
+    page = url.replace("/status/", "/")
+
+    _, _, _, django = call(app, page, session_key=session_of(as_alice))
+
+    assert django
+
+
+def test_without_redis_the_fast_answer_still_holds(client, alice, reflection, settings):
+    """The cache and the sessions in the database: still no Django, one
+    read of each."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "twofold_cache"},
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    app = LivePolls(Django())  # it picks the session engine once, when it starts
+    client.force_login(alice)
+    url = poll_url(client, reflection)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert fast(app, url, client)
+    assert len(queries) == 2
