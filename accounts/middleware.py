@@ -18,8 +18,8 @@ class DeviceActivityMiddleware:
     view runs. The list of signed-in devices shows when each was last seen,
     and a minute's precision is all it needs, so a session is recorded when
     it is new to this middleware and then at most once a minute. The time
-    lives in the session itself, which is read for the user anyway, so a
-    request within the minute costs nothing; recording writes the session
+    lives in the session itself, which a signed-in request reads anyway, so
+    a request within the minute costs nothing; recording writes the session
     once a minute. A changed address or browser (allauth's
     `session_client_changed`) is noticed within the minute too."""
 
