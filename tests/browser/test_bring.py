@@ -68,6 +68,12 @@ def test_a_couple_brings_an_article_by_link_and_reflects_on_it(new_page, library
     page.get_by_text("Bob will hear that you suggested").wait_for()
     answer_everything(page, "Alice wrote")
     page.get_by_role("button", name="I’m ready to reveal").click()
+    page.get_by_text("You are ready.").first.wait_for()
+    # Alice's tab is done: closed, it stops polling. The test server shares
+    # one SQLite connection between its threads, and a poll arriving while
+    # Bob's autosave runs can collide on it (a worker of the real server has
+    # a connection of its own).
+    page.close()
 
     partner = new_page()
     log_in(partner, bob.email)
