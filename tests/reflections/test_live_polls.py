@@ -171,7 +171,7 @@ def first_prompt(reflection):
 
 
 def nothing(reflection, alice, bob):
-    pass
+    """No setup: the change alone is what the case measures."""
 
 
 def everything_answered(reflection, alice, bob):
