@@ -114,11 +114,12 @@ CEILING = "/bench/ceiling/"
 
 
 def environ(cookie, path=CEILING):
-    """A GET of `path` as gunicorn would hand it to Django."""
+    """A GET of `path` (with its query string, if any) as gunicorn would hand it to Django."""
+    path, _, query = path.partition("?")
     return {
         "REQUEST_METHOD": "GET",
         "PATH_INFO": path,
-        "QUERY_STRING": "",
+        "QUERY_STRING": query,
         "SERVER_NAME": "127.0.0.1",
         "SERVER_PORT": "8000",
         "SERVER_PROTOCOL": "HTTP/1.1",
@@ -136,14 +137,15 @@ def environ(cookie, path=CEILING):
     }
 
 
-def one_round(handler, targets, requests):
+def one_round(handler, targets, requests, expect="200"):
     """(wall seconds, CPU seconds of this process, queries), per request,
-    over `requests` requests cycling through `targets`: (cookie, path)."""
+    over `requests` requests cycling through `targets`: (cookie, path),
+    each answered with the status `expect`."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     def start_response(status, headers, exc_info=None):
-        if not status.startswith("200"):
+        if not status.startswith(expect):
             raise SystemExit(f"A measured request answered {status}.")
 
     with CaptureQueriesContext(connection) as queries:
@@ -151,7 +153,8 @@ def one_round(handler, targets, requests):
         for i in range(requests):
             response = handler(environ(*targets[i % len(targets)]), start_response)
             b"".join(response)
-            response.close()
+            if hasattr(response, "close"):  # WSGI: only an iterable that has one
+                response.close()
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     return elapsed / requests, cpu / requests, len(queries) / requests
 
@@ -174,19 +177,22 @@ def measure(args, out=print):
     return in_turns(built, [(signed_in_cookie(), CEILING)], args, out)
 
 
-def in_turns(built, targets, args, out=print):
+def in_turns(built, targets, args, out=print, expect=None):
     """{name: Cost} of each (name, handler) in `built`, sending `targets`
     ({name: targets} or one list for all), each in turn every round, and
-    each figure the median round."""
+    each figure the median round. `expect`: {name: status} where it is not 200."""
     targets_of = targets if isinstance(targets, dict) else dict.fromkeys((name for name, _ in built), targets)
+    expect = expect or {}
     for name, handler in built:  # warm: connections, caches, the session in Redis
-        one_round(handler, targets_of[name], 20)
+        one_round(handler, targets_of[name], 20, expect.get(name, "200"))
     wall, cpu = {name: [] for name, _ in built}, {name: [] for name, _ in built}
     queries = {}
     for round_number in range(args.rounds):
         out(f"  round {round_number + 1} of {args.rounds}")
         for name, handler in built:
-            seconds, cpu_seconds, per_request = one_round(handler, targets_of[name], args.requests)
+            seconds, cpu_seconds, per_request = one_round(
+                handler, targets_of[name], args.requests, expect.get(name, "200")
+            )
             wall[name].append(seconds)
             cpu[name].append(cpu_seconds)
             queries[name] = per_request

@@ -9,6 +9,10 @@ beyond the ceiling is what the page itself adds: its queries, the ORM, its
 template. Turns and medians as in bench/floor.py. Autosave is left out: it
 is a POST with its own CSRF token and versions, and `make bench` measures it.
 
+The status poll is measured as an open answering page sends it while
+nothing changes: through config/live_polls.py in front of the same
+handler, with the poll URL each user's answering page gave, answered 204.
+
 --profile PAGE runs cProfile over that page's requests afterwards and prints
 where the time went, by cumulative time.
 """
@@ -28,6 +32,7 @@ PAGES = {
     "answering page": lambda user: f"/reflections/{user.answering_pk}/",
     "shared view": lambda user: f"/reflections/{user.shared_pk}/",
 }
+POLL = "status poll"
 
 
 def parse_args(argv=None):
@@ -41,7 +46,8 @@ def parse_args(argv=None):
     parser.add_argument("--sort", default="cumulative", help="the profile's order (pstats; default cumulative)")
     parser.add_argument("--only", help="only the profile's rows matching this regex")
     parser.add_argument("--results", metavar="NAME", help="also write bench/results/NAME.json")
-    parser.add_argument("--profile", choices=[name for name in PAGES if name != "ceiling"], help="profile this page")
+    profiled = [*(name for name in PAGES if name != "ceiling"), POLL]
+    parser.add_argument("--profile", choices=profiled, help="profile this page (or the poll)")
     return parser.parse_args(argv)
 
 
@@ -65,20 +71,44 @@ def main(argv=None):
     from django.conf import settings
 
     from bench.run import virtual_users
+    from config.live_polls import LivePolls
 
     users = virtual_users(args.couples, settings.SECRET_KEY)
     if not users:
         sys.exit("No virtual users: run `make bench` once to seed the bench database.")
     targets = {name: [(user.session_cookie, path(user)) for user in users] for name, path in PAGES.items()}
     handler = floor.handler_for(settings.MIDDLEWARE)
-    print(f"Measuring {', '.join(PAGES)} in-process: {args.rounds} rounds of {args.requests} requests each")
-    results = floor.in_turns([(name, handler) for name in PAGES], targets, args)
+    polls = LivePolls(handler)
+    targets[POLL] = poll_targets(handler, targets["answering page"])
+    built = [*((name, handler) for name in PAGES), (POLL, polls)]
+    print(f"Measuring {', '.join(name for name, _ in built)} in-process: {args.rounds} rounds of {args.requests} each")
+    results = floor.in_turns(built, targets, args, expect={POLL: "204"})
     report(results)
     if args.results:
         write_results(args.results, results, url)
     if args.profile:
-        profile(handler, targets[args.profile], args)
+        profiled = polls if args.profile == POLL else handler
+        profile(profiled, targets[args.profile], args, expect="204" if args.profile == POLL else "200")
     return 0
+
+
+def poll_targets(handler, answering_pages):
+    """(cookie, poll URL) for each answering page: the URL the page itself gives."""
+    from bench.load import poll_url_in
+
+    def start_response(status, headers, exc_info=None):
+        if not status.startswith("200"):
+            raise SystemExit(f"An answering page answered {status}.")
+
+    found = []
+    for cookie, path in answering_pages:
+        response = handler(floor.environ(cookie, path), start_response)
+        url = poll_url_in(b"".join(response).decode())
+        response.close()
+        if url is None:
+            raise SystemExit(f"No status poll on {path}.")
+        found.append((cookie, url))
+    return found
 
 
 def report(results, out=print):
@@ -105,10 +135,10 @@ def write_results(name, results, url):
     (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n")
 
 
-def profile(handler, targets, args, out=print):
+def profile(handler, targets, args, out=print, expect="200"):
     profiler = cProfile.Profile()
     profiler.enable()
-    floor.one_round(handler, targets, args.requests)
+    floor.one_round(handler, targets, args.requests, expect)
     profiler.disable()
     out("")
     pstats.Stats(profiler, stream=sys.stdout).sort_stats(args.sort).print_stats(args.only or "", 45)

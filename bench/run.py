@@ -82,6 +82,9 @@ def parse_args(argv=None):
     parser.add_argument(
         "--workers", type=int, default=None, help="gunicorn workers (default: config/gunicorn.py, 2 x cores + 1)"
     )
+    parser.add_argument(
+        "--live-workers", type=int, default=2, help="the live server's workers, for the status polls (default 2)"
+    )
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"), help="the bench database")
     parser.add_argument("--couples", type=int, default=10_000, help="couples in the dataset (default 10000)")
     parser.add_argument(
@@ -322,7 +325,7 @@ def slices(rounds):
     return order
 
 
-async def measure(base_url, default_stack_url, users, args, out=print):
+async def measure(base_url, default_stack_url, live_url, users, args, out=print):
     """({endpoint: (its run, {yardstick: its run beside it})}, each pooled
     from args.rounds slices; the live status's open-loop run or None)."""
     from bench.load import new_client, prepare
@@ -338,7 +341,7 @@ async def measure(base_url, default_stack_url, users, args, out=print):
                 out(f"  setup: {problem}")
             raise SystemExit(f"{len(problems)} virtual users could not be prepared; see above.")
         results = await measure_pages(client, default_stack_url, users, args, out) if args.suite != "live" else {}
-        live = await measure_live(client, base_url, users, args, out) if args.suite != "pages" else None
+        live = await measure_live(client, live_url, users, args, out) if args.suite != "pages" else None
     return results, live
 
 
@@ -374,20 +377,22 @@ async def measure_pages(client, default_stack_url, users, args, out):
     return results
 
 
-async def measure_live(client, base_url, users, args, out):
+async def measure_live(client, live_url, users, args, out):
     """The open-loop run of the status poll, after as long a warm-up at the
-    same rate. Tab i is user i's answering page (users repeat when there
-    are more tabs than users: several tabs of one person)."""
+    same rate, the polls sent to the live server (`live_url`) as the
+    balancer sends them, the changes to gunicorn. Tab i is user i's
+    answering page (users repeat when there are more tabs than users:
+    several tabs of one person)."""
     from bench.load import Tab, open_loop
 
     rate = args.tabs / POLL_INTERVAL_S
     tabs = [Tab(user, user.poll_url) for user in (users[i % len(users)] for i in range(args.tabs))]
     rng = random.Random(11)
     out(f"Live status: {args.tabs} tabs, polls at {rate:.0f}/s (Poisson), warming up for {args.warmup:g} s ...")
-    await open_loop(client, base_url, tabs, rate=rate, seconds=args.warmup, change_share=args.change_share, rng=rng)
+    await open_loop(client, live_url, tabs, rate=rate, seconds=args.warmup, change_share=args.change_share, rng=rng)
     out(f"Measuring the live status open loop for {args.seconds:g} s ...")
     run = await open_loop(
-        client, base_url, tabs, rate=rate, seconds=args.seconds, change_share=args.change_share, rng=rng
+        client, live_url, tabs, rate=rate, seconds=args.seconds, change_share=args.change_share, rng=rng
     )
     out(
         f"  {run.polls.requests} polls ({run.polls.rps:.0f}/s of {rate:.0f}/s asked),"
@@ -540,7 +545,7 @@ def main(argv=None):
     from django.db import connection, connections
 
     from bench.seed import dataset_counts, ensure_dataset
-    from tools.servers import gunicorn, production_env
+    from tools.servers import gunicorn, live_server, production_env
 
     quiet_http_client_logs()
     cache = safe_redis_url(redis_url) if redis_url else "the database's table"
@@ -573,8 +578,9 @@ def main(argv=None):
     RESULTS.mkdir(exist_ok=True)
     load_before = os.getloadavg()
     print(
-        f"Serving with gunicorn ({workers} workers); {len(users)} virtual users, {args.concurrency} concurrent"
-        f" clients; load average {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}"
+        f"Serving with gunicorn ({workers} workers) and a live server ({args.live_workers});"
+        f" {len(users)} virtual users, {args.concurrency} concurrent clients;"
+        f" load average {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}"
     )
     default_stack_env = {**env, "DJANGO_SETTINGS_MODULE": DEFAULT_STACK_SETTINGS}
     with (
@@ -582,8 +588,10 @@ def main(argv=None):
         open(RESULTS / "gunicorn-default-stack.log", "w") as default_stack_log,
         gunicorn(env, workers=workers, log=log) as base_url,
         gunicorn(default_stack_env, workers=workers, log=default_stack_log) as default_stack_url,
+        open(RESULTS / "live-server.log", "w") as live_log,
+        live_server(env, workers=args.live_workers, log=live_log) as live_status_server,
     ):
-        results, live = asyncio.run(measure(base_url, default_stack_url, users, args))
+        results, live = asyncio.run(measure(base_url, default_stack_url, live_status_server.url, users, args))
     load_after = os.getloadavg()
 
     rows = evaluate(results) if results else []
@@ -602,6 +610,7 @@ def main(argv=None):
         "dataset": counts,
         "seeding_seconds": round(seeding, 1) if seeding else None,
         "gunicorn_workers": workers,
+        "live_server_workers": args.live_workers,
         "concurrency": args.concurrency,
         "virtual_users": len(users),
         "seconds_per_endpoint": args.seconds,

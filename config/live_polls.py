@@ -1,4 +1,4 @@
-"""The status poll's fast answer, in front of Django.
+"""The status poll's fast answer, in front of Django, for WSGI and ASGI.
 
 Every open reflection page asks every few seconds whether its partner
 status changed, and nearly always nothing has. Going through the whole
@@ -14,8 +14,14 @@ Anything else, a missing, forged or stale token, another session's cookie,
 a version gone from the cache, a cache that fails, goes to Django
 unchanged, whose view answers as it always has (404 for strangers, the
 sign-in page for the signed-out, the new status line after a change).
+
+`LivePolls` wraps the WSGI app every page is served by (config/wsgi.py);
+`AsyncLivePolls` the ASGI app (config/asgi.py) of the live servers, which
+hold thousands of open tabs' polls on an event loop for a fraction of what
+a worker process per request costs (README, "Running in production").
 """
 
+import io
 import time
 from importlib import import_module
 from urllib.parse import parse_qs
@@ -23,6 +29,7 @@ from urllib.parse import parse_qs
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
+from django.core.handlers.asgi import ASGIRequest
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
@@ -41,15 +48,20 @@ def _unused(request):  # the middlewares below only add headers to a response
     raise NotImplementedError
 
 
-class LivePolls:
-    """WSGI middleware: `LivePolls(django_wsgi_app)`."""
+class UnchangedPolls:
+    """The rule for which polls may be answered here, and the 204 itself,
+    whatever the server in front."""
 
-    def __init__(self, app):
-        self.app = app
+    def __init__(self):
         self.sessions = import_module(settings.SESSION_ENGINE).SessionStore
         # cached_db (with Redis) keeps sessions in the default cache, beside the versions.
         self.sessions_in_cache = (
             settings.SESSION_ENGINE.endswith((".cache", ".cached_db")) and settings.SESSION_CACHE_ALIAS == "default"
+        )
+        # Without Redis the answer reads the database (the cache's table, the
+        # sessions), which an event loop must not wait on.
+        self.needs_database = not self.sessions_in_cache or settings.CACHES["default"]["BACKEND"].endswith(
+            "DatabaseCache"
         )
         # The headers the app's middleware puts on every response, from the
         # same classes, so the fast 204 cannot drift from the full one.
@@ -60,33 +72,36 @@ class LivePolls:
         ]
         self.built = {}
 
-    def __call__(self, environ, start_response):
-        if environ.get("REQUEST_METHOD") == "GET" and "live=" in environ.get("QUERY_STRING", ""):
-            started = time.perf_counter()
-            try:
-                request = self.unchanged(environ)
-            except Exception:  # whatever went wrong here, Django answers properly
-                request = None
-            if request is not None:
-                return self.no_content(request, started, start_response)
-        return self.app(environ, start_response)
+    def answer(self, path, query_string, make_request):
+        """The 204's headers when the poll of `path` may be answered here,
+        else None; `make_request()` builds the HttpRequest, only once the
+        path is the poll's. Whatever goes wrong here, Django answers."""
+        started = time.perf_counter()
+        try:
+            request = self.unchanged(path, query_string, make_request)
+        except Exception:
+            return None
+        if request is None:
+            return None
+        self.log(request, started)
+        return self.headers_for(request)
 
-    def unchanged(self, environ) -> WSGIRequest | None:
+    def unchanged(self, path, query_string, make_request) -> WSGIRequest | ASGIRequest | None:
         """The request when it may be answered "unchanged" here, else None."""
         try:
-            match = resolve(environ.get("PATH_INFO", ""))
+            match = resolve(path)
         except Resolver404:
             return None
         if match.view_name != POLL_VIEW:
             return None
-        request = WSGIRequest(environ)
+        request = make_request()
         try:
             request.get_host()  # ALLOWED_HOSTS, as Django checks it
         except DisallowedHost:
             return None
         if settings.SECURE_SSL_REDIRECT and not request.is_secure():
             return None  # Django redirects it to https
-        tokens = parse_qs(environ["QUERY_STRING"]).get("live")
+        tokens = parse_qs(query_string).get("live")
         token = live.read_poll_token(tokens[0]) if tokens else None
         if token is None or token.reflection_id != match.kwargs["pk"]:
             return None
@@ -125,8 +140,7 @@ class LivePolls:
             self.built[secure] = list(response.items())
         return self.built[secure]
 
-    def no_content(self, request, started, start_response):
-        headers = self.headers_for(request)
+    def log(self, request, started):
         path = logged_path(request)
         request_logger.info(
             "%s %s %s",
@@ -141,5 +155,57 @@ class LivePolls:
                 "user_id": request.live_user_id,
             },
         )
-        start_response("204 No Content", list(headers))
-        return []
+
+
+def _is_poll(method, query_string) -> bool:
+    """Cheap first sieve: only a GET carrying a poll token can be a poll."""
+    return method == "GET" and "live=" in query_string
+
+
+class LivePolls:
+    """WSGI middleware: `LivePolls(django_wsgi_app)`."""
+
+    def __init__(self, app):
+        self.app = app
+        self.polls = UnchangedPolls()
+
+    def __call__(self, environ, start_response):
+        query_string = environ.get("QUERY_STRING", "")
+        if _is_poll(environ.get("REQUEST_METHOD"), query_string):
+            headers = self.polls.answer(environ.get("PATH_INFO", ""), query_string, lambda: WSGIRequest(environ))
+            if headers is not None:
+                start_response("204 No Content", list(headers))
+                return []
+        return self.app(environ, start_response)
+
+
+class AsyncLivePolls:
+    """ASGI middleware: `AsyncLivePolls(django_asgi_app)`.
+
+    The check runs on the event loop itself, its one cache read included:
+    a read of a Redis beside the server takes a fraction of a millisecond,
+    less than handing it to a thread and back would cost, and a live server
+    does nothing else that could wait on it. Without Redis the check would
+    read the database, so every poll goes to Django. Everything else,
+    fall-through polls included, goes to Django's ASGI handler, which runs
+    the views in threads as it always does."""
+
+    def __init__(self, app):
+        self.app = app
+        self.polls = UnchangedPolls()
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and not self.polls.needs_database:
+            query_string = scope.get("query_string", b"").decode("latin-1")
+            if _is_poll(scope.get("method"), query_string):
+                path = scope["path"].removeprefix(scope.get("root_path", ""))
+                headers = self.polls.answer(path, query_string, lambda: ASGIRequest(scope, io.BytesIO()))
+                if headers is not None:
+                    await send({"type": "http.response.start", "status": 204, "headers": _encoded(headers)})
+                    await send({"type": "http.response.body", "body": b""})
+                    return
+        await self.app(scope, receive, send)
+
+
+def _encoded(headers):
+    return [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers]

@@ -1,6 +1,7 @@
 """Run Twofold as production runs it, for the benchmark and the fault tests:
 gunicorn from config/gunicorn.py, DEBUG off, against a database of the
-caller's choosing; several of them behind HAProxy (config/haproxy.cfg), with
+caller's choosing, and a live server for the status polls
+(bin/serve-live); several of them behind HAProxy (config/haproxy.cfg), with
 a Redis of the caller's own. Also signs people in without the login form, so
 a load test measures pages, not password hashing."""
 
@@ -96,6 +97,26 @@ def app_server(env, *, workers=None, port=None, log=None, collectstatic=True):
     server = AppServer(process, f"http://127.0.0.1:{port}")
     try:
         wait_until_listening(server.url, process)
+        yield server
+    finally:
+        stop(process)
+
+
+@contextlib.contextmanager
+def live_server(env, *, workers=2, port=None, log=None):
+    """A live server (bin/serve-live) until the block ends; yields an AppServer."""
+    port = port or free_port()
+    process = subprocess.Popen(
+        [str(ROOT / "bin" / "serve-live")],
+        env={**env, "BIND": f"127.0.0.1:{port}", "LIVE_WORKERS": str(workers)},
+        cwd=ROOT,
+        stdout=log or subprocess.DEVNULL,
+        stderr=log or subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    server = AppServer(process, f"http://127.0.0.1:{port}")
+    try:
+        wait_until_listening(server.url, process, what="the live server")
         yield server
     finally:
         stop(process)
@@ -207,15 +228,16 @@ class Balancer:
         return {row["svname"]: row for row in rows if row["svname"] not in {"FRONTEND", "BACKEND"}}
 
     def states(self):
-        """{"app1": "UP", "app2": "DOWN"}: what HAProxy thinks of each server now."""
+        """{"app1": "UP", "app2": "DOWN", "live1": "UP", ...}: what HAProxy thinks of each server now."""
         return {name: row["status"].split(" ")[0] for name, row in self.stats().items()}
 
 
 @contextlib.contextmanager
-def haproxy(servers, *, folder, port=None, check_interval="2s", health_check_host="127.0.0.1", log=None):
-    """HAProxy in front of the two `servers` (AppServer) until the block ends;
-    yields a Balancer once it listens."""
+def haproxy(servers, live_servers, *, folder, port=None, check_interval="2s", health_check_host="127.0.0.1", log=None):
+    """HAProxy in front of the two app `servers` and the two `live_servers`
+    (AppServer each) until the block ends; yields a Balancer once it listens."""
     first, second = servers
+    first_live, second_live = live_servers
     port = port or free_port()
     folder = Path(folder)
     socket_path = folder / "haproxy.sock"
@@ -225,6 +247,8 @@ def haproxy(servers, *, folder, port=None, check_interval="2s", health_check_hos
         "HAPROXY_BIND": f"127.0.0.1:{port}",
         "APP_SERVER_1": first.address,
         "APP_SERVER_2": second.address,
+        "LIVE_SERVER_1": first_live.address,
+        "LIVE_SERVER_2": second_live.address,
         "HEALTH_CHECK_HOST": health_check_host,
         "HEALTH_CHECK_INTERVAL": check_interval,
     }

@@ -1,6 +1,7 @@
-"""Several app servers: two gunicorns behind HAProxy (config/haproxy.cfg, as
-`make serve-cluster` runs it) sharing PostgreSQL and a Redis of the test's
-own. Partners autosave through the balancer all along.
+"""Several app servers: two gunicorns and two live servers behind HAProxy
+(config/haproxy.cfg, as `make serve-cluster` runs it) sharing PostgreSQL and
+a Redis of the test's own. Partners autosave through the balancer all along;
+the status polls go to the live servers.
 
 1. One app server dies (SIGKILL to its master and workers at once). The
    balancer takes it out within a second or two and sends everything to the
@@ -35,7 +36,16 @@ from django.urls import reverse
 
 from reflections.models import Answer, PromptKind
 from reflections.services import reflection_start
-from tools.servers import HAPROXY, REDIS_SERVER, app_server, haproxy, production_env, redis_server, session_cookie_for
+from tools.servers import (
+    HAPROXY,
+    REDIS_SERVER,
+    app_server,
+    haproxy,
+    live_server,
+    production_env,
+    redis_server,
+    session_cookie_for,
+)
 
 from ..conftest import link, make_article
 from .conftest import database_url
@@ -365,7 +375,7 @@ def test_two_app_servers_behind_haproxy_survive_losing_one_and_a_redis_restart(
         owner.save()
 
     caplog.set_level(logging.WARNING, logger="httpx")
-    logs = {name: tmp_path / f"{name}.log" for name in ("app1", "app2", "haproxy")}
+    logs = {name: tmp_path / f"{name}.log" for name in ("app1", "app2", "live1", "live2", "haproxy")}
     with redis_server(tmp_path) as redis_process:
         env = production_env(
             database_url=database_url(),
@@ -380,12 +390,17 @@ def test_two_app_servers_behind_haproxy_survive_losing_one_and_a_redis_restart(
         with (
             open(logs["app1"], "wb") as log1,
             open(logs["app2"], "wb") as log2,
+            open(logs["live1"], "wb") as log4,
+            open(logs["live2"], "wb") as log5,
             open(logs["haproxy"], "wb") as log3,
             app_server(env, workers=WORKERS, log=log1) as app1,
             app_server(env, workers=WORKERS, log=log2, collectstatic=False) as app2,
-            haproxy([app1, app2], folder=tmp_path, check_interval="500ms", log=log3) as balancer,
+            live_server(env, workers=1, log=log4) as live1,
+            live_server(env, workers=1, log=log5) as live2,
+            haproxy([app1, app2], [live1, live2], folder=tmp_path, check_interval="500ms", log=log3) as balancer,
         ):
-            wait_for(lambda: balancer.states() == {"app1": "UP", "app2": "UP"}, 10, "both servers were not up")
+            everything_up = {"app1": "UP", "app2": "UP", "live1": "UP", "live2": "UP"}
+            wait_for(lambda: balancer.states() == everything_up, 10, "every server was not up")
             with httpx.Client(base_url=balancer.url, cookies=watcher_cookies, timeout=30) as client:
                 page = client.get(f"/reflections/{watched.pk}/")
                 assert page.status_code == 200 and "has answered 0 of" in page.text
@@ -403,11 +418,15 @@ def test_two_app_servers_behind_haproxy_survive_losing_one_and_a_redis_restart(
             assert_live_status_follows_the_partner(
                 balancer, poll, watcher_cookies, partner_cookies, watched, watched.prompts.get(kind=PromptKind.TEXT)
             )
-            redispatched = balancer.stats()["app1"]["wredis"]
-            assert balancer.states() == {"app1": "DOWN", "app2": "UP"}
+            stats = balancer.stats()
+            redispatched = stats["app1"]["wredis"]
+            assert balancer.states() == {**everything_up, "app1": "DOWN"}
+            # The polls went to the live servers, each answering some.
+            assert all(int(stats[name]["stot"]) > 0 for name in ("live1", "live2")), stats
 
     surprises = [f"{s.label}: {surprise}" for s in savers for surprise in s.surprises]
-    errors = [line for name in ("app1", "app2") for line in logs[name].read_text().splitlines() if '"ERROR"' in line]
+    servers = ("app1", "app2", "live1", "live2")
+    errors = [line for name in servers for line in logs[name].read_text().splitlines() if '"ERROR"' in line]
     assert surprises == [], "\n".join(surprises[:20])
     assert errors == [], "\n".join(errors[:5])
     # Each answer is the last save the server acknowledged (or committed

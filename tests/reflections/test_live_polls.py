@@ -1,10 +1,13 @@
 """The status poll's fast answer in front of Django (config/live_polls.py,
 reflections/live.py): 204 from the cache alone while nothing the status
-line shows has changed; Django's own view for everything else."""
+line shows has changed; Django's own view for everything else. The same
+for the app servers' WSGI front door and the live servers' ASGI one."""
 
+import asyncio
 import io
 import logging
 import re
+from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -16,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.services import couple_unlink
-from config.live_polls import LivePolls
+from config.live_polls import AsyncLivePolls, LivePolls
 from reflections import live
 from reflections.models import ReflectionPrompt
 from reflections.services import answer_save, readiness_set, readiness_withdraw
@@ -50,6 +53,60 @@ class Django:
         self.calls += 1
         start_response("200 OK", [("Content-Type", "text/plain")])
         return [b"from Django"]
+
+
+class AsyncDjango:
+    """Stands in for Django's ASGI handler: records what reached it."""
+
+    def __init__(self):
+        self.calls = 0
+
+    async def __call__(self, scope, receive, send):
+        self.calls += 1
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"Content-Type", b"text/plain")]})
+        await send({"type": "http.response.body", "body": b"from Django"})
+
+
+class ServedByASGI:
+    """AsyncLivePolls in front of AsyncDjango, called as `call` calls the
+    WSGI app: the environ becomes the scope uvicorn would give."""
+
+    def __init__(self):
+        self.asgi = AsyncLivePolls(AsyncDjango())
+        self.app = self.asgi.app
+
+    def __call__(self, environ, start_response):
+        headers = [
+            (name.removeprefix("HTTP_").replace("_", "-").lower().encode(), value.encode())
+            for name, value in environ.items()
+            if name.startswith("HTTP_")
+        ]
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": environ["REQUEST_METHOD"],
+            "scheme": environ["wsgi.url_scheme"],
+            "path": environ["PATH_INFO"],
+            "root_path": "",
+            "query_string": environ["QUERY_STRING"].encode(),
+            "headers": headers,
+            "server": ("127.0.0.1", 80),
+            "client": ("127.0.0.1", 50000),
+        }
+        sent = []
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message):
+            sent.append(message)
+
+        asyncio.run(self.asgi(scope, receive, send))
+        start, *body = sent
+        status = start["status"]
+        start_response(f"{status} {HTTPStatus(status).phrase}", [(k.decode(), v.decode()) for k, v in start["headers"]])
+        return [message.get("body", b"") for message in body]
 
 
 def poll_url(client, reflection):
@@ -89,9 +146,10 @@ def session_of(client):
     return client.cookies["sessionid"].value
 
 
-@pytest.fixture
-def app():
-    return LivePolls(Django())
+@pytest.fixture(params=["wsgi", "asgi"])
+def app(request):
+    """The app servers' front door (config/wsgi.py) and the live servers' (config/asgi.py)."""
+    return LivePolls(Django()) if request.param == "wsgi" else ServedByASGI()
 
 
 @pytest.fixture
@@ -342,3 +400,16 @@ def test_without_redis_the_fast_answer_still_holds(client, alice, reflection, se
     with CaptureQueriesContext(connection) as queries:
         assert fast(app, url, client)
     assert len(queries) == 2
+
+
+def test_without_redis_the_live_server_leaves_every_poll_to_django(client, alice, reflection, settings):
+    """Its event loop must not wait on the database: Django's ASGI handler
+    answers, in a thread, as it would any request."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    app = ServedByASGI()
+    client.force_login(alice)
+    url = poll_url(client, reflection)
+
+    _, _, _, django = call(app, url, session_key=session_of(client))
+
+    assert django
