@@ -183,6 +183,26 @@ def test_scale_fails_an_endpoint_with_errors_in_either_run():
     assert row["change"] == 0 and row["passed"] is False
 
 
+def with_poll(report, achieved_rps, p95_ms, passed):
+    poll = {"endpoint": "status poll, 5000 tabs", "achieved_rps": achieved_rps, "p95_ms": p95_ms, "passed": passed}
+    return {**report, "live_status": [poll, {"endpoint": "changes (autosave)", "passed": True}]}
+
+
+def test_scale_judges_the_poll_on_its_answered_rate_and_its_p95_at_both_sizes():
+    small = (with_poll(bench_report(), 1240, 30, True), pages_report())
+    kept_up = (with_poll(bench_report(), 1200, 60, True), pages_report())
+    fell_behind = (with_poll(bench_report(), 1000, 90, True), pages_report())
+    too_slow = (with_poll(bench_report(), 1240, 300, False), pages_report())
+
+    def verdict(large):
+        (row,) = compare(small, large)
+        return row["endpoint"], row["passed"]
+
+    assert verdict(kept_up) == ("status poll, 5000 tabs", True)
+    assert verdict(fell_behind) == ("status poll, 5000 tabs", False)  # answered 19 % fewer
+    assert verdict(too_slow) == ("status poll, 5000 tabs", False)
+
+
 def test_the_live_status_passes_on_its_p95_from_when_each_poll_was_due():
     from bench.load import OpenLoop
     from bench.run import evaluate_live
