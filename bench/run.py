@@ -341,7 +341,13 @@ async def measure(base_url, default_stack_url, live_url, users, args, out=print)
                 out(f"  setup: {problem}")
             raise SystemExit(f"{len(problems)} virtual users could not be prepared; see above.")
         results = await measure_pages(client, default_stack_url, users, args, out) if args.suite != "live" else {}
-        live = await measure_live(client, live_url, users, args, out) if args.suite != "pages" else None
+        live = None
+        if args.suite != "pages":
+            if results:
+                # The tabs open now: the pages' autosaves changed what the
+                # partners' status lines show since the pages were first read.
+                await prepare(client, users)
+            live = await measure_live(client, live_url, users, args, out)
     return results, live
 
 

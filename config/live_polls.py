@@ -21,6 +21,7 @@ hold thousands of open tabs' polls on an event loop for a fraction of what
 a worker process per request costs (README, "Running in production").
 """
 
+import asyncio
 import io
 import time
 from importlib import import_module
@@ -190,11 +191,28 @@ class AsyncLivePolls:
     fall-through polls included, goes to Django's ASGI handler, which runs
     the views in threads as it always does."""
 
+    # Django's ASGI handler runs each request's view in a thread of its own,
+    # with a database connection of its own. When many tabs fall through at
+    # once (a burst of changes, an emptied Redis), the rest wait here for
+    # their turn rather than open a connection each and exhaust the
+    # database's.
+    DJANGO_AT_ONCE = 4
+
     def __init__(self, app):
         self.app = app
         self.polls = UnchangedPolls()
+        self.django_turns = asyncio.Semaphore(self.DJANGO_AT_ONCE)
 
     async def __call__(self, scope, receive, send):
+        if await self.answered_here(scope, send):
+            return
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)  # lifespan
+            return
+        async with self.django_turns:
+            await self.app(scope, receive, send)
+
+    async def answered_here(self, scope, send) -> bool:
         if scope["type"] == "http" and not self.polls.needs_database:
             query_string = scope.get("query_string", b"").decode("latin-1")
             if _is_poll(scope.get("method"), query_string):
@@ -203,8 +221,8 @@ class AsyncLivePolls:
                 if headers is not None:
                     await send({"type": "http.response.start", "status": 204, "headers": _encoded(headers)})
                     await send({"type": "http.response.body", "body": b""})
-                    return
-        await self.app(scope, receive, send)
+                    return True
+        return False
 
 
 def _encoded(headers):

@@ -413,3 +413,36 @@ def test_without_redis_the_live_server_leaves_every_poll_to_django(client, alice
     _, _, _, django = call(app, url, session_key=session_of(client))
 
     assert django
+
+
+def test_the_live_server_lets_only_a_few_requests_into_django_at_once():
+    """Each would hold a thread and a database connection: a burst of polls
+    falling through (an emptied Redis) must not exhaust the database's."""
+
+    class SlowDjango(AsyncDjango):
+        running = most = 0
+
+        async def __call__(self, scope, receive, send):
+            self.running += 1
+            self.most = max(self.most, self.running)
+            await asyncio.sleep(0.01)
+            self.running -= 1
+            await super().__call__(scope, receive, send)
+
+    django = SlowDjango()
+    app = AsyncLivePolls(django)
+    scope = {"type": "http", "method": "GET", "path": "/", "query_string": b"", "headers": []}
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        pass
+
+    async def burst():
+        await asyncio.gather(*(app(scope, receive, send) for _ in range(20)))
+
+    asyncio.run(burst())
+
+    assert django.calls == 20
+    assert django.most == AsyncLivePolls.DJANGO_AT_ONCE
