@@ -162,6 +162,17 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
     # them once per connection rather than once per request adds up. Turn
     # off behind a pooler that cannot keep prepared statements.
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_int("DATABASE_POOL_SIZE", 0):
+    # The live servers (bin/serve-live) run Django under ASGI, where each
+    # request has a thread of its own and a kept connection would be lost
+    # with it: a pool shared by the threads keeps a few open instead
+    # (psycopg_pool; CONN_MAX_AGE must be 0 with it).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": env_int("DATABASE_POOL_SIZE", 0),
+        "timeout": 10,
+    }
 
 # One cache shared by every worker process (rate limits must not be per
 # process): Redis when REDIS_URL is set, else a table in the database.

@@ -6,6 +6,9 @@ is in tests/faults/."""
 import io
 import json
 import logging
+import os
+import runpy
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -221,3 +224,20 @@ def test_logs_carry_routes_never_tokens_or_reset_keys(json_log, client, alice, b
 def test_production_logs_pass_through_the_route_filter(settings):
     console = settings.LOGGING["handlers"]["console"]
     assert settings.LOGGING["filters"][console["filters"][0]]["()"] == "config.logs.RoutesNotPaths"
+
+
+def settings_read_with(**environ):
+    """config/settings.py read afresh, as a server started with `environ` would."""
+    with mock.patch.dict(os.environ, environ):
+        return runpy.run_path(str(Path(__file__).resolve().parent.parent / "config" / "settings.py"))
+
+
+def test_the_live_servers_share_a_pool_of_connections_instead_of_keeping_one_per_thread():
+    url = "postgres://postgres@127.0.0.1:5432/twofold"
+
+    pooled = settings_read_with(DATABASE_URL=url, CONN_MAX_AGE="60", DATABASE_POOL_SIZE="2")["DATABASES"]["default"]
+    kept = settings_read_with(DATABASE_URL=url, CONN_MAX_AGE="60", DATABASE_POOL_SIZE="0")["DATABASES"]["default"]
+
+    assert pooled["CONN_MAX_AGE"] == 0 and pooled["OPTIONS"]["pool"]["max_size"] == 2
+    assert pooled["OPTIONS"]["server_side_binding"] is True  # prepared statements as before
+    assert kept["CONN_MAX_AGE"] == 60 and "pool" not in kept["OPTIONS"]
