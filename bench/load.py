@@ -301,6 +301,25 @@ async def prepare(client, users):
     return problems
 
 
+async def open_tabs(client, users):
+    """Each user's answering page, read as a tab opens it: the status poll
+    URL it gives (and the autosave version, for their changes)."""
+    problems = []
+
+    async def one(user):
+        response = await client.get(f"/reflections/{user.answering_pk}/", headers=user.headers())
+        user.poll_url = (poll_url_in(response.text) or "") if response.status_code == 200 else ""
+        user.csrf_token = response.cookies.get("csrftoken", "") or user.csrf_token
+        versions = {int(pk): int(v) for pk, v in VERSION_INPUT.findall(response.text)}
+        user.version = versions.get(user.prompt_pk, user.version)
+        if not user.poll_url:
+            problems.append(f"{user.email}: answering page {response.status_code} without a status poll")
+
+    for first in range(0, len(users), 16):
+        await asyncio.gather(*(one(user) for user in users[first : first + 16]))
+    return problems
+
+
 # -- the status poll, open loop --------------------------------------------------
 #
 # Waiting tabs do not wait for each other: each asks every few seconds

@@ -47,6 +47,7 @@ import argparse
 import asyncio
 import datetime
 import json
+import math
 import os
 import platform
 import random
@@ -325,10 +326,10 @@ def slices(rounds):
     return order
 
 
-async def measure(base_url, default_stack_url, live_url, users, args, out=print):
+async def measure(base_url, default_stack_url, live_url, users, people, args, out=print):
     """({endpoint: (its run, {yardstick: its run beside it})}, each pooled
     from args.rounds slices; the live status's open-loop run or None)."""
-    from bench.load import new_client, prepare
+    from bench.load import new_client, open_tabs, prepare
 
     async with new_client(base_url, args.concurrency) as client:
         for name, settings_module in (("ceiling", SERVER_SETTINGS), ("default stack", DEFAULT_STACK_SETTINGS)):
@@ -343,11 +344,12 @@ async def measure(base_url, default_stack_url, live_url, users, args, out=print)
         results = await measure_pages(client, default_stack_url, users, args, out) if args.suite != "live" else {}
         live = None
         if args.suite != "pages":
-            if results:
-                # The tabs open now: the pages' autosaves changed what the
-                # partners' status lines show since the pages were first read.
-                await prepare(client, users)
-            live = await measure_live(client, live_url, users, args, out)
+            # The tabs open now, after the pages' autosaves changed what the
+            # partners' status lines show.
+            problems = await open_tabs(client, people)
+            if problems:
+                raise SystemExit(f"{len(problems)} tabs could not be opened: {problems[:3]}")
+            live = await measure_live(client, live_url, people, args, out)
     return results, live
 
 
@@ -387,8 +389,8 @@ async def measure_live(client, live_url, users, args, out):
     """The open-loop run of the status poll, after as long a warm-up at the
     same rate, the polls sent to the live server (`live_url`) as the
     balancer sends them, the changes to gunicorn. Tab i is user i's
-    answering page (users repeat when there are more tabs than users:
-    several tabs of one person)."""
+    answering page: one tab a person, unless the dataset has fewer people
+    who qualify than tabs (then some have several)."""
     from bench.load import Tab, open_loop
 
     rate = args.tabs / POLL_INTERVAL_S
@@ -563,7 +565,11 @@ def main(argv=None):
     print("Dataset: " + ", ".join(f"{key} {value:,}" for key, value in counts.items()))
 
     secret_key = secrets.token_urlsafe(50)
-    users = virtual_users(args.virtual_couples, secret_key)
+    # One tab per person for the live status: a change then sends one tab
+    # (or two) through the full view, as it would a real partner's.
+    wanted = max(args.virtual_couples, math.ceil(args.tabs / 2) if args.suite != "pages" else 0)
+    people = virtual_users(wanted, secret_key)
+    users = people[: 2 * args.virtual_couples]
     if len(users) < args.concurrency:
         sys.exit(f"{len(users)} virtual users cannot keep {args.concurrency} clients busy; seed more couples.")
     workers = args.workers or int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))
@@ -597,7 +603,7 @@ def main(argv=None):
         open(RESULTS / "live-server.log", "w") as live_log,
         live_server(env, workers=args.live_workers, log=live_log) as live_status_server,
     ):
-        results, live = asyncio.run(measure(base_url, default_stack_url, live_status_server.url, users, args))
+        results, live = asyncio.run(measure(base_url, default_stack_url, live_status_server.url, users, people, args))
     load_after = os.getloadavg()
 
     rows = evaluate(results) if results else []
