@@ -7,6 +7,7 @@ import asyncio
 import io
 import logging
 import re
+from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -67,6 +68,13 @@ class AsyncDjango:
         await send({"type": "http.response.body", "body": b"from Django"})
 
 
+def in_a_loop_of_its_own(coroutine):
+    """Runs `coroutine` as a server's event loop would: in a thread of its
+    own, since the browser tests leave one running in this one."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
 class ServedByASGI:
     """AsyncLivePolls in front of AsyncDjango, called as `call` calls the
     WSGI app: the environ becomes the scope uvicorn would give."""
@@ -102,7 +110,7 @@ class ServedByASGI:
         async def send(message):
             sent.append(message)
 
-        asyncio.run(self.asgi(scope, receive, send))
+        in_a_loop_of_its_own(self.asgi(scope, receive, send))
         start, *body = sent
         status = start["status"]
         start_response(f"{status} {HTTPStatus(status).phrase}", [(k.decode(), v.decode()) for k, v in start["headers"]])
@@ -442,7 +450,7 @@ def test_the_live_server_lets_only_a_few_requests_into_django_at_once():
     async def burst():
         await asyncio.gather(*(app(scope, receive, send) for _ in range(20)))
 
-    asyncio.run(burst())
+    in_a_loop_of_its_own(burst())
 
     assert django.calls == 20
     assert django.most == AsyncLivePolls.DJANGO_AT_ONCE
