@@ -60,6 +60,7 @@ class Result:
     error_samples: list = field(default_factory=list)
     elapsed: float = 0.0
     client_cpu: float = 0.0  # CPU seconds this (client) process used meanwhile
+    served_cpu: Counter = field(default_factory=Counter)  # CPU seconds by whom, from bench/cpu.py
 
     @property
     def requests(self):
@@ -87,7 +88,15 @@ class Result:
             pooled.error_samples += result.error_samples[: 5 - len(pooled.error_samples)]
             pooled.elapsed += result.elapsed
             pooled.client_cpu += result.client_cpu
+            pooled.served_cpu.update(result.served_cpu)
         return pooled
+
+    def cpu_ms_per_request(self):
+        """Milliseconds of each group's CPU a request, the client's included."""
+        if not self.requests or not self.served_cpu:
+            return {}
+        used = {**self.served_cpu, "client": self.client_cpu}
+        return {group: round(seconds / self.requests * 1e3, 2) for group, seconds in used.items()}
 
     def add_error(self, key, detail):
         self.errors[key] += 1
@@ -106,6 +115,7 @@ class Result:
             "p95_ms": round(self.percentile(95), 2),
             "p99_ms": round(self.percentile(99), 2),
             "client_cpu_share": round(self.client_cpu / self.elapsed, 2) if self.elapsed else None,
+            "cpu_ms_per_request": self.cpu_ms_per_request(),
         }
 
 

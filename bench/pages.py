@@ -14,7 +14,9 @@ nothing changes: through config/live_polls.py in front of the same
 handler, with the poll URL each user's answering page gave, answered 204.
 
 --profile PAGE runs cProfile over that page's requests afterwards and prints
-where the time went, by cumulative time.
+where the time went, by cumulative time; --breakdown sums every page's
+profile by kind of work: the ORM, templates, round trips, decrypting, ...
+(bench/breakdown.py).
 """
 
 import argparse
@@ -48,6 +50,9 @@ def parse_args(argv=None):
     parser.add_argument("--results", metavar="NAME", help="also write bench/results/NAME.json")
     profiled = [*(name for name in PAGES if name != "ceiling"), POLL]
     parser.add_argument("--profile", choices=profiled, help="profile this page (or the poll)")
+    parser.add_argument(
+        "--breakdown", action="store_true", help="where each page's time goes, by kind of work (bench/breakdown.py)"
+    )
     return parser.parse_args(argv)
 
 
@@ -86,6 +91,8 @@ def main(argv=None):
     report(results)
     if args.results:
         write_results(args.results, results, url)
+    if args.breakdown:
+        breakdown(built, targets, args)
     if args.profile:
         profiled = polls if args.profile == POLL else handler
         profile(profiled, targets[args.profile], args, expect="204" if args.profile == POLL else "200")
@@ -133,6 +140,16 @@ def write_results(name, results, url):
     }
     report = {"database": safe_url(url), "dataset": dataset_counts(), "pages": pages}
     (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n")
+
+
+def breakdown(built, targets, args, out=print):
+    from bench import breakdown as kinds
+
+    measured = {
+        name: kinds.measure(handler, targets[name], args.requests, expect="204" if name == POLL else "200")
+        for name, handler in built
+    }
+    kinds.report(measured, out)
 
 
 def profile(handler, targets, args, out=print, expect="200"):

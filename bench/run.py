@@ -360,6 +360,7 @@ def endpoint_for(name, default_stack_url):
 
 
 async def measure_pages(client, default_stack_url, users, args, out):
+    from bench import cpu
     from bench.load import Result, drive
 
     out(f"Warming up each endpoint for {args.warmup:g} s ...")
@@ -373,7 +374,10 @@ async def measure_pages(client, default_stack_url, users, args, out):
         taken = {which: [] for which in [*YARDSTICKS, "endpoint"]}
         for which in slices(args.rounds):
             endpoint = endpoint_for(name if which == "endpoint" else which, default_stack_url)
-            taken[which].append(await drive(client, endpoint, users, seconds=seconds, concurrency=args.concurrency))
+            before = cpu.snapshot()
+            run = await drive(client, endpoint, users, seconds=seconds, concurrency=args.concurrency)
+            run.served_cpu = cpu.used_between(before, cpu.snapshot())
+            taken[which].append(run)
         result = Result.pooled(name, taken["endpoint"])
         beside = {which: Result.pooled(which, taken[which]) for which in YARDSTICKS}
         results[name] = (result, beside)
@@ -485,6 +489,28 @@ def print_table(rows, out=print):
     for row in rows:
         for sample in row["error_samples"]:
             out(f"  error on {row['endpoint']}: {sample}")
+
+
+def print_cpu_table(rows, out=print):
+    """Whose CPU each request took while served (bench/cpu.py)."""
+    groups = ["app servers", "PostgreSQL", "Redis", "client", cpu_machine()]
+    if not any(row.get("cpu_ms_per_request") for row in rows):
+        return
+    header = f"{'CPU ms a request, served':<26}" + "".join(f" {group:>12}" for group in groups)
+    out("")
+    out(header)
+    out("-" * len(header))
+    for row in rows:
+        used = row.get("cpu_ms_per_request") or {}
+        out(f"{row['endpoint']:<26}" + "".join(f" {used.get(group, 0.0):>12.2f}" for group in groups))
+    out("-" * len(header))
+    out(f"{cpu_machine()}: every core's busy time, whoever used it (the other columns are part of it)")
+
+
+def cpu_machine():
+    from bench.cpu import MACHINE
+
+    return MACHINE
 
 
 def print_live_table(rows, out=print):
@@ -609,6 +635,7 @@ def main(argv=None):
     rows = evaluate(results) if results else []
     if rows:
         print_table(rows)
+        print_cpu_table(rows)
     live_rows = evaluate_live(live, args.tabs) if live else []
     if live_rows:
         print_live_table(live_rows)

@@ -1,0 +1,71 @@
+"""bench/breakdown.py: every function's own time goes to one kind of work
+by its file, built-ins and shared helpers go to their callers, and the
+kinds add up to the whole profile."""
+
+import cProfile
+import pstats
+
+import pytest
+
+from bench import breakdown
+from reflections.models import Reflection
+
+
+def test_functions_go_to_the_kind_of_their_file():
+    assert breakdown.kind_of(("/x/site-packages/django/db/models/query.py", 1, "filter")) == "the ORM"
+    assert breakdown.kind_of(("/x/site-packages/django/template/base.py", 1, "render")) == "templates"
+    assert breakdown.kind_of(("/x/site-packages/psycopg/cursor.py", 1, "execute")) == "SQL round trips"
+    assert breakdown.kind_of(("/x/site-packages/cryptography/fernet.py", 1, "decrypt")) == "decrypting"
+    assert breakdown.kind_of(("/work/main/reflections/selectors.py", 1, "statuses_for")) == "Twofold's own code"
+    assert breakdown.kind_of(("/work/main/config/logs.py", 1, "__call__")) == "middleware and handler"
+    assert breakdown.kind_of(("/x/site-packages/django/core/signing.py", 1, "sign")) == breakdown.OTHER
+    assert breakdown.kind_of(("~", 0, "<method 'recv' of '_socket.socket' objects>")) == "SQL round trips"
+
+
+def test_built_ins_and_helpers_belong_to_their_callers():
+    assert breakdown.kind_of(("~", 0, "<built-in method builtins.getattr>")) is None
+    assert breakdown.kind_of(("/usr/lib/python3.13/copy.py", 1, "copy")) is None
+    assert breakdown.kind_of(("/x/site-packages/django/utils/functional.py", 1, "__get__")) is None
+
+
+@pytest.mark.django_db
+def test_the_kinds_add_up_to_the_whole_profile_and_the_orm_takes_a_query():
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(20):
+        list(Reflection.objects.filter(couple__memberships__user=1).select_related("article"))
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    total = sum(own for _, _, own, _, _ in stats.stats.values())
+
+    kinds = breakdown.shares(stats)
+
+    assert sum(kinds.values()) == pytest.approx(total)
+    assert set(kinds) <= set(breakdown.ORDER)
+    assert max(kinds, key=kinds.get) == "the ORM"
+
+
+def test_served_cpu_is_summed_by_who_used_it():
+    from bench import cpu
+
+    assert cpu.group_of("/venv/bin/python /venv/bin/gunicorn -c config/gunicorn.py", "gunicorn") == "app servers"
+    assert cpu.group_of("postgres: postgres twofold_bench 127.0.0.1(5000) idle", "postgres") == "PostgreSQL"
+    assert cpu.group_of("/usr/bin/redis-server 127.0.0.1:6379", "redis-server") == "Redis"
+    assert cpu.group_of("/usr/bin/python3 -m pytest", "python3") is None
+    before = cpu.Counter({"app servers": 1.0, "PostgreSQL": 2.0, cpu.MACHINE: 10.0})
+    after = cpu.Counter({"app servers": 1.5, "PostgreSQL": 1.0, cpu.MACHINE: 12.0})
+    # A process that ended takes its time with it: never a negative use.
+    assert cpu.used_between(before, after) == {"app servers": 0.5, "PostgreSQL": 0.0, cpu.MACHINE: 2.0}
+
+
+def test_a_pooled_run_gives_each_groups_cpu_a_request():
+    from collections import Counter
+
+    from bench.load import Result
+
+    slices = [
+        Result("home", latencies=[0.01] * 100, elapsed=1, client_cpu=0.2, served_cpu=Counter({"app servers": 1.0})),
+        Result("home", latencies=[0.01] * 100, elapsed=1, client_cpu=0.2, served_cpu=Counter({"app servers": 0.6})),
+    ]
+
+    assert Result.pooled("home", slices).cpu_ms_per_request() == {"app servers": 8.0, "client": 2.0}
