@@ -69,3 +69,18 @@ def test_a_pooled_run_gives_each_groups_cpu_a_request():
     ]
 
     assert Result.pooled("home", slices).cpu_ms_per_request() == {"app servers": 8.0, "client": 2.0}
+
+
+@pytest.mark.django_db
+def test_in_process_rounds_count_their_queries_however_many_came_before():
+    from bench import floor
+
+    def one_query(environ, start_response):
+        Reflection.objects.count()
+        start_response("200 OK", [])
+        return [b"ok"]
+
+    # Django's query log holds 9,000: the rounds together send more.
+    counts = [floor.one_round(one_query, [("", "/")], 2500)[2] for _ in range(5)]
+
+    assert counts == [1.0] * 5
