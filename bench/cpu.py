@@ -7,14 +7,16 @@ cores. This reads every process's user and system time before and after a
 slice and sums them by who they are, so `make bench` can say how many
 milliseconds of each a request cost while served.
 
-A process that ends during a slice (a gunicorn worker recycled after
-max_requests, a database connection closed) takes its time with it: the
-figures can only be low, by at most one worker's slice now and then.
-Linux only; elsewhere nothing is read and nothing is reported.
+A process that ends within a slice (a gunicorn worker recycled after
+max_requests, a database connection closed) is counted through its parent,
+which the kernel credits with a reaped child's time. A process that ends
+unreaped by a watched parent takes its time with it, so the figures can
+only be low. Linux only; elsewhere nothing is read and nothing is reported.
 """
 
 import os
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROC = Path("/proc")
@@ -33,11 +35,19 @@ def group_of(command: str, name: str) -> str | None:
     return None
 
 
-def snapshot() -> Counter:
-    """CPU seconds used so far, by group, and the machine's busy seconds."""
-    used = Counter()
+@dataclass
+class Snapshot:
+    """Each watched process's CPU seconds so far (its own, and its reaped
+    children's), and the machine's busy seconds."""
+
+    processes: dict = field(default_factory=dict)  # pid: (group, own, reaped children's)
+    machine: float = 0.0
+
+
+def snapshot() -> Snapshot:
+    taken = Snapshot(machine=machine_busy())
     if not PROC.is_dir():
-        return used
+        return taken
     for entry in PROC.iterdir():
         if not entry.name.isdigit():
             continue
@@ -51,9 +61,9 @@ def snapshot() -> Counter:
         if group is None:
             continue
         fields = stat[stat.rindex(")") + 2 :].split()
-        used[group] += (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
-    used[MACHINE] = machine_busy()
-    return used
+        utime, stime, cutime, cstime = (int(v) / TICK for v in fields[11:15])
+        taken.processes[int(entry.name)] = (group, utime + stime, cutime + cstime)
+    return taken
 
 
 def machine_busy() -> float:
@@ -66,6 +76,19 @@ def machine_busy() -> float:
     return (user + nice + system + irq + softirq + steal) / TICK
 
 
-def used_between(before: Counter, after: Counter) -> Counter:
-    """What each group used between two snapshots (never below zero)."""
-    return Counter({group: max(0.0, after[group] - before[group]) for group in after})
+def used_between(before: Snapshot, after: Snapshot) -> Counter:
+    """What each group used between two snapshots. A process that ended and
+    was reaped by a watched parent (a recycled gunicorn worker, a closed
+    PostgreSQL connection) moved its whole time into the parent's reaped
+    children's: that, less what it had used before, is its part."""
+    used = Counter()
+    for pid, (group, own, reaped) in after.processes.items():
+        was_own, was_reaped = before.processes.get(pid, (group, 0.0, 0.0))[1:]
+        used[group] += own - was_own + reaped - was_reaped
+    for pid, (group, own, _) in before.processes.items():
+        if pid not in after.processes:
+            used[group] -= own
+    for group in list(used):
+        used[group] = max(0.0, used[group])
+    used[MACHINE] = max(0.0, after.machine - before.machine)
+    return used

@@ -52,10 +52,38 @@ def test_served_cpu_is_summed_by_who_used_it():
     assert cpu.group_of("postgres: postgres twofold_bench 127.0.0.1(5000) idle", "postgres") == "PostgreSQL"
     assert cpu.group_of("/usr/bin/redis-server 127.0.0.1:6379", "redis-server") == "Redis"
     assert cpu.group_of("/usr/bin/python3 -m pytest", "python3") is None
-    before = cpu.Counter({"app servers": 1.0, "PostgreSQL": 2.0, cpu.MACHINE: 10.0})
-    after = cpu.Counter({"app servers": 1.5, "PostgreSQL": 1.0, cpu.MACHINE: 12.0})
-    # A process that ended takes its time with it: never a negative use.
-    assert cpu.used_between(before, after) == {"app servers": 0.5, "PostgreSQL": 0.0, cpu.MACHINE: 2.0}
+    before = cpu.Snapshot(
+        processes={
+            10: ("app servers", 5.0, 0.0),  # the master
+            11: ("app servers", 3.0, 0.0),  # a worker recycled meanwhile
+            12: ("app servers", 1.0, 0.0),
+            20: ("PostgreSQL", 2.0, 0.0),  # a connection closed, its parent not watched
+        },
+        machine=10.0,
+    )
+    after = cpu.Snapshot(
+        processes={
+            10: ("app servers", 5.1, 3.5),  # it reaped the worker: 3.5 s in all, 0.5 of them now
+            12: ("app servers", 1.4, 0.0),
+            13: ("app servers", 0.2, 0.0),  # the new worker
+        },
+        machine=12.0,
+    )
+
+    used = cpu.used_between(before, after)
+
+    assert used["app servers"] == pytest.approx(0.1 + 0.5 + 0.4 + 0.2)
+    assert used["PostgreSQL"] == 0.0  # never negative: its time left with it
+    assert used[cpu.MACHINE] == 2.0
+
+
+def test_a_snapshot_reads_this_machine():
+    from bench import cpu
+
+    taken = cpu.snapshot()
+
+    assert taken.machine > 0
+    assert all(group in ("app servers", "PostgreSQL", "Redis") for group, _, _ in taken.processes.values())
 
 
 def test_a_pooled_run_gives_each_groups_cpu_a_request():
