@@ -493,7 +493,9 @@ def print_table(rows, out=print):
 
 def print_cpu_table(rows, out=print):
     """Whose CPU each request took while served (bench/cpu.py)."""
-    groups = ["app servers", "PostgreSQL", "Redis", "client", cpu_machine()]
+    from bench.cpu import MACHINE
+
+    groups = ["app servers", "PostgreSQL", "Redis", "client", MACHINE]
     if not any(row.get("cpu_ms_per_request") for row in rows):
         return
     header = f"{'CPU ms a request, served':<26}" + "".join(f" {group:>12}" for group in groups)
@@ -504,13 +506,7 @@ def print_cpu_table(rows, out=print):
         used = row.get("cpu_ms_per_request") or {}
         out(f"{row['endpoint']:<26}" + "".join(f" {used.get(group, 0.0):>12.2f}" for group in groups))
     out("-" * len(header))
-    out(f"{cpu_machine()}: every core's busy time, whoever used it (the other columns are part of it)")
-
-
-def cpu_machine():
-    from bench.cpu import MACHINE
-
-    return MACHINE
+    out(f"{MACHINE}: every core's busy time, whoever used it (the other columns are part of it)")
 
 
 def print_live_table(rows, out=print):

@@ -30,10 +30,16 @@ ALLOWED_DROP = 0.10
 
 
 def run_bench(couples, url, passthrough):
-    name = f"scale-{couples}"
+    """`make bench` and bench.pages on one dataset: their results, read from
+    the files this run wrote (an older run's are removed first, so a run
+    that fails is never judged by the one before it)."""
+    name, pages = f"scale-{couples}", f"scale-pages-{couples}"
+    for stale in (name, pages):
+        (RESULTS / f"{stale}.json").unlink(missing_ok=True)
     command = [sys.executable, "-m", "bench.run", "--couples", str(couples), "--database-url", url]
     subprocess.run([*command, "--results", name, *passthrough], check=False)
-    pages = f"scale-pages-{couples}"
+    if not (RESULTS / f"{name}.json").exists():
+        sys.exit(f"make bench at {couples:,} couples stopped before its results (see above): nothing to compare.")
     subprocess.run(
         [sys.executable, "-m", "bench.pages", "--database-url", url, "--rounds", "2", "--results", pages], check=True
     )

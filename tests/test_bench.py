@@ -231,3 +231,16 @@ def test_a_poll_url_is_read_from_the_page_as_htmx_reads_it():
 
     assert poll_url_in(html) == "/reflections/3/status/?seen=yours.0.0.0&live=3.4.ab.cd%3Aef"
     assert poll_url_in("<p>no poll</p>") is None
+
+
+def test_a_scale_run_that_wrote_no_results_is_never_judged_by_an_older_one(tmp_path, monkeypatch):
+    import bench.scale
+
+    (tmp_path / "scale-10000.json").write_text('{"endpoints": []}')  # an earlier run's
+    monkeypatch.setattr(bench.scale, "RESULTS", tmp_path)
+    monkeypatch.setattr(bench.scale.subprocess, "run", lambda *args, **kwargs: None)  # a bench that stopped early
+
+    with pytest.raises(SystemExit, match="stopped before its results"):
+        bench.scale.run_bench(10_000, "postgres://postgres@127.0.0.1:5432/twofold_bench", [])
+
+    assert not (tmp_path / "scale-10000.json").exists()

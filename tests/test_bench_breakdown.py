@@ -112,3 +112,19 @@ def test_in_process_rounds_count_their_queries_however_many_came_before():
     counts = [floor.one_round(one_query, [("", "/")], 2500)[2] for _ in range(5)]
 
     assert counts == [1.0] * 5
+
+
+def test_the_served_cpu_table_shows_each_group_and_is_left_out_without_figures():
+    from bench.run import print_cpu_table
+
+    lines = []
+    print_cpu_table(
+        [{"endpoint": "home", "cpu_ms_per_request": {"app servers": 15.08, "client": 2.03, "the machine": 18.96}}],
+        out=lines.append,
+    )
+    home = next(line for line in lines if line.startswith("home"))
+    assert home.split()[1:] == ["15.08", "0.00", "0.00", "2.03", "18.96"]
+
+    nothing = []
+    print_cpu_table([{"endpoint": "home", "cpu_ms_per_request": {}}], out=nothing.append)
+    assert nothing == []
