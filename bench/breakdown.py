@@ -85,7 +85,8 @@ def shares(stats: pstats.Stats) -> dict[str, float]:
 
 
 def _kind_of_caller(caller, raw, depth=0) -> str:
-    """A built-in called by a built-in (or a helper): climb to the first caller with a file."""
+    """A built-in called by a built-in (or a helper): climb by the busiest
+    caller to the first that has a kind."""
     kind = kind_of(caller)
     if kind is not None or depth > 5 or caller not in raw:
         return kind or OTHER
