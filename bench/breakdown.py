@@ -50,6 +50,17 @@ HELPERS = re.compile(
     r"/django/utils/(functional|deconstruct|tree|datastructures|hashable|asyncio|choices|itercompat|inspect)\.py"
 )
 ORDER = [name for name, _ in KINDS] + [OTHER]
+# The report's column headings.
+SHORT = {
+    "SQL round trips": "sql trips",
+    "decrypting": "decrypt",
+    "the ORM": "orm",
+    "templates": "templates",
+    "cache and sessions": "cache",
+    "middleware and handler": "stack",
+    "Twofold's own code": "own code",
+    OTHER: "other",
+}
 
 
 def kind_of(function) -> str | None:
@@ -129,24 +140,11 @@ def report(measured: dict, out=print):
     """A row a page: its wall, the driver's execute, then each kind's share."""
     out("")
     out("Where each page's time goes (ms a request; the kinds are the profile's shares of the unprofiled wall):")
-    header = f"{'page':<16} {'wall':>6} {'execute':>8} " + " ".join(f"{_short(k):>10}" for k in ORDER)
+    header = f"{'page':<16} {'wall':>6} {'execute':>8} " + " ".join(f"{SHORT[k]:>10}" for k in ORDER)
     out(header)
     out("-" * len(header))
     for page, (wall, execute, by_kind) in measured.items():
         kinds = " ".join(f"{by_kind.get(k, 0.0):10.2f}" for k in ORDER)
         out(f"{page:<16} {wall:6.2f} {execute:8.2f} {kinds}")
     out("execute: wall inside the database driver's execute, unprofiled (PostgreSQL's time and the round trip)")
-    out("kinds: " + "; ".join(f"{_short(k)} = {k}" for k in ORDER))
-
-
-def _short(kind: str) -> str:
-    return {
-        "SQL round trips": "sql trips",
-        "decrypting": "decrypt",
-        "the ORM": "orm",
-        "templates": "templates",
-        "cache and sessions": "cache",
-        "middleware and handler": "stack",
-        "Twofold's own code": "own code",
-        OTHER: "other",
-    }[kind]
+    out("kinds: " + "; ".join(f"{SHORT[k]} = {k}" for k in ORDER))

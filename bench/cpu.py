@@ -26,7 +26,7 @@ MACHINE = "the machine"
 
 def group_of(command: str, name: str) -> str | None:
     """Who a process is, by its command line and its name."""
-    if "gunicorn" in command or "bin/serve-live" in command or "uvicorn" in command:
+    if "gunicorn" in command:
         return "app servers"
     if name == "postgres":
         return "PostgreSQL"
