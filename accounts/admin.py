@@ -123,10 +123,16 @@ class CoupleAdmin(NotAddedHere, admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(NotAddedHere, admin.ModelAdmin):
+    """Read only: an invitation's dates are what make it single-use and
+    short-lived (P7), and staff who could move them would revive a revoked
+    or expired one."""
+
     list_display = ["inviter", "created_at", "expires_at", "used_at", "revoked_at"]
     # The token and code would let staff accept on someone's behalf.
-    readonly_fields = ["inviter", "created_at", "used_at", "used_by"]
     exclude = ["token", "code"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(CoachProfile)

@@ -16,9 +16,10 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
+from accounts.services import invitation_create, invitation_revoke
 from core.encryption import decrypt
 from reflections.models import Answer
-from reflections.services import answer_save
+from reflections.services import answer_save, article_bring
 
 from ..conftest import PASSWORD
 
@@ -246,3 +247,57 @@ def test_of_allauths_models_only_authenticators_are_in_the_admin():
     registered = {model for model in apps.get_models() if admin.site.is_registered(model)}
 
     assert {model for model in registered if model.__module__.startswith("allauth.")} == {Authenticator}
+
+
+def test_a_couples_own_article_is_not_in_the_admin(staff_client, alice, couple, article):
+    """Audit 2, finding 4: a couple's own article, with the partner's "why
+    this one?", is theirs, as their answers are."""
+    own = article_bring(
+        by=alice,
+        details={"title": "OWN-ARTICLE-TITLE", "url": "https://example.org/ours"},
+        note="WHY-THIS-ONE-MARKER",
+        questions=[{"kind": "text", "text": "What did you think?"}],
+    ).article
+    change = f"/admin/reflections/article/{own.pk}/change/"
+
+    listing = staff_client.get("/admin/reflections/article/").content.decode()
+    assert article.title in listing, "Twofold's and coaches' articles stay in the admin"
+    assert "OWN-ARTICLE-TITLE" not in listing
+    for view in ["change", "history", "delete"]:
+        url = f"/admin/reflections/article/{own.pk}/{view}/"
+        response = staff_client.get(url, follow=True)
+        assert "WHY-THIS-ONE-MARKER" not in response.content.decode(), url
+        assert "OWN-ARTICLE-TITLE" not in response.content.decode(), url
+    staff_client.post(change, {"title": "Changed by staff", "note": "staff words", "slug": own.slug})
+    own.refresh_from_db()
+    assert (own.title, own.note) == ("OWN-ARTICLE-TITLE", "WHY-THIS-ONE-MARKER")
+
+
+def test_staff_cannot_revive_a_revoked_or_expired_invitation(staff_client, alice):
+    """Audit 2, finding 7: an invitation's dates make it single-use and
+    short-lived (P7), so the admin shows them and changes nothing."""
+    invitation = invitation_create(inviter=alice)
+    invitation_revoke(invitation=invitation, by=alice)
+    invitation.refresh_from_db()
+    revoked_at, expires_at = invitation.revoked_at, invitation.expires_at
+    change = f"/admin/accounts/invitation/{invitation.pk}/change/"
+
+    page = staff_client.get(change)
+    response = staff_client.post(
+        change,
+        {
+            "expires_at_0": "2999-01-01",
+            "expires_at_1": "00:00:00",
+            "revoked_at_0": "",
+            "revoked_at_1": "",
+            "_save": "Save",
+        },
+    )
+
+    assert page.status_code == 200
+    assert 'name="revoked_at' not in page.content.decode()
+    assert 'name="expires_at' not in page.content.decode()
+    assert response.status_code == 403
+    invitation.refresh_from_db()
+    assert (invitation.revoked_at, invitation.expires_at) == (revoked_at, expires_at)
+    assert not invitation.is_usable
