@@ -83,6 +83,9 @@ def invitation_code(request):
         invitation = Invitation.objects.filter(code=form.cleaned_data["code"]).first()
         if invitation is None:
             form.add_error("code", "No invitation has this code. Check it with your partner.")
+        elif not invitation.is_usable:
+            # Its page would name the inviter to whoever typed an old code.
+            form.add_error("code", "This code can no longer be used. Ask your partner for a new one.")
         else:
             return redirect("accounts:invitation_accept", token=invitation.token)
     return render(request, "accounts/join.html", {"form": form}, status=400 if form.errors else 200)

@@ -228,6 +228,51 @@ def test_unknown_code_gives_a_form_error(client, alice):
     assert "No invitation has this code" in response.content.decode()
 
 
+def used_invitation(alice, bob):
+    invitation = invitation_create(inviter=alice)
+    invitation_accept(invitation=invitation, user=bob)
+    return invitation
+
+
+def revoked_invitation(alice, bob):
+    invitation = invitation_create(inviter=alice)
+    invitation_revoke(invitation=invitation, by=alice)
+    return invitation
+
+
+def expired_invitation(alice, bob):
+    invitation = invitation_create(inviter=alice)
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    return invitation
+
+
+@pytest.mark.parametrize("spent", [used_invitation, revoked_invitation, expired_invitation])
+def test_a_spent_code_says_only_that_it_can_no_longer_be_used(client, alice, bob, carol, spent):
+    """Audit 2, finding 8: the code no longer leads to a page naming who sent it."""
+    invitation = spent(alice, bob)
+    client.force_login(carol)
+
+    response = client.post(reverse("accounts:invitation_code"), {"code": invitation.code})
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "This code can no longer be used" in body
+    assert "Alice" not in body
+
+
+@pytest.mark.parametrize("spent", [used_invitation, revoked_invitation, expired_invitation])
+def test_a_spent_invitations_link_does_not_name_who_sent_it(client, alice, bob, carol, spent):
+    invitation = spent(alice, bob)
+    client.force_login(carol)
+
+    response = client.get(accept_url(invitation))
+
+    body = response.content.decode()
+    assert "This invitation can no longer be used" in body
+    assert "Alice" not in body
+    assert "Accept and link our accounts" not in body
+
+
 def test_code_of_the_wrong_length_gives_a_form_error(client, alice):
     client.force_login(alice)
 
