@@ -30,9 +30,13 @@ def _prompt_of(request, pk, number):
 
 
 def _my_reply(request, reply_pk):
+    """A reply of mine in a conversation still open to me, or 404: the gate
+    keeps my own replies for me after an unlink (for my export), but the
+    conversation they were part of has closed."""
     reply = get_object_or_404(
         Reply.objects.visible_to(request.user).filter(author=request.user).select_related("prompt"), pk=reply_pk
     )
+    reflection_or_404(request.user, reply.prompt.reflection_id, role=Role.PARTNER, stage=Stage.REVEALED, for_page=False)
     return reply, _number_of(reply.prompt)
 
 

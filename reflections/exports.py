@@ -63,8 +63,8 @@ def my_notes(user):
 
 
 def my_replies(user):
-    """Replies I wrote, as far as the conversation's gate lets me read them
-    (an unlink closes them with the shared view)."""
+    """Replies I wrote, in any state: the conversation's gate keeps my own
+    for me after an unlink, as it does my answers."""
     return (
         Reply.objects.visible_to(user)
         .filter(author=user)

@@ -452,11 +452,13 @@ class JointNote(models.Model):
 
 class ConversationQuerySet(models.QuerySet):
     def visible_to(self, viewer):
-        """The gate to replies and reactions, by the joint notes' rules: the
-        partners while linked, and a coach both partners shared with (P4, P5)."""
+        """The gate to replies and reactions: my own, always, as answers are
+        (each partner keeps and exports their own half after an unlink);
+        the rest by the joint notes' rules: the partners while linked, and a
+        coach both partners shared with (P4, P5)."""
         if not viewer.is_authenticated:
             return self.none()
-        return self.filter(shared_view_open(viewer, "prompt__reflection"))
+        return self.filter(Q(author=viewer) | shared_view_open(viewer, "prompt__reflection"))
 
 
 REPLY_MAX_LENGTH = 2_000

@@ -324,7 +324,7 @@ def world(make_user, staff, carol):
     for person in (frank, gina):
         reflection_share(reflection=was_shared, user=person, coach=coach)
     plant_note(w, was_shared, frank, readers=[])  # closed for both once they unlink
-    plant_reply(w, was_shared, gina, readers=[])  # likewise
+    plant_reply(w, was_shared, gina, readers=["gina"])  # but each keeps their own words
     never_shared = reflection_start(article=second, by=gina)
     plant(w, never_shared, frank, readers=["frank"])
     plant(w, never_shared, gina, readers=["gina"])

@@ -106,12 +106,13 @@ def test_nothing_before_the_reveal(client, alice, bob, reflection):
     assert client.post(replies_url(reflection), {"text": "Too early"}).status_code == 404
 
 
-def test_unlinking_closes_the_conversation_for_both(client, alice, bob, revealed, prompt):
+def test_unlinking_closes_the_conversation_for_both_and_each_keeps_their_own(client, alice, bob, revealed, prompt):
     reply_create(prompt=prompt, user=alice, text="Before we parted")
+    reply_create(prompt=prompt, user=bob, text="Me too")
     couple_unlink(couple=revealed.couple, by=bob)
 
-    assert not Reply.objects.visible_to(alice).exists()
-    assert not Reply.objects.visible_to(bob).exists()
+    assert [reply.text for reply in Reply.objects.visible_to(alice)] == ["Before we parted"]
+    assert [reply.text for reply in Reply.objects.visible_to(bob)] == ["Me too"]
     client.force_login(alice)
     assert client.post(replies_url(revealed), {"text": "After"}).status_code == 404
 
@@ -190,10 +191,16 @@ def test_my_own_export_carries_my_replies_and_not_my_partners(client, alice, bob
     assert data["replies"][0]["question"] == prompt.text
 
 
-def test_after_an_unlink_no_export_carries_the_conversation(client, alice, bob, revealed, prompt):
+def test_after_an_unlink_my_export_keeps_my_replies_and_never_my_partners(client, alice, bob, revealed, prompt):
+    """Audit 2, finding 9: each partner exports their own half, always."""
     reply_create(prompt=prompt, user=alice, text="Said before we parted")
+    reply_create(prompt=prompt, user=bob, text="Bob answered that")
     couple_unlink(couple=revealed.couple, by=bob)
     client.force_login(alice)
 
-    assert "Said before we parted" not in client.get(reverse("reflections:answers_export_markdown")).content.decode()
-    assert client.get(reverse("reflections:answers_export_json")).json()["replies"] == []
+    markdown = client.get(reverse("reflections:answers_export_markdown")).content.decode()
+    data = client.get(reverse("reflections:answers_export_json")).json()
+
+    assert "Said before we parted" in markdown and "Bob answered that" not in markdown
+    assert [r["text"] for r in data["replies"]] == ["Said before we parted"]
+    assert client.get(reverse("reflections:reflection_export", args=[revealed.pk])).status_code == 404
