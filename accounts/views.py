@@ -2,6 +2,8 @@
 Each view calls the service of the same name."""
 
 from allauth.core import ratelimit
+from allauth.usersessions.adapter import get_adapter as usersessions_adapter
+from allauth.usersessions.models import UserSession
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -130,6 +132,9 @@ def account_delete(request):
     form = AccountDeleteForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         user = request.user
+        # Every device's session ends in every store before anything is
+        # deleted; if one cannot, nothing is (config/sessions.py).
+        usersessions_adapter().end_sessions(UserSession.objects.filter(user=user))
         logout(request)
         services.account_delete(user=user)
         messages.success(request, "Your account and everything you wrote are deleted.")

@@ -2,7 +2,9 @@
 
 `/healthz` answers 200 only when the database answers. A page whose request
 hits a lost database answers a friendly 503 instead of a 500: nothing was
-written, and trying again later is the right advice.
+written, and trying again later is the right advice. So does a sign-out
+that could not reach Redis (config/sessions.py): the person is told they
+are still signed in.
 """
 
 import logging
@@ -13,6 +15,8 @@ from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from config.sessions import SessionNotEnded
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +42,10 @@ def server_error(request):
     """handler500. Django calls it while the exception is being handled, so
     sys.exception() tells a lost database from a bug. Neither page touches
     the database: no context processors, no user."""
-    if isinstance(sys.exception(), UNAVAILABLE):
-        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    error = sys.exception()
+    if isinstance(error, (*UNAVAILABLE, SessionNotEnded)):
+        page = "503_sign_out.html" if isinstance(error, SessionNotEnded) else "503.html"
+        response = HttpResponse(loader.render_to_string(page), status=503)
         response["Retry-After"] = "30"
         return response
     return HttpResponseServerError(loader.render_to_string("500.html"))

@@ -7,8 +7,10 @@ and opening the reflection to say so costs a page's worth of work per
 poll, so this WSGI wrapper answers the common case itself: a GET of the
 status URL whose signed token (reflections/live.py) names this session,
 for a viewer whose live version in the cache is still the one the page was
-rendered at, and whose session still exists, gets an empty 204 from one
-read of the cache. The 204 says nothing, not even progress (P6).
+rendered at, and whose session still signs them in as Django would see it
+(it exists, is theirs, carries their current password hash, for an active
+account), gets an empty 204 from one read of the cache. The 204 says
+nothing, not even progress (P6).
 
 Anything else, a missing, forged or stale token, another session's cookie,
 a version gone from the cache, a cache that fails, goes to Django
@@ -28,6 +30,8 @@ from importlib import import_module
 from urllib.parse import parse_qs
 
 from django.conf import settings
+from django.contrib.sessions.backends import cache as cache_sessions
+from django.contrib.sessions.backends import cached_db
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.asgi import ASGIRequest
@@ -55,9 +59,11 @@ class UnchangedPolls:
 
     def __init__(self):
         self.sessions = import_module(settings.SESSION_ENGINE).SessionStore
-        # cached_db (with Redis) keeps sessions in the default cache, beside the versions.
+        # With Redis (config/sessions.py, a cached_db) sessions are in the
+        # default cache, beside the versions.
         self.sessions_in_cache = (
-            settings.SESSION_ENGINE.endswith((".cache", ".cached_db")) and settings.SESSION_CACHE_ALIAS == "default"
+            issubclass(self.sessions, (cache_sessions.SessionStore, cached_db.SessionStore))
+            and settings.SESSION_CACHE_ALIAS == "default"
         )
         # Without Redis the answer reads the database (the cache's table, the
         # sessions), which an event loop must not wait on.
@@ -117,14 +123,20 @@ class UnchangedPolls:
 
     def still_current(self, token, session_key) -> bool:
         """The viewer's live version is still the token's, and the session
-        still exists: not signed out (here or from another device), not
-        expired. One read of the cache when sessions are kept there too."""
+        still signs them in: not signed out (here or from another device),
+        not expired, not left behind by a password change or a deactivation
+        (live.session_signs_in). One read of the cache when sessions are
+        kept there too."""
         key = live.version_key(token.reflection_id, token.user_id)
+        stamp_key = live.sign_in_key(token.user_id)
         store = self.sessions(session_key)
         if self.sessions_in_cache:
-            found = cache.get_many([key, store.cache_key])
-            return found.get(key) == token.version and store.cache_key in found
-        return cache.get(key) == token.version and store.exists(session_key)
+            found = cache.get_many([key, stamp_key, store.cache_key])
+            session = found.get(store.cache_key)
+        else:
+            found = cache.get_many([key, stamp_key])
+            session = store.load()
+        return found.get(key) == token.version and live.session_signs_in(session, token.user_id, found.get(stamp_key))
 
     def headers_for(self, request) -> list[tuple[str, str]]:
         """The 204's headers. They depend on the settings and on whether the

@@ -204,8 +204,9 @@ CACHES = {
     ),
 }
 # With Redis, sessions are read from it and written through to the database
-# (a Redis restart signs nobody out); without it they live in the database.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+# (a Redis restart signs nobody out), and a sign-out ends them in both or
+# fails saying so (config/sessions.py); without it they live in the database.
+SESSION_ENGINE = "config.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

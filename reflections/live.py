@@ -13,6 +13,14 @@ or replaced sends the poll to the full view.
 
 The rule for who sees a change is here, in `status_changed`; the services
 say what changed.
+
+A poll answered before Django must still come from a session Django would
+sign in: besides the version, each person has a sign-in stamp in the cache,
+their session auth hash while the account is active, replaced once their
+password changes or the account is deactivated or deleted
+(`sign_in_changed`, from reflections/receivers.py). A session whose hash is
+not the stamp (signed in before a password change on another device) goes
+to Django, which signs it out, as it does any session whose hash is stale.
 """
 
 import secrets
@@ -20,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
@@ -34,13 +43,28 @@ def version_key(reflection_id: int, user_id: int) -> str:
     return f"live:{reflection_id}:{user_id}"
 
 
-def live_version(reflection_id: int, user_id: int) -> str:
-    """The version of `user_id`'s status line of `reflection_id`, made now
-    if there is none. Read it BEFORE reading the status it will vouch for:
-    a change committed after the read replaces it, so the pair can only be
-    too old, never newer than the version says."""
-    key = version_key(reflection_id, user_id)
-    version = cache.get(key)
+def sign_in_key(user_id: int) -> str:
+    """Where a person's sign-in stamp lives in the default cache."""
+    return f"live-sign-in:{user_id}"
+
+
+# The stamp of an account that signs nobody in; never a session's hash.
+SIGNS_IN_NOBODY = "inactive"
+
+
+def live_version(reflection_id: int, user) -> str:
+    """The version of `user`'s status line of `reflection_id`, made now if
+    there is none, and their sign-in stamp likewise. Read it BEFORE reading
+    the status it will vouch for: a change committed after the read replaces
+    it, so the pair can only be too old, never newer than the version says.
+    The stamp is only added, never replaced here: `user` was loaded at the
+    start of the request, and a password change committed since then has
+    already set the new one."""
+    key, stamp_key = version_key(reflection_id, user.pk), sign_in_key(user.pk)
+    found = cache.get_many([key, stamp_key])
+    if stamp_key not in found:
+        cache.add(stamp_key, user.get_session_auth_hash(), timeout=settings.SESSION_COOKIE_AGE)
+    version = found.get(key)
     if version is None:
         # A fresh random value, never a counter restarted from 1: a page
         # rendered before the old version was lost must not match it again.
@@ -69,6 +93,24 @@ def progress_changed(reflection_id: int, participants: Iterable, *, author_id: i
 def everyone_changed(reflection_id: int, participants: Iterable) -> None:
     """Readiness, the reveal, or unlinking: both partners' lines change."""
     status_changed(reflection_id, [p.user_id for p in participants])
+
+
+def sign_in_changed(user, *, deleted: bool = False) -> None:
+    """`user`'s password, active flag or account changed: once that commits,
+    their stamp is the new hash, or says that nobody signs in as them."""
+    signs_in = user.is_active and not deleted
+    stamp = user.get_session_auth_hash() if signs_in else SIGNS_IN_NOBODY
+    key = sign_in_key(user.pk)
+    transaction.on_commit(lambda: cache.set(key, stamp, timeout=settings.SESSION_COOKIE_AGE))
+
+
+def session_signs_in(session: dict | None, user_id: int, stamp: str | None) -> bool:
+    """Whether a session's data still signs in `user_id` as Django would
+    see it: the session is theirs and carries their current auth hash,
+    for an active account (`stamp`, from the cache)."""
+    if not session or not stamp or stamp == SIGNS_IN_NOBODY:
+        return False
+    return session.get(SESSION_KEY) == str(user_id) and constant_time_compare(session.get(HASH_SESSION_KEY, ""), stamp)
 
 
 # The poll's token

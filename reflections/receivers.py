@@ -1,5 +1,7 @@
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from accounts.models import User
 from accounts.signals import coaching_ended, couple_unlinked
 
 from . import live
@@ -25,3 +27,22 @@ def close_live_status(sender, couple, **kwargs):
         viewers.setdefault(reflection_id, []).append(user_id)
     for reflection_id, user_ids in viewers.items():
         live.status_changed(reflection_id, user_ids)
+
+
+# What Django checks of a session's account on every request: the hash of
+# its password, and that it is active.
+SIGN_IN_FIELDS = {"password", "is_active"}
+
+
+@receiver(post_save, sender=User, dispatch_uid="reflections.live_sign_in_follows_the_account")
+def account_saved(sender, instance, update_fields=None, **kwargs):
+    """A password change (here or on another device) or a deactivation
+    ends the account's other sessions for Django; the polls answered before
+    Django must hear it too (live.session_signs_in)."""
+    if update_fields is None or SIGN_IN_FIELDS & set(update_fields):
+        live.sign_in_changed(instance)
+
+
+@receiver(post_delete, sender=User, dispatch_uid="reflections.live_sign_in_ends_with_the_account")
+def account_deleted(sender, instance, **kwargs):
+    live.sign_in_changed(instance, deleted=True)

@@ -86,7 +86,7 @@ def reflection_start(request, slug):
 @login_required
 @require_safe
 def reflection(request, pk):
-    version = live.live_version(pk, request.user.pk)  # before the read it vouches for
+    version = live.live_version(pk, request.user)  # before the read it vouches for
     return reflection_page(request, reflection_or_404(request.user, pk), live_version=version)
 
 
@@ -98,7 +98,7 @@ def live_status(request, pk):
     shared view itself, swapped into the page, once the reveal happened.
     Polls whose live version still stands never get here: config/live_polls.py
     answers them 204 before Django."""
-    version = live.live_version(pk, request.user.pk)  # before the read it vouches for
+    version = live.live_version(pk, request.user)  # before the read it vouches for
     opened = reflection_or_404(request.user, pk)
     state = status_of(opened, request.user)
     if state.stage == Stage.REVEALED:
@@ -158,7 +158,7 @@ def answers_save(request, pk):
         reasons = " ".join(sorted(set(errors.values())))
         messages.error(request, f"Some answers were not saved. {reasons} Your text is still on this page.")
         # Opened again, so the progress shown counts the saves that went through.
-        version = live.live_version(pk, request.user.pk)
+        version = live.live_version(pk, request.user)
         reopened = reflection_or_404(request.user, pk)
         return reflection_page(
             request,

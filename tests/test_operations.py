@@ -145,11 +145,11 @@ def test_readme_documents_every_environment_variable():
 
 REDIS_PROBE = """
 from django.conf import settings
-from django.contrib.sessions.backends.cached_db import SessionStore
+from config.sessions import SessionStore
 from django.core.cache import cache
 import redis
 
-assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db", settings.SESSION_ENGINE
+assert settings.SESSION_ENGINE == "config.sessions", settings.SESSION_ENGINE
 assert "RedisCache" in settings.CACHES["default"]["BACKEND"]
 cache.set("probe", "through redis", 30)
 session = SessionStore()

@@ -172,7 +172,7 @@ async def all_signed_in(clients, what):
 
 
 def session_cached_in(redis_url, cookies):
-    """Whether the session behind `cookies` is in Redis (the cached_db copy)."""
+    """Whether the session behind `cookies` is in Redis (the copy config/sessions.py keeps)."""
     session_key = cookies[settings.SESSION_COOKIE_NAME]
     with redis.Redis.from_url(redis_url) as client:
         return any(client.scan_iter(match=f"*{session_key}"))

@@ -25,7 +25,7 @@ from reflections import live
 from reflections.models import ReflectionPrompt
 from reflections.services import answer_save, readiness_set, readiness_withdraw
 
-from ..conftest import answer_all
+from ..conftest import PASSWORD, answer_all
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 HTMX = {"HX-Request": "true"}
@@ -40,7 +40,7 @@ def production_shape(settings):
         **settings.CACHES,
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "live-polls"},
     }
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_ENGINE = "config.sessions"
     cache.clear()
 
 
@@ -358,6 +358,55 @@ def test_a_signed_out_session_goes_to_django(app, as_alice, reflection):
     assert django
 
 
+def test_a_session_left_behind_by_a_password_change_goes_to_django(
+    app, as_alice, alice, reflection, django_capture_on_commit_callbacks
+):
+    """Audit 2, finding 6: a password changed on another device ends this
+    session for Django, so the poll goes there, which signs it out."""
+    url = poll_url(as_alice, reflection)
+    assert fast(app, url, as_alice)
+
+    alice.set_password("changed-on-my-phone-7731")
+    with django_capture_on_commit_callbacks(execute=True):
+        alice.save()
+
+    assert not fast(app, url, as_alice)
+    assert as_alice.get(url, headers=HTMX).status_code == 302  # to sign in
+    assert not fast(app, url, as_alice)
+
+
+def test_a_deactivated_account_goes_to_django(
+    app, as_alice, alice, staff, reflection, django_capture_on_commit_callbacks
+):
+    url = poll_url(as_alice, reflection)
+    assert fast(app, url, as_alice)
+    staff_browser = Client()
+    staff_browser.force_login(staff)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_browser.post(
+            f"/admin/accounts/user/{alice.pk}/change/", {"display_name": alice.display_name, "_save": "Save"}
+        )
+
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert not alice.is_active
+    assert not fast(app, url, as_alice)
+
+
+def test_my_own_password_change_keeps_this_devices_poll_fast(
+    app, as_alice, alice, reflection, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_alice.post(
+            reverse("account_change_password"),
+            {"oldpassword": PASSWORD, "password1": "a-new-password-5521", "password2": "a-new-password-5521"},
+        )
+    assert response.status_code == 302
+
+    assert fast(app, poll_url(as_alice, reflection), as_alice)
+
+
 def test_an_empty_cache_sends_the_poll_to_django(app, as_alice, reflection):
     url = poll_url(as_alice, reflection)
     cache.clear()
@@ -370,7 +419,7 @@ def test_an_empty_cache_sends_the_poll_to_django(app, as_alice, reflection):
 def test_a_version_made_again_after_it_was_lost_does_not_match_the_old_page(app, as_alice, alice, reflection):
     url = poll_url(as_alice, reflection)
     cache.delete(f"live:{reflection.pk}:{alice.pk}")
-    live.live_version(reflection.pk, alice.pk)  # another page makes a fresh one
+    live.live_version(reflection.pk, alice)  # another page makes a fresh one
 
     assert not fast(app, url, as_alice)
 
