@@ -13,10 +13,16 @@ reaches the public web and nothing else (SSRF):
   the Host header and, for https, the SNI name (which the certificate is
   checked against) keep the host name;
 - redirects are followed by hand, at most three, each checked again;
-- one time budget for the whole fetch, redirects included: each request
-  may wait only what is left of it, and it is checked again between chunks
-  of the body, so a page that trickles in is cut short too;
-- at most 2 MB of the body is read, and only HTML is parsed.
+- one time budget for the whole fetch, redirects included: every connect,
+  TLS handshake, write and read, of the headers as of the body, waits only
+  for what is left of it, so a server that answers a byte at a time is cut
+  short too (looking the name up is the system resolver's, with its own
+  time limit);
+- at most 2 MB is read, counted as it comes over the wire and again as it
+  inflates: the page is asked for uncompressed, a server that compresses
+  it anyway may use one layer of gzip or deflate and no more, and it is
+  inflated a piece at a time, never past 2 MB;
+- only HTML is parsed.
 
 trafilatura reads the details (meta tags, OpenGraph, JSON-LD) and the main
 text.
@@ -25,11 +31,14 @@ text.
 import datetime
 import ipaddress
 import socket
+import ssl
 import time
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import httpcore
 import httpx
 from django.conf import settings
 from trafilatura import bare_extraction, extract_metadata, load_html
@@ -41,6 +50,7 @@ MAX_BYTES = 2 * 1024 * 1024
 WORDS_PER_MINUTE = 200
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
 DEFAULT_PORTS = {"http": 80, "https": 443}
+COMPRESSIONS = {"gzip", "x-gzip", "deflate"}
 
 # certifi's roots, host names checked; made once rather than per request.
 TLS_CONTEXT = httpx.create_ssl_context()
@@ -126,7 +136,7 @@ def _download(url: str) -> tuple[httpx.URL, bytes, str | None]:
             media_type = response.headers.get("Content-Type", "").partition(";")[0].strip().lower()
             if media_type not in HTML_TYPES:
                 raise FetchError(NOT_HTML)
-            return target, _read_capped(response, deadline), response.charset_encoding
+            return target, _read_capped(response), response.charset_encoding
     raise FetchError(TOO_MANY_REDIRECTS)
 
 
@@ -162,8 +172,13 @@ def _response(url: httpx.URL, addresses: list[str], deadline: float) -> Iterator
     """The streamed response from the first checked address that connects.
     A client per request, so no connection (nor its TLS session, made for
     another name) is reused across a redirect."""
-    headers = {"User-Agent": settings.ARTICLE_FETCH_USER_AGENT, "Accept": "text/html,application/xhtml+xml"}
-    with httpx.Client(verify=TLS_CONTEXT, trust_env=False, headers=headers) as client:
+    headers = {
+        "User-Agent": settings.ARTICLE_FETCH_USER_AGENT,
+        "Accept": "text/html,application/xhtml+xml",
+        # Uncompressed, so that what is read is what is counted (_read_capped).
+        "Accept-Encoding": "identity",
+    }
+    with httpx.Client(transport=_DeadlineTransport(deadline), trust_env=False, headers=headers) as client:
         for address in addresses:
             request = client.build_request(
                 "GET",
@@ -191,16 +206,164 @@ def _remaining(deadline: float) -> float:
     return left
 
 
-def _read_capped(response: httpx.Response, deadline: float) -> bytes:
-    """Up to MAX_BYTES of the body; a longer page is cut off there. Checking
-    the budget between chunks stops a page that trickles in."""
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every wait ends by the deadline. A socket timeout
+    bounds one wait only, and a server that sends a byte just before each
+    one runs out would hold the fetch for as long as it likes."""
+
+    def __init__(self, stream: httpcore.NetworkStream, deadline: float):
+        self._stream = stream
+        self._deadline = deadline
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _wait(self._deadline, timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        # Only the request is written, a few hundred bytes: one send.
+        self._stream.write(buffer, _wait(self._deadline, timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        try:
+            wait = _wait(self._deadline, timeout, httpcore.ConnectTimeout)
+        except httpcore.ConnectTimeout:
+            # A failed handshake closes the connection; one never begun, here.
+            self._stream.close()
+            raise
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, wait), self._deadline)
+
+    def get_extra_info(self, info: str) -> object:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's own sockets (SyncBackend), each connect and each wait on
+    the connection ending by the deadline."""
+
+    def __init__(self, deadline: float):
+        self._backend = httpcore.SyncBackend()
+        self._deadline = deadline
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[tuple] | None = None,
+    ) -> httpcore.NetworkStream:
+        wait = _wait(self._deadline, timeout, httpcore.ConnectTimeout)
+        stream = self._backend.connect_tcp(host, port, wait, local_address, socket_options)
+        return _DeadlineStream(stream, self._deadline)
+
+
+def _wait(deadline: float, timeout: float | None, expired: type[Exception]) -> float:
+    """How long one socket operation may wait: its own timeout, or less when
+    the deadline is nearer. Never 0, which would make the socket
+    non-blocking rather than time out."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise expired("the time budget is spent")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineTransport(httpx.BaseTransport):
+    """httpx's HTTPTransport on a _DeadlineBackend: HTTPTransport takes no
+    network backend, so this drives httpcore's pool the way it does."""
+
+    def __init__(self, deadline: float):
+        self._pool = httpcore.ConnectionPool(ssl_context=TLS_CONTEXT, network_backend=_DeadlineBackend(deadline))
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        core_request = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path),
+            headers=request.headers.raw,
+            content=request.stream,
+            extensions=request.extensions,
+        )
+        with _httpx_errors():
+            response = self._pool.handle_request(core_request)
+        return httpx.Response(
+            response.status, headers=response.headers, stream=_Body(response.stream), extensions=response.extensions
+        )
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+class _Body(httpx.SyncByteStream):
+    """The body as httpcore reads it, with httpx's errors."""
+
+    def __init__(self, stream: Iterable[bytes]):
+        self._stream = stream
+
+    def __iter__(self) -> Iterator[bytes]:
+        with _httpx_errors():
+            yield from self._stream
+
+    def close(self) -> None:
+        with _httpx_errors():
+            self._stream.close()
+
+
+@contextmanager
+def _httpx_errors() -> Iterator[None]:
+    """httpcore's errors as the httpx ones this module catches (httpx's own
+    transport maps them too, but not publicly). A timeout first: httpcore's
+    ConnectTimeout is no ConnectError, so it does not try the next address."""
+    try:
+        yield
+    except httpcore.TimeoutException as error:
+        raise httpx.TimeoutException(str(error)) from error
+    except httpcore.ConnectError as error:
+        raise httpx.ConnectError(str(error)) from error
+    except (httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol) as error:
+        raise httpx.TransportError(str(error)) from error
+
+
+def _read_capped(response: httpx.Response) -> bytes:
+    """Up to MAX_BYTES of the page; a longer page is cut off there. The body
+    is read as it came over the wire and inflated here, a piece at a time:
+    the bytes read and the bytes they inflate to both count against
+    MAX_BYTES, so a small body that inflates a thousandfold is never held
+    whole, nor is a long one that inflates to nothing."""
+    inflate = _inflater(response.headers)
     body = bytearray()
-    for chunk in response.iter_bytes():
+    wire = 0
+    for chunk in response.iter_raw():
+        wire += len(chunk)
+        if inflate:
+            try:
+                # At most the room left, which is never 0 here (0: no limit).
+                chunk = inflate(chunk, MAX_BYTES - len(body))
+            except zlib.error:
+                raise FetchError(UNREADABLE) from None
         body += chunk
-        if len(body) >= MAX_BYTES:
+        if len(body) >= MAX_BYTES or wire >= MAX_BYTES:
             break
-        _remaining(deadline)
-    return bytes(body[:MAX_BYTES])
+    del body[MAX_BYTES:]
+    return bytes(body)
+
+
+def _inflater(headers: httpx.Headers) -> Callable[[bytes, int], bytes] | None:
+    """What inflates the body (given a piece, and the most it may inflate
+    to), or None when it came as it is. One layer of gzip or deflate, no
+    more: each layer multiplies what a few bytes inflate to. A coding we do
+    not know (br, zstd) is refused too."""
+    codings = [coding.strip().lower() for coding in headers.get_list("Content-Encoding", split_commas=True)]
+    codings = [coding for coding in codings if coding not in ("", "identity")]
+    if not codings:
+        return None
+    if len(codings) > 1 or codings[0] not in COMPRESSIONS:
+        raise FetchError(UNREADABLE)
+    # 32 + 15: zlib tells gzip's header from zlib's, which HTTP's deflate is.
+    return zlib.decompressobj(32 + zlib.MAX_WBITS).decompress
 
 
 def _decoded(body: bytes, charset: str | None) -> str | bytes:

@@ -4,11 +4,15 @@ stand-in resolver: address literals as usual, a few test names to fixed
 addresses, anything else "not found"; so no test reaches the internet."""
 
 import datetime
+import gzip
 import ipaddress
 import socket
 import ssl
+import struct
 import threading
 import time
+import tracemalloc
+import zlib
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -73,17 +77,49 @@ BIG_PAGE = (
 )
 
 
+def gzip_bomb(head, mebibytes):
+    """`head`, then `mebibytes` MiB of spaces, gzipped: about 1 KB a MiB.
+    Made without the spaces ever being in memory: after a full flush the
+    compressor starts afresh, so every MiB compresses to the same bytes."""
+    spaces = b" " * 2**20
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    start = compressor.compress(head) + compressor.flush(zlib.Z_FULL_FLUSH)
+    block = compressor.compress(spaces) + compressor.flush(zlib.Z_FULL_FLUSH)
+    crc = zlib.crc32(head)
+    for _ in range(mebibytes):
+        crc = zlib.crc32(spaces, crc)
+    size = (len(head) + mebibytes * 2**20) % 2**32
+    # An empty last block, then gzip's trailer: the CRC and size of it all.
+    return start + block * mebibytes + b"\x03\x00" + struct.pack("<II", crc, size)
+
+
+# About 200 KB that inflate to 200 MiB.
+BOMB = gzip_bomb(b"<html><head><title>A Small Bomb</title></head><body><p>", 200)
+
+# What a Content-Encoding names, applied in the order named; anything else
+# (br, zstd, compress) leaves the body as it is.
+ENCODERS = {"gzip": gzip.compress, "x-gzip": gzip.compress, "deflate": zlib.compress}
+
+
+def encoded(body, coding):
+    for layer in coding.split(","):
+        body = ENCODERS.get(layer.strip().lower(), bytes)(body)
+    return body
+
+
 @dataclass
 class Seen:
     path: str
     host: str
     user_agent: str
+    accept_encoding: str
 
 
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         site = self.server.site
-        site.requests.append(Seen(self.path, self.headers["Host"], self.headers["User-Agent"]))
+        headers = self.headers
+        site.requests.append(Seen(self.path, headers["Host"], headers["User-Agent"], headers["Accept-Encoding"]))
         path, _, query = self.path.partition("?")
         params = {name: values[0] for name, values in parse_qs(query).items()}
         pages = {"/og": OG_PAGE, "/json-ld": JSON_LD_PAGE, "/bare": BARE_PAGE, "/untitled": UNTITLED_PAGE}
@@ -114,16 +150,27 @@ class Handler(BaseHTTPRequestHandler):
                 site.stopping.wait(3)
                 self.answer(200, "text/html", BARE_PAGE.encode())
             elif path == "/trickle":
-                self.trickle()
+                self.trickle(float(params.get("pause", 0.2)))
+            elif path == "/drip":
+                self.drip(b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n" + BARE_PAGE.encode())
+            elif path == "/encoded":
+                coding = params["coding"]
+                self.answer(200, "text/html; charset=utf-8", encoded(OG_PAGE.encode(), coding), encoding=coding)
+            elif path == "/bomb":
+                self.bomb()
+            elif path == "/endless-name":
+                self.endless_name()
             else:
                 self.answer(404, "text/html", b"<html><title>Not found</title></html>")
         except (BrokenPipeError, ConnectionResetError):
             site.client_left.set()
 
-    def answer(self, status, content_type, body):
+    def answer(self, status, content_type, body, encoding=None):
         self.send_response(status)
         if content_type:
             self.send_header("Content-Type", content_type)
+        if encoding:
+            self.send_header("Content-Encoding", encoding)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -143,18 +190,49 @@ class Handler(BaseHTTPRequestHandler):
         for _ in range(1024):
             self.wfile.write(b"x" * 65536)
 
-    def trickle(self):
-        """Prompt headers, then a byte every 0.2 s for 10 s: each wait is
-        short, the whole is long."""
+    def trickle(self, pause):
+        """Prompt headers, then a byte every `pause` seconds, 50 of them:
+        each wait is short, the whole is long."""
         self.send_response(200)
         self.send_header("Content-Type", "text/html")
         self.end_headers()
         self.wfile.write(b"<html><head><title>Trickle</title></head><body><p>")
         for _ in range(50):
-            if self.server.site.stopping.wait(0.2):
+            if self.server.site.stopping.wait(pause):
                 return
             self.wfile.write(b"x")
             self.wfile.flush()
+
+    def drip(self, response):
+        """The whole response, status line and headers too, a byte every
+        0.2 s."""
+        for byte in response:
+            if self.server.site.stopping.wait(0.2):
+                return
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+
+    def bomb(self):
+        """BOMB, after a pause: the client is waiting by then and the body
+        is there whole, so it reads it in the largest pieces it takes."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(BOMB)))
+        self.end_headers()
+        self.server.site.stopping.wait(0.1)
+        self.wfile.write(BOMB)
+
+    def endless_name(self):
+        """A gzip header naming a file whose name never ends (or for 64 MB):
+        the client reads on and on, and nothing inflates."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Encoding", "gzip")
+        self.end_headers()
+        self.wfile.write(b"\x1f\x8b\x08\x08" + bytes(6))  # magic, deflate, FNAME; time, flags, OS
+        for _ in range(1024):
+            self.wfile.write(b"x" * 65536)
 
     def log_message(self, format, *args):
         """Quiet: the test reports what matters, not every request."""
@@ -492,6 +570,49 @@ def test_it_stops_reading_a_page_that_never_ends(site, monkeypatch):
     assert site.client_left.wait(5), "the server saw the client hang up"
 
 
+def test_a_gzip_bomb_is_inflated_no_further_than_2_mb(site, monkeypatch):
+    # What the download holds, measured up to the parsing: a few times
+    # MAX_BYTES at most, however much each piece read inflates to.
+    measured = []
+    real_article = fetching._article
+
+    def article(url, html):
+        measured.append((len(html), tracemalloc.get_traced_memory()[1]))
+        tracemalloc.stop()
+        return real_article(url, html)
+
+    monkeypatch.setattr(fetching, "_article", article)
+    tracemalloc.start()
+    try:
+        assert fetch_article(site.url("/bomb")).title == "A Small Bomb"
+    finally:
+        tracemalloc.stop()
+    [(length, peak)] = measured
+    assert length == fetching.MAX_BYTES
+    assert peak < 4 * fetching.MAX_BYTES
+    assert len(BOMB) < 250_000 and gzip.decompress(gzip_bomb(b"<p>", 3)) == b"<p>" + b" " * 3 * 2**20
+
+
+def test_a_compressed_page_is_cut_off_after_2_mb_on_the_wire_too(site):
+    assert refusal(site.url("/endless-name")) == "We could not find a title on that page. Fill in the details yourself."
+    assert site.client_left.wait(5), "the server saw the client hang up"
+
+
+@pytest.mark.parametrize("coding", ["gzip", "x-gzip", "deflate", "GZip"])
+def test_a_page_compressed_once_is_read(site, coding):
+    assert fetch_article(site.url("/encoded?" + urlencode({"coding": coding}))).title == "Listening Without Fixing"
+
+
+@pytest.mark.parametrize("coding", ["gzip, gzip", "deflate, gzip", "br", "zstd", "compress"])
+def test_a_page_compressed_more_than_once_or_in_a_way_we_do_not_know_is_refused(site, coding):
+    assert refusal(site.url("/encoded?" + urlencode({"coding": coding}))) == "We could not read that page."
+
+
+def test_it_asks_for_the_page_uncompressed(site):
+    fetch_article(site.url("/og"))
+    assert [seen.accept_encoding for seen in site.requests] == ["identity"]
+
+
 def test_a_page_slower_than_the_time_budget_is_refused_in_time(site, settings):
     settings.ARTICLE_FETCH_TIMEOUT = 1
     started = time.monotonic()
@@ -504,6 +625,22 @@ def test_the_budget_is_for_the_whole_page_not_each_wait(site, settings):
     started = time.monotonic()
     assert refusal(site.url("/trickle")) == "The page took too long to answer."
     assert 0.9 < time.monotonic() - started < 1.8
+
+
+def test_the_budget_covers_headers_sent_a_byte_at_a_time(site, settings):
+    settings.ARTICLE_FETCH_TIMEOUT = 1
+    started = time.monotonic()
+    assert refusal(site.url("/drip")) == "The page took too long to answer."
+    assert 0.9 < time.monotonic() - started < 1.8
+
+
+def test_the_budget_ends_a_pause_in_the_body_at_the_deadline_not_a_wait_later(site, settings):
+    # A pause just short of the budget: waiting it out twice would take
+    # nearly twice the budget.
+    settings.ARTICLE_FETCH_TIMEOUT = 1
+    started = time.monotonic()
+    assert refusal(site.url("/trickle?pause=0.9")) == "The page took too long to answer."
+    assert 0.9 < time.monotonic() - started < 1.5
 
 
 # https: connected by address, checked by name
