@@ -278,8 +278,13 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Twofold] "
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # allauth's limits (login, signup, password reset, ...) plus ours. Partner
-# codes: 31^8 possible codes against 10 tries an hour per account.
-ACCOUNT_RATE_LIMITS = {"invitation_code": "10/h/user,30/h/ip"}
+# codes: 31^8 possible codes against 10 tries an hour per account. Article
+# lookups (reflections/lookups.py): a request from our servers to an address
+# someone typed, per person, per address they come from, and per site.
+ACCOUNT_RATE_LIMITS = {
+    "invitation_code": "10/h/user,30/h/ip",
+    "article_lookup": "20/h/user,60/h/ip,30/h/key",
+}
 
 # Optional two-factor sign-in for everyone: an authenticator app (TOTP) with
 # recovery codes, and passkeys / security keys (WebAuthn). WebAuthn needs a

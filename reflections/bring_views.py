@@ -13,8 +13,9 @@ from core.errors import DomainError
 from core.http import posted
 
 from . import services
-from .fetching import FetchError, fetch_article, reading_minutes
+from .fetching import FetchError, reading_minutes
 from .forms import PROMPT_FORM_FIELDS, BringDetailsForm, BringLinkForm, OwnQuestionFormSet
+from .lookups import LookupLimited, article_look_up
 from .models import BankQuestion
 from .suggesting import suggest
 
@@ -33,19 +34,23 @@ def article_bring(request):
     if not link_form.is_bound or not link_form.is_valid():
         status = 400 if link_form.is_bound else 200
         return render(request, "reflections/bring.html", {"link_form": link_form, "linked": linked}, status=status)
-    return _bring_details(request, linked, _looked_up(request, link_form.cleaned_data))
+    form, status = _looked_up(request, link_form.cleaned_data)
+    return _bring_details(request, linked, form, status=status)
 
 
-def _looked_up(request, data) -> BringDetailsForm:
+def _looked_up(request, data) -> tuple[BringDetailsForm, int]:
     """The details form, filled in from the page (or the pasted text) as
-    far as it could be, with questions suggested from its words."""
+    far as it could be, with questions suggested from its words; and the
+    status to answer with (429 once over the lookup limits)."""
     initial = {"url": data["url"]}
     words = data["text"]
+    status = 200
     if data["url"]:
         try:
-            page = fetch_article(data["url"])
+            page = article_look_up(request, data["url"])
         except FetchError as error:
             messages.error(request, f"{error} You can fill in the details yourself.")
+            status = 429 if isinstance(error, LookupLimited) else 200
         else:
             initial.update(
                 url=page.url,
@@ -64,7 +69,7 @@ def _looked_up(request, data) -> BringDetailsForm:
     if suggested:
         initial["suggested"] = ",".join(str(q.pk) for q in suggested.questions)
         initial["questions"] = [q.pk for q in suggested.questions]
-    return BringDetailsForm(initial=initial)
+    return BringDetailsForm(initial=initial), status
 
 
 def _bring_details(request, linked, form, own=None, *, status=200):

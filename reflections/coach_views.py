@@ -13,8 +13,9 @@ from core.http import posted
 
 from . import authoring
 from .access import Role
-from .fetching import FetchError, fetch_article
-from .forms import PROMPT_FORM_FIELDS, ArticleForm, AssignForm, BankPickForm, PromptForm, answer_form
+from .fetching import FetchError
+from .forms import PROMPT_FORM_FIELDS, ArticleForm, ArticleLinkForm, AssignForm, BankPickForm, PromptForm, answer_form
+from .lookups import LookupLimited, article_look_up
 from .models import Article, BankQuestion, Prompt, Reflection
 from .selectors import PromptRow, coach_overview, notes_for, rows_by_author, talked_marks, threads_for
 from .shortcuts import reflection_or_404
@@ -54,35 +55,47 @@ def articles(request):
     return render(request, "coach/articles.html", {"articles": mine})
 
 
-def _from_link(request) -> dict:
-    """An article's details read from the page at ?url= (the coach checks
-    them and writes the summary in their own words)."""
-    url = request.GET.get("url", "").strip()
-    if not url:
-        return {}
-    try:
-        page = fetch_article(url)
-    except FetchError as error:
-        messages.error(request, f"{error} You can fill in the details yourself.")
-        return {"source_url": url[:500]}
-    return {
-        "title": page.title[:200],
-        "source_title": page.title[:300],
-        "source_name": page.site_name[:200],
-        "source_url": page.url[:500],
-    }
-
-
 @coach_required
 def article_new(request):
-    initial = {"status": Article.Status.DRAFT, **(_from_link(request) if request.method != "POST" else {})}
-    form = ArticleForm(posted(request), initial=initial)
+    """A new article entry; "Look it up" (a POST, as every lookup is) first
+    fills in its details from a link."""
+    if request.method == "POST" and request.POST.get("step") == "lookup":
+        return _article_new_from_link(request)
+    form = ArticleForm(posted(request), initial={"status": Article.Status.DRAFT})
     if request.method == "POST" and form.is_valid():
         article = _save(form, lambda **data: authoring.article_save(coach=request.user, **data))
         if article:
             messages.success(request, "Article created. Now add its questions.")
             return redirect("coach:article", pk=article.pk)
-    return render(request, "coach/article_new.html", {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "link_form": ArticleLinkForm()}
+    return render(request, "coach/article_new.html", context, status=400 if form.errors else 200)
+
+
+def _article_new_from_link(request):
+    """The new-article form with the details read from the page at the
+    link (the coach checks them and writes the summary in their own words);
+    whatever could not be read is said, and the link is kept."""
+    link_form = ArticleLinkForm(request.POST)
+    initial, status = {"status": Article.Status.DRAFT}, 200
+    if not link_form.is_valid():
+        status = 400
+    else:
+        url = link_form.cleaned_data["url"]
+        try:
+            page = article_look_up(request, url)
+        except FetchError as error:
+            messages.error(request, f"{error} You can fill in the details yourself.")
+            initial["source_url"] = url
+            status = 429 if isinstance(error, LookupLimited) else 200
+        else:
+            initial |= {
+                "title": page.title[:200],
+                "source_title": page.title[:300],
+                "source_name": page.site_name[:200],
+                "source_url": page.url[:500],
+            }
+    context = {"form": ArticleForm(initial=initial), "link_form": link_form}
+    return render(request, "coach/article_new.html", context, status=status)
 
 
 def _article_page(request, article, *, form=None, prompt_form=None, bank_form=None, status=200):

@@ -198,6 +198,17 @@ class LibraryFilterForm(forms.Form):
 # Bringing an article of our own
 
 
+class ArticleLinkForm(forms.Form):
+    """A coach's "fill in from a link": the page is read for its details."""
+
+    url = forms.URLField(
+        label="Fill in from a link",
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://…"}),
+    )
+
+
 class BringLinkForm(forms.Form):
     """Step one: a link to the article, or its text pasted (for a piece
     behind a paywall). The text is read for suggestions, never stored."""

@@ -651,9 +651,10 @@ INVALID_POSTS = {
     "notifications:notification_mark_read": Invalid("a next page on another site", {"next": "https://example.com/"}),
     "notifications:notifications_mark_all_read": Invalid("a next page on another site", {"next": "//example.com/"}),
     "coach:profile": Invalid("no name", {"name": " ", "bio": TYPED}, keeps=TYPED),
-    "coach:article_new": Invalid(
-        "a source link that is no link", article_form(title=TYPED, source_url="x"), keeps=TYPED
-    ),
+    "coach:article_new": {
+        "no link": Invalid("a source link that is no link", article_form(title=TYPED, source_url="x"), keeps=TYPED),
+        "nothing to look up": Invalid("a lookup without a link", {"step": "lookup", "url": ""}),
+    },
     "coach:article": Invalid("no title", article_form(title="", summary=TYPED), keeps=TYPED),
     "coach:prompt_new": Invalid("a scale without its labels", {"kind": PromptKind.SCALE, "text": TYPED}, keeps=TYPED),
     "coach:prompts_from_bank": Invalid("a bank question there is not", {"questions": ["99999999"]}),

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from notifications.models import Kind, Notification
-from reflections import bring_views, coach_views
+from reflections import lookups
 from reflections.fetching import FetchedArticle, FetchError
 from reflections.library import library_load
 from reflections.models import Article, BankQuestion, Reflection
@@ -51,8 +51,7 @@ def page_found(monkeypatch):
         asked.append(url)
         return PAGE
 
-    monkeypatch.setattr(bring_views, "fetch_article", fetch)
-    monkeypatch.setattr(coach_views, "fetch_article", fetch)
+    monkeypatch.setattr(lookups, "fetch_article", fetch)
     return asked
 
 
@@ -115,7 +114,7 @@ def test_a_page_that_cannot_be_read_says_so_and_keeps_the_link(as_alice, monkeyp
     def fails(url):
         raise FetchError("The page took too long to answer.")
 
-    monkeypatch.setattr(bring_views, "fetch_article", fails)
+    monkeypatch.setattr(lookups, "fetch_article", fails)
 
     response = look_up(as_alice, url="https://slow.example.org/piece")
 
@@ -221,10 +220,14 @@ def test_our_article_is_ours_alone(client, as_alice, library, alice, bob, carol,
 # A coach brings an article into their workspace, and builds from the bank
 
 
+def coach_looks_up(client, url):
+    return client.post(reverse("coach:article_new"), {"step": "lookup", "url": url})
+
+
 def test_a_coach_fills_in_a_new_article_from_a_link(client, coach, page_found):
     client.force_login(coach)
 
-    response = client.get(reverse("coach:article_new"), {"url": PAGE.url})
+    response = coach_looks_up(client, PAGE.url)
 
     form = response.context["form"]
     assert page_found == [PAGE.url]
@@ -237,10 +240,10 @@ def test_a_coach_whose_link_cannot_be_read_is_told_and_keeps_it(client, coach, m
     def fails(url):
         raise FetchError("That address is not a public web page.")
 
-    monkeypatch.setattr(coach_views, "fetch_article", fails)
+    monkeypatch.setattr(lookups, "fetch_article", fails)
     client.force_login(coach)
 
-    response = client.get(reverse("coach:article_new"), {"url": "http://10.0.0.1/"})
+    response = coach_looks_up(client, "http://10.0.0.1/")
 
     assert response.status_code == 200
     assert "That address is not a public web page. You can fill in the details yourself." in response.content.decode()
@@ -286,3 +289,82 @@ def test_another_coachs_article_takes_nothing_from_the_bank(client, coach, other
     )
 
     assert response.status_code == 404
+
+
+# Lookups are limited (audit 2, finding 3): per person, per address, per site
+
+
+def test_looking_up_links_is_limited_per_person_and_says_so_keeping_the_link(as_alice, page_found, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "article_lookup": "3/h/user"}
+    for n in range(3):
+        assert look_up(as_alice, url=f"https://site{n}.example.org/a").status_code == 200
+
+    response = look_up(as_alice, url="https://site9.example.org/piece")
+
+    body = response.content.decode()
+    assert response.status_code == 429
+    assert "looked up a lot of links in a short time" in body
+    assert "You can fill in the details yourself." in body
+    assert 'value="https://site9.example.org/piece"' in body
+    assert len(page_found) == 3, "the fourth lookup never reached the site"
+
+
+def test_the_limit_is_each_persons_own(client, as_alice, page_found, settings, bob):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "article_lookup": "1/h/user"}
+    look_up(as_alice, url="https://example.org/a")
+    assert look_up(as_alice, url="https://example.org/b").status_code == 429
+    client.force_login(bob)
+
+    assert look_up(client, url="https://example.org/c").status_code == 200
+
+
+def test_one_site_is_looked_up_only_so_often_whoever_asks(client, as_alice, page_found, settings, bob):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "article_lookup": "2/h/key"}
+    look_up(as_alice, url="https://Example.org/a")
+    client.force_login(bob)
+    look_up(client, url="https://example.org/b")
+
+    assert look_up(client, url="https://example.org/c").status_code == 429
+    assert look_up(client, url="https://another.example.net/c").status_code == 200
+    assert len(page_found) == 3
+
+
+def test_lookups_from_one_address_are_limited_whoever_is_signed_in(client, as_alice, page_found, settings, bob):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "article_lookup": "1/h/ip"}
+    look_up(as_alice, url="https://example.org/a")
+    client.force_login(bob)
+
+    assert look_up(client, url="https://example.org/b").status_code == 429
+
+
+def test_a_coachs_lookups_are_limited_too(client, coach, page_found, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "article_lookup": "1/h/user"}
+    client.force_login(coach)
+    coach_looks_up(client, PAGE.url)
+
+    response = coach_looks_up(client, "https://example.org/other")
+
+    assert response.status_code == 429
+    assert "looked up a lot of links in a short time" in response.content.decode()
+    assert response.context["form"].initial["source_url"] == "https://example.org/other"
+    assert page_found == [PAGE.url]
+
+
+def test_a_coachs_new_article_page_never_fetches_on_a_get(client, coach, page_found):
+    client.force_login(coach)
+
+    response = client.get(reverse("coach:article_new"), {"url": PAGE.url})
+
+    assert response.status_code == 200
+    assert page_found == []
+    assert 'name="step" value="lookup"' in response.content.decode()
+
+
+def test_a_lookup_without_a_link_says_what_is_missing(client, coach, page_found):
+    client.force_login(coach)
+
+    response = coach_looks_up(client, "")
+
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert page_found == []
