@@ -11,8 +11,10 @@ import logging
 import re
 import time
 
-from django.utils.functional import empty
+from django.contrib.auth import SESSION_KEY
 from pythonjsonlogger.json import JsonFormatter
+
+from core.numbers import whole_number
 
 request_logger = logging.getLogger("twofold.request")
 
@@ -50,7 +52,7 @@ class RequestLogMiddleware:
                 "path": path,
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                "user_id": loaded_user_id(request),
+                "user_id": session_user_id(request),
             },
         )
         return response
@@ -93,10 +95,15 @@ class RoutesNotPaths(logging.Filter):
         return True
 
 
-def loaded_user_id(request):
-    """The user's id if something already loaded the user: logging must not
-    add a query, nor fail when the database is away."""
-    user = getattr(request, "user", None)
-    if user is None or getattr(user, "_wrapped", user) is empty:
+def session_user_id(request):
+    """Who the session says is signed in once the view is done (after a
+    sign-in, the new person; after a sign-out, nobody), if something already
+    read the session: logging must not add a read of its own, nor fail when
+    the session's store is away (the request's own answer says so)."""
+    session = getattr(request, "session", None)
+    if session is None or not session.accessed:
         return None
-    return user.pk if user.is_authenticated else None
+    try:
+        return whole_number(session.get(SESSION_KEY))
+    except Exception:
+        return None

@@ -37,10 +37,13 @@ class PostedAnswer:
 class ClientCouplesField(forms.ModelMultipleChoiceField):
     """Tampered ids (huge, non-numeric) are an invalid choice, never a 500."""
 
-    def _check_values(self, value):
-        if any(whole_number(v) is None for v in value):
-            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super()._check_values(value)
+    def clean(self, value):
+        for raw in value if isinstance(value, list | tuple) else ():
+            if whole_number(raw) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": raw}
+                )
+        return super().clean(value)
 
 
 def field_name(prompt, name):

@@ -127,23 +127,33 @@ def own_answers(user: User, prompt_ids: set[int]) -> dict[int, Answer]:
 # Prompts
 
 
+# A cached snapshot is plain data: each prompt's column values, in this
+# order. The key names the columns, so after a migration that changes them
+# the prompts are read afresh, never unpickled into a model that no longer
+# fits; and an entry lives a month, not for ever.
+SNAPSHOT_COLUMNS = tuple(field.attname for field in ReflectionPrompt._meta.concrete_fields)
+SNAPSHOT_VERSION = hashlib.sha256(" ".join(SNAPSHOT_COLUMNS).encode()).hexdigest()[:8]
+SNAPSHOT_SECONDS = 30 * 24 * 3600
+
+
 def _snapshot_key(reflection: Reflection) -> str:
     # The start time in the key: SQLite reuses a primary key after a
     # rollback, and a new reflection must never read another's prompts.
-    return f"prompts:{reflection.pk}:{reflection.created_at.timestamp()}"
+    return f"prompts:{SNAPSHOT_VERSION}:{reflection.pk}:{reflection.created_at.timestamp()}"
 
 
 def prompts_of(reflection: Reflection) -> list[ReflectionPrompt]:
     """The reflection's prompts in order. They are a snapshot that never
     changes once the reflection has started, so they are kept in the
-    snapshots cache once read."""
+    snapshots cache once read; each call makes new instances of them."""
     snapshots = caches["snapshots"]
     key = _snapshot_key(reflection)
-    prompts = snapshots.get(key)
-    if prompts is None:
-        prompts = list(ReflectionPrompt.objects.filter(reflection=reflection))
-        snapshots.set(key, prompts, timeout=None)
-    return prompts
+    rows = snapshots.get(key)
+    if rows is None:
+        rows = list(ReflectionPrompt.objects.filter(reflection=reflection).values_list(*SNAPSHOT_COLUMNS))
+        snapshots.set(key, rows, timeout=SNAPSHOT_SECONDS)
+    db = ReflectionPrompt.objects.db
+    return [ReflectionPrompt.from_db(db, SNAPSHOT_COLUMNS, row) for row in rows]
 
 
 # Page models

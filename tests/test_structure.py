@@ -50,3 +50,21 @@ def test_an_import_inside_a_function_is_found_except_in_an_apps_ready(tmp_path):
     found = findings(tmp_path)
 
     assert found == ["notifications/services.py:2: import inside send(): import at the top of the module"]
+
+
+def test_a_lazy_objects_insides_and_a_fields_private_hook_are_found(tmp_path):
+    plant(
+        tmp_path,
+        "config",
+        "logs.py",
+        "from django.utils.functional import empty\n\ndef who(user):\n    return user._wrapped is empty\n",
+    )
+    plant(
+        tmp_path, "reflections", "forms.py", "class Field:\n    def _check_values(self, value):\n        return value\n"
+    )
+
+    found = findings(tmp_path)
+
+    assert any("imports `empty`" in f for f in found)
+    assert any("`._wrapped`" in f for f in found)
+    assert any("private `_check_values()`" in f for f in found)

@@ -3,7 +3,10 @@ config; not tests, the bench or migrations):
 
 1. Public Django APIs only: no private ORM attribute (a queryset's `_query`,
    `_result_cache`, `_prefetch_done`, an instance's
-   `_prefetched_objects_cache`) and no compiler (`get_compiler`, `as_sql`).
+   `_prefetched_objects_cache`), no compiler (`get_compiler`, `as_sql`), no
+   lazy object's insides (`_wrapped`, `_setup`, `django.utils.functional.empty`)
+   and no form field's private hook (`_check_values`), whether read, called
+   or overridden.
 2. Apps depend one way: core imports no app; accounts imports core only;
    reflections builds on accounts; notifications on both; config wires
    them all.
@@ -19,7 +22,19 @@ import sys
 from pathlib import Path
 
 PACKAGES = ["core", "accounts", "reflections", "notifications", "config"]
-PRIVATE_ORM_NAMES = {"_query", "_result_cache", "_prefetch_done", "_prefetched_objects_cache", "get_compiler", "as_sql"}
+PRIVATE_NAMES = {
+    # the ORM's
+    "_query",
+    "_result_cache",
+    "_prefetch_done",
+    "_prefetched_objects_cache",
+    "get_compiler",
+    "as_sql",
+    # SimpleLazyObject's (request.user) and a form field's
+    "_wrapped",
+    "_setup",
+    "_check_values",
+}
 # What each package may import from the project; anything else it imports
 # must be a third-party or standard module.
 MAY_IMPORT = {
@@ -48,13 +63,21 @@ def imported_packages(node: ast.AST) -> set[str]:
     return {name.split(".")[0] for name in names} & set(PACKAGES)
 
 
+def _imports_lazy_empty(node: ast.ImportFrom) -> bool:
+    return node.module == "django.utils.functional" and any(alias.name == "empty" for alias in node.names)
+
+
 def findings_in(package: str, path: Path, root: Path):
     tree = ast.parse(path.read_text(), filename=str(path))
     where = path.relative_to(root)
     allowed = MAY_IMPORT[package] | {package}
     for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and node.attr in PRIVATE_ORM_NAMES:
-            yield f"{where}:{node.lineno}: private ORM API `.{node.attr}`: use Django's public APIs"
+        if isinstance(node, ast.Attribute) and node.attr in PRIVATE_NAMES:
+            yield f"{where}:{node.lineno}: private Django API `.{node.attr}`: use Django's public APIs"
+        if isinstance(node, ast.FunctionDef) and node.name in PRIVATE_NAMES:
+            yield f"{where}:{node.lineno}: overrides Django's private `{node.name}()`: use a public hook"
+        if isinstance(node, ast.ImportFrom) and _imports_lazy_empty(node):
+            yield f"{where}:{node.lineno}: imports `empty`, a lazy object's insides: use Django's public APIs"
         for other in sorted(imported_packages(node) - allowed):
             may = ", ".join(sorted(MAY_IMPORT[package])) or "no app"
             yield f"{where}:{node.lineno}: {package} imports {other}: apps depend one way ({package} may import {may})"

@@ -4,7 +4,9 @@ change, so pages keep them in the snapshots cache once read (prompts_of)."""
 from django.core.cache import caches
 
 from reflections.models import ReflectionPrompt
-from reflections.selectors import prompts_of
+from reflections.selectors import SNAPSHOT_COLUMNS, _snapshot_key, prompts_of
+
+PLAIN = (type(None), bool, int, float, str, list, dict)
 
 
 def test_prompts_are_read_once_then_kept(reflection, django_assert_num_queries):
@@ -38,3 +40,13 @@ def test_a_reused_primary_key_does_not_read_another_reflections_prompts(reflecti
     ReflectionPrompt.objects.filter(reflection=reflection).update(text="Asked of another reflection")
 
     assert {p.text for p in prompts_of(reflection)} == {"Asked of another reflection"}
+
+
+def test_the_cache_holds_plain_data_not_model_instances(reflection):
+    """A pickled model outlives a schema change or a Django upgrade."""
+    prompts_of(reflection)
+
+    rows = caches["snapshots"].get(_snapshot_key(reflection))
+
+    assert rows and all(isinstance(row, tuple) and len(row) == len(SNAPSHOT_COLUMNS) for row in rows)
+    assert all(isinstance(value, PLAIN) for row in rows for value in row)
