@@ -5,6 +5,7 @@ production")."""
 
 import gc
 import os
+import resource
 
 from config.settings import FORWARDED_ALLOW_IPS, LOGGING
 
@@ -15,9 +16,12 @@ bind = os.environ.get("BIND", "127.0.0.1:8001")
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 20
-# Recycle workers now and then so a slow leak cannot grow without end.
-max_requests = 2000
-max_requests_jitter = 200
+# A worker is recycled only when its memory has grown past a ceiling (see
+# post_request), which a slow leak would reach, never after a count of
+# requests: each restart put a cold worker, and its wait, in the slowest
+# answers of every page.
+max_requests = 0
+WORKER_MEMORY_MB = int(os.environ.get("GUNICORN_WORKER_MEMORY_MB", 512))
 # Several servers may share a machine (bench, serve); none uses the socket.
 control_socket_disable = True
 # Fail at start, not at the first request, when settings are wrong.
@@ -42,3 +46,13 @@ def when_ready(server):
     objects out of every collection the workers run, so the collector never
     walks them again, and leaves their memory pages shared."""
     gc.freeze()
+
+
+def post_request(worker, req, environ, resp):
+    """The memory guard: a worker whose resident memory has ever passed
+    WORKER_MEMORY_MB finishes this request and is replaced, as gunicorn
+    itself replaces one after max_requests."""
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+    if worker.alive and peak_mb > WORKER_MEMORY_MB:
+        worker.log.info("Restarting worker: %d MB of memory, over GUNICORN_WORKER_MEMORY_MB", peak_mb)
+        worker.alive = False
