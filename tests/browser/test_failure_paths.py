@@ -65,13 +65,14 @@ def test_an_expired_invitation_says_so_and_links_nobody(new_page, db):
 
     page.goto(f"/partner/join/{invitation.token}/")
 
-    assert page.get_by_text("This invitation expired").is_visible()
+    assert page.get_by_text("This invitation can no longer be used").is_visible()
     assert page.get_by_role("button", name="Accept and link our accounts").count() == 0
+    assert page.get_by_text("Alice").count() == 0, "a spent invitation names nobody"
     check_page(page, "expired invitation")
     page.goto("/partner/join/")
     page.get_by_label("Invitation code").fill(invitation.code.lower())
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_text("This invitation expired").is_visible()
+    assert page.get_by_text("This code can no longer be used").is_visible()
 
 
 def test_an_answer_over_the_limit_is_refused_and_kept_while_typing(new_page, library):
