@@ -483,12 +483,21 @@ class Seeder:
         first, second = plan["first"], plan["second"]
         ready = {first.pk: plan["first_ready"], second.pk: plan["second_ready"]}
         for user in plan["pair"]:
-            participants.append(Participant(reflection=reflection, user=user, ready_at=ready[user.pk]))
             until = ready[user.pk] or self.now
             # Being ready needs every prompt answered (a pass counts).
             answered = prompts if ready[user.pk] else rng.sample(prompts, rng.randint(0, len(prompts)))
-            for prompt in answered:
-                answers.append(self.answer(prompt, user, reflection.created_at, until))
+            given = [self.answer(prompt, user, reflection.created_at, until) for prompt in answered]
+            answers.extend(given)
+            # The counts answer_save keeps beside the answers.
+            participants.append(
+                Participant(
+                    reflection=reflection,
+                    user=user,
+                    ready_at=ready[user.pk],
+                    answered=len(given),
+                    passed=sum(answer.passed for answer in given),
+                )
+            )
 
         if plan["first_ready"]:
             events.append(

@@ -3,7 +3,7 @@ from dataclasses import replace
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import CoachingLink, Couple
@@ -278,15 +278,22 @@ class ReflectionPrompt(PromptFields):
 
 
 class Participant(models.Model):
-    """One partner's side of a reflection: P3 readiness lives here."""
+    """One partner's side of a reflection: P3 readiness lives here, and
+    how many prompts they answered and passed (P6: counts, never what),
+    which answer_save keeps in the transaction of every save, so that pages
+    count without reading answers. `passed` is the partner's to see only
+    after the reveal (selectors._status)."""
 
     reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="participants")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations")
     ready_at = models.DateTimeField(null=True, blank=True)
+    answered = models.PositiveIntegerField(default=0)
+    passed = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["reflection", "user"], name="one_participant_per_user"),
+            models.CheckConstraint(condition=Q(passed__lte=F("answered")), name="passes_are_answers"),
         ]
 
     def __str__(self):

@@ -14,7 +14,6 @@ from .selectors import (
     conversation_fingerprint,
     follow_up_for,
     notes_for,
-    passes_by_author,
     prompt_rows,
     scale_summary,
     sharing_with_coaches,
@@ -42,7 +41,7 @@ def reflection_page(
     status line's poll be answered without Django while nothing changes."""
     viewer, reflection = request.user, opened.reflection
     rows = prompt_rows(reflection, viewer, posted=posted, errors=errors, conflicts=conflicts)
-    state = status_of(opened, viewer, passes=passes_by_author(a for row in rows for a in (row.mine, row.partners)))
+    state = status_of(opened, viewer)
     prompts = [row.prompt for row in rows]
     context = {
         "reflection": reflection,

@@ -4,8 +4,6 @@ JointNote.objects.visible_to (P8); everything else here is counts, states
 and names."""
 
 import hashlib
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -43,26 +41,16 @@ def _count(queryset, outer):
     return Coalesce(Subquery(rows), 0)
 
 
-def answered_count():
-    """P6: how many of its reflection's prompts a participant has answered,
-    never what, to annotate Participant rows with."""
-    given = Answer.objects.filter(prompt__reflection=OuterRef("reflection"), author=OuterRef("user"))
-    return _count(given, "author")
-
-
 def prompt_count(reflection="pk"):
     """How many prompts a reflection has, to annotate rows with (`reflection`
     names the row's reflection)."""
     return _count(ReflectionPrompt.objects.filter(reflection=OuterRef(reflection)), "reflection")
 
 
-def with_partners(*, progress: bool = False) -> Prefetch:
-    """Loads a reflection's participants and their users in one query.
-    With `progress`, each participant also carries `answered` (P6: a count)."""
-    participants = Participant.objects.select_related("user")
-    if progress:
-        participants = participants.annotate(answered=answered_count())
-    return Prefetch("participants", queryset=participants)
+def with_partners() -> Prefetch:
+    """Loads a reflection's participants (with their progress counts) and
+    their users in one query."""
+    return Prefetch("participants", queryset=Participant.objects.select_related("user"))
 
 
 # What a reflection's page or status line shows about it besides partners.
@@ -93,7 +81,6 @@ def opened_by(viewer: User, pk: int, *, for_page: bool = True) -> Opened | None:
         participants = participants.select_related(
             "user", *(f"reflection__{name}" for name in SHOWN_WITH_REFLECTION)
         ).annotate(
-            answered=answered_count(),
             has_notes=Exists(JointNote.objects.filter(reflection=OuterRef("reflection"))),
             has_events=Exists(ReflectionEvent.objects.filter(reflection=OuterRef("reflection"))),
         )
@@ -109,11 +96,6 @@ def opened_by(viewer: User, pk: int, *, for_page: bool = True) -> Opened | None:
     if not for_page:
         return Opened(first.reflection, participants, access, has_notes=False, has_events=False)
     return Opened(first.reflection, participants, access, first.has_notes, first.has_events)
-
-
-def answered_by(reflection: Reflection, user: User) -> int:
-    """P6: how many of `reflection`'s prompts `user` has answered, never what."""
-    return Answer.objects.filter(prompt__reflection=reflection, author=user).count()
 
 
 def own_answers(user: User, prompt_ids: set[int]) -> dict[int, Answer]:
@@ -223,56 +205,37 @@ class ReflectionStatus:
         return f"{self.state}.{self.partner_answered}.{int(partner_ready)}.{int(self.me.is_ready)}"
 
 
-def passes_by_author(answers: Iterable[Answer | None]) -> dict[int, int]:
-    """How many of `answers` (read through the gate) are passes, by author."""
-    return dict(Counter(a.author_id for a in answers if a is not None and a.passed))
-
-
-def _status(
-    reflection: Reflection, participants: list[Participant], viewer: User, total: int, passes: dict[int, int]
-) -> ReflectionStatus:
+def _status(reflection: Reflection, participants: list[Participant], viewer: User, total: int) -> ReflectionStatus:
     stage = stage_of(reflection)
-    # P6: the partner's passes show apart only once the reveal opened their answers.
+    # P6: the partner's passes show apart only once the reveal opened their
+    # answers (a closed reflection shows the viewer's own alone).
     shown = {viewer.pk} if stage != Stage.REVEALED else {p.user_id for p in participants}
     sides = {
-        p.user_id: Side(p.user, p.answered, p.ready_at, passes.get(p.user_id, 0) if p.user_id in shown else 0)
-        for p in participants
+        p.user_id: Side(p.user, p.answered, p.ready_at, p.passed if p.user_id in shown else 0) for p in participants
     }
     me = sides.pop(viewer.pk)
     return ReflectionStatus(reflection, stage, me, next(iter(sides.values()), None), total)
 
 
-def status_of(opened: Opened, viewer: User, *, passes: dict[int, int] | None = None) -> ReflectionStatus:
-    """`passes` (passes_by_author of the answers a page read through the
-    gate) splits the viewer's passes from their answers; without it, a pass
-    counts as an answer."""
-    return _status(opened.reflection, opened.participants, viewer, len(prompts_of(opened.reflection)), passes or {})
+def status_of(opened: Opened, viewer: User) -> ReflectionStatus:
+    return _status(opened.reflection, opened.participants, viewer, len(prompts_of(opened.reflection)))
 
 
 def statuses_for(user: User) -> list[ReflectionStatus]:
     """Every reflection `user` takes part in, newest first, for lists of
-    status lines: one query over the participant rows of both partners, and
-    one over the answers the gate lets `user` read, for their passes."""
+    status lines: one query over the participant rows of both partners,
+    whose counts say how far each got (no answer is read)."""
     mine = Participant.objects.filter(user=user).values("reflection")
     rows = (
         Participant.objects.filter(reflection__in=mine)
         .select_related("user", "reflection__couple", "reflection__assigned_by__coach_profile")
-        .annotate(answered=answered_count(), prompt_count=prompt_count("reflection"))
+        .annotate(prompt_count=prompt_count("reflection"))
         .order_by("-reflection__created_at", "-reflection_id", "pk")
     )
     by_reflection: dict[int, list[Participant]] = {}
     for row in rows:
         by_reflection.setdefault(row.reflection_id, []).append(row)
-    passes: dict[int, Counter] = {}
-    if by_reflection:
-        readable = Answer.objects.visible_to(user).filter(prompt__reflection__in=mine)
-        for reflection_id, author_id, content in readable.values_list("prompt__reflection", "author", "content"):
-            if content.passed:
-                passes.setdefault(reflection_id, Counter())[author_id] += 1
-    return [
-        _status(both[0].reflection, both, user, both[0].prompt_count, passes.get(pk, {}))
-        for pk, both in by_reflection.items()
-    ]
+    return [_status(both[0].reflection, both, user, both[0].prompt_count) for both in by_reflection.values()]
 
 
 @dataclass(frozen=True)
@@ -290,10 +253,9 @@ class MyProgress:
 
 def my_progress(reflection: Reflection, user: User, total: int) -> MyProgress:
     """How many of `reflection`'s prompts `user` answered, and how many of
-    those they passed: one query over their own answers, through the gate."""
-    mine = Answer.objects.visible_to(user).filter(prompt__reflection=reflection, author=user)
-    passed = [content.passed for content in mine.values_list("content", flat=True)]
-    return MyProgress(mine_answered=len(passed), total=total, mine_passed=sum(passed))
+    those they passed: their participant row's counts."""
+    answered, passed = Participant.objects.values_list("answered", "passed").get(reflection=reflection, user=user)
+    return MyProgress(mine_answered=answered, total=total, mine_passed=passed)
 
 
 @dataclass
@@ -675,7 +637,7 @@ def coach_overview(coach: User) -> list[tuple[CoachingLink, list[CoachRow]]]:
     reflections = (
         Reflection.objects.filter(couple__in=[link.couple_id for link in links])
         .filter(Q(assigned_by=coach) | Q(pk__in=shared_ids))
-        .prefetch_related(with_partners(progress=True))
+        .prefetch_related(with_partners())
         .annotate(prompt_count=prompt_count())
         .order_by("-created_at")
     )

@@ -3,6 +3,8 @@ transaction, with the reflection's row locked where a rule depends on its
 stage, and raises DomainError with a message fit to show the user."""
 
 import secrets
+from collections import Counter
+from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -34,7 +36,7 @@ from .models import (
     ShareConsent,
     TalkedMark,
 )
-from .selectors import answered_by, talked_about
+from .selectors import talked_about
 from .signals import article_brought, follow_up_started, partner_ready, partner_replied, reflection_revealed
 
 SNAPSHOT_FIELDS = ["order", "kind", "text", "scale_min_label", "scale_max_label", "choices"]
@@ -94,6 +96,41 @@ def _participant(reflection: Reflection, user: User) -> Participant:
     return next(p for p in reflection.participants.all() if p.user_id == user.pk)
 
 
+def _count_answer(participant: Participant, *, was: tuple[bool, bool], now: tuple[bool, bool]) -> None:
+    """Keeps `participant`'s answered and passed counts, in the save's
+    transaction: `was` and `now` are (answered, passed) for one prompt
+    before and after the save."""
+    answered, passed = int(now[0]) - int(was[0]), int(now[1]) - int(was[1])
+    if answered or passed:
+        participant.answered += answered
+        participant.passed += passed
+        participant.save(update_fields=["answered", "passed"])
+
+
+def progress_recount(participants: Iterable[Participant]) -> list[Participant]:
+    """Counts `participants`' answers and passes afresh from the answers
+    themselves (decrypting each), sets the counts that were wrong and
+    returns those participants: for data loaded around answer_save (the
+    bench's seeding) and to check that the counts hold."""
+    participants = list(participants)
+    tally = Counter()
+    passes = Counter()
+    answers = Answer.objects.filter(
+        prompt__reflection__in={p.reflection_id for p in participants}, author__in={p.user_id for p in participants}
+    ).values_list("prompt__reflection", "author", "content")
+    for reflection_id, author_id, content in answers.iterator(chunk_size=2000):
+        tally[reflection_id, author_id] += 1
+        passes[reflection_id, author_id] += int(content.passed)
+    wrong = []
+    for p in participants:
+        key = (p.reflection_id, p.user_id)
+        if (p.answered, p.passed) != (tally[key], passes[key]):
+            p.answered, p.passed = tally[key], passes[key]
+            wrong.append(p)
+    Participant.objects.bulk_update(wrong, ["answered", "passed"], batch_size=1000)
+    return wrong
+
+
 def _clean_answer(prompt: ReflectionPrompt, *, text: str, scale_value: int | None, passed: bool) -> dict:
     """The answer as it will be stored, or DomainError naming what is wrong."""
     if passed:
@@ -149,7 +186,13 @@ def answer_save(
         current = Answer.objects.filter(prompt=prompt, author=author).first()  # one at most (a constraint)
         if current and base_version is not None and current.version != base_version:
             raise AnswerConflict(version=current.version)
-        if not (values["passed"] or values["text"] or values["scale_value"] is not None):
+        emptied = not (values["passed"] or values["text"] or values["scale_value"] is not None)
+        _count_answer(
+            _participant(reflection, author),
+            was=(current is not None, current is not None and current.passed),
+            now=(not emptied, not emptied and values["passed"]),
+        )
+        if emptied:
             # An emptied answer is no answer: nothing is kept.
             if current:
                 current.delete()
@@ -178,7 +221,7 @@ def readiness_set(*, reflection: Reflection, user: User) -> Reflection:
         participant = _participant(reflection, user)
         if participant.is_ready:
             return reflection
-        missing = reflection.prompts.count() - answered_by(reflection, user)
+        missing = reflection.prompts.count() - participant.answered
         if missing:
             raise DomainError(f"Answer every prompt first ({missing} still open). A pass counts as an answer.")
         participant.ready_at = timezone.now()

@@ -38,6 +38,7 @@ from reflections.models import (
 )
 from reflections.services import (
     note_save,
+    progress_recount,
     reaction_set,
     readiness_set,
     reflection_create,
@@ -53,7 +54,7 @@ FEW, MANY = 1, 200
 FEW_PROMPTS, MANY_PROMPTS = 1, 50
 
 # The bounds, one per page: what the page costs with the least data.
-HOME_QUERIES = 7  # one of them the guide to read next, one the passes (the answers the gate gives me)
+HOME_QUERIES = 6  # one of them the guide to read next; progress and passes are counts on the participant rows
 HISTORY_QUERIES = 5
 # A reflection's page reads the viewer's live version first, before it knows
 # the stage (reflections/live.py): one read of the cache, which is the
@@ -122,6 +123,7 @@ def add_reflections(couple, count, *, state="revealed", assigned_by=None, share_
     Answer.objects.bulk_create(
         Answer(prompt=p, author=user, **answer_value(p, user)) for user, ps in answered.items() for p in ps
     )
+    progress_recount(Participant.objects.filter(reflection__in=reflections))  # as answer_save keeps them
     now = timezone.now()
     ready = partners if state == "revealed" else partners[:1] if state == "waiting" else []
     Participant.objects.filter(reflection__in=reflections, user__in=ready).update(ready_at=now)

@@ -2,19 +2,12 @@
 existing mark as its marker's own, and drops a mark whose marker is gone."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from .migrating import migrate, migrate_to_latest
 
 BEFORE = [("reflections", "0013_follow_ups")]
 AFTER = [("reflections", "0014_talked_mark_per_partner")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -36,4 +29,4 @@ def test_existing_marks_become_their_markers_own():
         marks = list(apps.get_model("reflections", "TalkedMark").objects.values_list("prompt", "user"))
         assert marks == [(kept.pk, robin.pk)]
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()
