@@ -19,6 +19,8 @@ from .lookups import LookupLimited, article_look_up
 from .models import BankQuestion
 from .suggesting import suggest
 
+SUGGESTED_TICKED = 3
+
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -49,7 +51,11 @@ def _looked_up(request, data) -> tuple[BringDetailsForm, int]:
         try:
             page = article_look_up(request, data["url"])
         except FetchError as error:
-            messages.error(request, f"{error} You can fill in the details yourself.")
+            messages.error(
+                request,
+                f"{error} You can fill in the details yourself, or start over and paste the article's text:"
+                " questions are suggested from it too.",
+            )
             status = 429 if isinstance(error, LookupLimited) else 200
         else:
             initial.update(
@@ -68,7 +74,8 @@ def _looked_up(request, data) -> tuple[BringDetailsForm, int]:
     suggested = suggest(words) if words.strip() else None
     if suggested:
         initial["suggested"] = ",".join(str(q.pk) for q in suggested.questions)
-        initial["questions"] = [q.pk for q in suggested.questions]
+        # A few ticked to start with, the best matches: an evening's worth.
+        initial["questions"] = [q.pk for q in suggested.questions[:SUGGESTED_TICKED]]
     return BringDetailsForm(initial=initial), status
 
 

@@ -63,6 +63,9 @@ def test_a_couple_brings_an_article_by_link_and_reflects_on_it(new_page, library
     check_page(page, "the article's details and suggested questions")
     suggested = page.get_by_role("group", name="Suggested for this article").get_by_role("checkbox")
     assert suggested.count() >= 3
+    assert [box.is_checked() for box in suggested.all()[:3]] == [True] * 3, "the best three start ticked"
+    for box in suggested.all():
+        box.check()  # Alice takes them all
     page.get_by_label("Why this one? (a line or two for your partner)").fill("This one made me think of us.")
     page.get_by_role("button", name="Start this reflection together").click()
     page.get_by_text("Bob will hear that you suggested").wait_for()

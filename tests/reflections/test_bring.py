@@ -107,6 +107,7 @@ def test_a_link_fills_in_the_details_and_suggests_questions(as_alice, library, p
     suggested = response.context["suggested"]
     assert suggested and {q.theme.slug for q in suggested} & {"money"}
     assert {q.kind for q in suggested} == {"text", "scale", "choice"}
+    assert form.initial["questions"] == [q.pk for q in suggested[:3]], "the best three start ticked, not all"
     assert MONEY_WORDS not in response.content.decode(), "the article's text is not sent back"
 
 
@@ -120,7 +121,8 @@ def test_a_page_that_cannot_be_read_says_so_and_keeps_the_link(as_alice, monkeyp
 
     body = response.content.decode()
     assert response.status_code == 200
-    assert "The page took too long to answer. You can fill in the details yourself." in body
+    assert "The page took too long to answer. You can fill in the details yourself" in body
+    assert "paste the article&#x27;s text" in body
     assert 'value="https://slow.example.org/piece"' in body
 
 
@@ -304,7 +306,7 @@ def test_looking_up_links_is_limited_per_person_and_says_so_keeping_the_link(as_
     body = response.content.decode()
     assert response.status_code == 429
     assert "looked up a lot of links in a short time" in body
-    assert "You can fill in the details yourself." in body
+    assert "You can fill in the details yourself" in body
     assert 'value="https://site9.example.org/piece"' in body
     assert len(page_found) == 3, "the fourth lookup never reached the site"
 
