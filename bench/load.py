@@ -182,6 +182,15 @@ class Shared(Endpoint):
         return f"/reflections/{user.shared_pk}/"
 
 
+class Together(Endpoint):
+    """Together mode on the revealed reflection's first question."""
+
+    name = "together mode"
+
+    def path(self, user):
+        return f"/reflections/{user.shared_pk}/together/1/"
+
+
 VERSION_INPUT = re.compile(r'name="p(\d+)-version" value="(\d+)"')
 
 DRAFTS = [
@@ -232,7 +241,7 @@ class Autosave(Endpoint):
         return None
 
 
-ENDPOINTS = {cls.name: cls for cls in (Ceiling, Home, Answering, Autosave, Shared)}
+ENDPOINTS = {cls.name: cls for cls in (Ceiling, Home, Answering, Autosave, Shared, Together)}
 
 
 # -- driving them ----------------------------------------------------------------

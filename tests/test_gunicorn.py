@@ -22,4 +22,3 @@ def test_a_worker_past_its_memory_ceiling_is_replaced_after_its_request(monkeypa
 
 def test_a_worker_within_its_ceiling_serves_on(monkeypatch):
     assert worker_after_a_request(monkeypatch, peak_mb=60).alive is True
-
