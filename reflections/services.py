@@ -67,13 +67,25 @@ def reflection_create(*, couple: Couple, article: Article, started_by: User | No
     prompts = list(article.prompts.all())
     if not prompts:
         raise DomainError(f"“{article.title}” has no questions yet.")
-    reflection = Reflection.objects.create(
-        couple=couple, article=article, title=article.title, started_by=started_by, **assignment
+    return _new_reflection(
+        prompts=prompts,
+        user_ids=[m.user_id for m in couple.memberships.all()],
+        couple=couple,
+        article=article,
+        title=article.title,
+        started_by=started_by,
+        **assignment,
     )
+
+
+def _new_reflection(*, prompts: list, user_ids: list[int], **fields) -> Reflection:
+    """A new reflection (`fields`) with a snapshot of `prompts` as they are
+    now, an article's or another reflection's, and `user_ids` taking part."""
+    reflection = Reflection.objects.create(**fields)
     ReflectionPrompt.objects.bulk_create(
         ReflectionPrompt(reflection=reflection, **{f: getattr(p, f) for f in SNAPSHOT_FIELDS}) for p in prompts
     )
-    Participant.objects.bulk_create(Participant(reflection=reflection, user=m.user) for m in couple.memberships.all())
+    Participant.objects.bulk_create(Participant(reflection=reflection, user_id=pk) for pk in user_ids)
     return reflection
 
 
@@ -131,17 +143,29 @@ def progress_recount(participants: Iterable[Participant]) -> list[Participant]:
     return wrong
 
 
+def _written(text: str | None, *, at_most: int, too_long: str, strip: bool = False) -> str:
+    """What someone wrote, as it can be kept: without NUL (PostgreSQL cannot
+    store one, and nobody means to type one), stripped if asked, and at most
+    `at_most` characters, else DomainError(`too_long`, its {most} and
+    {length} filled in)."""
+    text = (text or "").replace("\x00", "")
+    if strip:
+        text = text.strip()
+    if len(text) > at_most:
+        raise DomainError(too_long.format(most=f"{at_most:,}", length=f"{len(text):,}"))
+    return text
+
+
 def _clean_answer(prompt: ReflectionPrompt, *, text: str, scale_value: int | None, passed: bool) -> dict:
     """The answer as it will be stored, or DomainError naming what is wrong."""
     if passed:
         return {"text": "", "scale_value": None, "passed": True}
-    # PostgreSQL cannot store NUL; nobody means to type one.
-    text = (text or "").replace("\x00", "")
-    if len(text) > ANSWER_MAX_LENGTH:
-        raise DomainError(
-            f"Answers can be at most {ANSWER_MAX_LENGTH:,} characters; this one has {len(text):,}. "
-            "Your text is still here: shorten it and save again."
-        )
+    text = _written(
+        text,
+        at_most=ANSWER_MAX_LENGTH,
+        too_long="Answers can be at most {most} characters; this one has {length}. "
+        "Your text is still here: shorten it and save again.",
+    )
     if prompt.kind == PromptKind.SCALE:
         if scale_value is not None and not SCALE_MIN <= scale_value <= SCALE_MAX:
             raise DomainError(f"Choose a number from {SCALE_MIN} to {SCALE_MAX}.")
@@ -336,18 +360,14 @@ def follow_up_start(*, reflection: Reflection, user: User) -> tuple[Reflection, 
                 "and neither of you marked one."
             )
         title = FOLLOW_UP_PREFIX + reflection.title.removeprefix(FOLLOW_UP_PREFIX)
-        follow_up = Reflection.objects.create(
+        follow_up = _new_reflection(
+            prompts=chosen,
+            user_ids=[p.user_id for p in reflection.participants.all()],
             couple=reflection.couple,
             article=reflection.article,
             title=title[: Reflection._meta.get_field("title").max_length],
             started_by=user,
             follow_up_of=reflection,
-        )
-        ReflectionPrompt.objects.bulk_create(
-            ReflectionPrompt(reflection=follow_up, **{f: getattr(p, f) for f in SNAPSHOT_FIELDS}) for p in chosen
-        )
-        Participant.objects.bulk_create(
-            Participant(reflection=follow_up, user_id=p.user_id) for p in reflection.participants.all()
         )
         follow_up_started.send(sender=Reflection, reflection=follow_up, user=user)
     return follow_up, True
@@ -373,9 +393,9 @@ def note_save(*, reflection: Reflection, user: User, kind: str, text: str, base_
     sent together), so it is no conflict."""
     if kind not in JointNote.Kind.values:
         raise DomainError("There is no such note.")
-    text = (text or "").replace("\x00", "")
-    if len(text) > ANSWER_MAX_LENGTH:
-        raise DomainError(f"A note can be at most {ANSWER_MAX_LENGTH:,} characters; this one has {len(text):,}.")
+    text = _written(
+        text, at_most=ANSWER_MAX_LENGTH, too_long="A note can be at most {most} characters; this one has {length}."
+    )
     with transaction.atomic():
         reflection = _locked(reflection.pk)
         require_partner(reflection, user, stage=Stage.REVEALED)
@@ -436,14 +456,15 @@ def article_bring(*, by: User, details: dict, note: str = "", questions: list[di
 
 
 def _reply_text(text: str) -> str:
-    text = (text or "").replace("\x00", "").strip()
+    text = _written(
+        text,
+        strip=True,
+        at_most=REPLY_MAX_LENGTH,
+        too_long="A reply can be at most {most} characters; this one has {length}. "
+        "Your text is still here: shorten it and send again.",
+    )
     if not text:
         raise DomainError("Write something first: an empty reply is not sent.")
-    if len(text) > REPLY_MAX_LENGTH:
-        raise DomainError(
-            f"A reply can be at most {REPLY_MAX_LENGTH:,} characters; this one has {len(text):,}. "
-            "Your text is still here: shorten it and send again."
-        )
     return text
 
 

@@ -176,29 +176,32 @@ def answers_save(request, pk):
 @login_required
 @require_POST
 def readiness_set(request, pk):
-    reflection = reflection_or_404(request.user, pk, for_page=False).reflection
-    try:
-        reflection = services.readiness_set(reflection=reflection, user=request.user)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        if reflection.is_revealed:
-            messages.success(request, "You are both ready. Here are your answers, side by side.")
-        else:
-            messages.success(request, "You are ready. Your answers are locked until your partner is ready too.")
-    return redirect("reflections:reflection", pk=pk)
+    def ready(**of):
+        if services.readiness_set(**of).is_revealed:
+            return "You are both ready. Here are your answers, side by side."
+        return "You are ready. Your answers are locked until your partner is ready too."
+
+    return _readiness(request, pk, ready)
 
 
 @login_required
 @require_POST
 def readiness_withdraw(request, pk):
+    def withdraw(**of):
+        services.readiness_withdraw(**of)
+        return "You are no longer ready. You can edit your answers again."
+
+    return _readiness(request, pk, withdraw)
+
+
+def _readiness(request, pk, change):
+    """Run `change` (being ready, or withdrawing) on the reflection, say
+    what it answered or why it was refused, and go back to the page."""
     reflection = reflection_or_404(request.user, pk, for_page=False).reflection
     try:
-        services.readiness_withdraw(reflection=reflection, user=request.user)
+        messages.success(request, change(reflection=reflection, user=request.user))
     except DomainError as error:
         messages.error(request, str(error))
-    else:
-        messages.success(request, "You are no longer ready. You can edit your answers again.")
     return redirect("reflections:reflection", pk=pk)
 
 
