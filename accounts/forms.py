@@ -32,12 +32,6 @@ class InvitationCodeForm(forms.Form):
         return code
 
 
-class CoachProfileForm(forms.Form):
-    name = forms.CharField(label="Name shown to clients", max_length=80)
-    practice = forms.CharField(label="Practice", max_length=120, required=False)
-    bio = forms.CharField(label="Short bio", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
-
-
 class AccountDeleteForm(forms.Form):
     password = forms.CharField(
         label="Your password, to confirm", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})

@@ -275,7 +275,8 @@ def virtual_users(count, secret_key, *, seed=7):
     from accounts.models import Membership
     from bench.load import VirtualUser
     from bench.seed import EMAIL_DOMAIN
-    from reflections.models import Answer, PromptKind, Reflection, ReflectionPrompt
+    from library.models import PromptKind
+    from reflections.models import Answer, Reflection, ReflectionPrompt
     from tools.servers import session_cookie_for
 
     Session.objects.all().delete()

@@ -29,21 +29,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Couple, Invitation, Membership, User
+from conversation.models import JointNote, Reaction, Reply
 from core.encryption import PREFIX
+from library.models import Article, Prompt, PromptKind
 from notifications.models import Kind, Notification
-from reflections.models import (
-    Answer,
-    Article,
-    JointNote,
-    Participant,
-    Prompt,
-    PromptKind,
-    Reaction,
-    Reflection,
-    ReflectionEvent,
-    ReflectionPrompt,
-    Reply,
-)
+from reflections.models import Answer, Participant, Reflection, ReflectionEvent, ReflectionPrompt
 from reflections.services import SNAPSHOT_FIELDS
 
 EMAIL_DOMAIN = "bench.twofold.test"

@@ -76,8 +76,12 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "accounts",
+    "library",
     "reflections",
+    "conversation",
+    "coaching",
     "notifications",
+    "demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -137,6 +141,10 @@ TEMPLATES = [
 # them from TEMPLATES above; "django.forms" in INSTALLED_APPS lets it find
 # Django's own widget templates.
 FORM_RENDERER = "config.forms.FormRenderer"
+
+# A revealed reflection's page is the conversation's (reflections.pages hands
+# it over by this name, so that reflections imports nothing built on it).
+SHARED_VIEW = "conversation.pages.shared_view"
 
 # SQLite by default, in WAL mode with IMMEDIATE transactions so that two
 # writers queue for the lock instead of failing halfway through.

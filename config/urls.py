@@ -13,10 +13,14 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("favicon.ico", webapp.favicon, name="favicon"),
     path("manifest.webmanifest", webapp.manifest, name="manifest"),
+    # reflections first: its "library/bring/" comes before the library's
+    # "library/<slug>/".
     path("", include("reflections.urls")),
+    path("", include("library.urls")),
+    path("", include("conversation.urls")),
     path("", include("accounts.urls")),
     path("", include("notifications.urls")),
-    path("coach/", include("config.coach_urls")),
+    path("coach/", include("coaching.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -42,7 +42,7 @@ def notification_email(notification):
     if reflection is not None:
         url = absolute(reverse("reflections:reflection", kwargs={"pk": reflection.pk}))
     elif notification.kind == Kind.PARTNER_JOINED:
-        url = absolute(reverse("reflections:library"))
+        url = absolute(reverse("library:index"))
     else:
         url = absolute(reverse("reflections:home"))
     context = {

@@ -6,14 +6,9 @@ import logging
 from django.dispatch import receiver
 
 from accounts.signals import partner_linked
-from reflections.signals import (
-    article_brought,
-    follow_up_started,
-    partner_ready,
-    partner_replied,
-    reflection_assigned,
-    reflection_revealed,
-)
+from coaching.signals import reflection_assigned
+from conversation.signals import follow_up_started, partner_replied
+from reflections.signals import article_brought, partner_ready, reflection_revealed
 
 from .services import (
     notify_assigned,

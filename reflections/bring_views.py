@@ -11,13 +11,14 @@ from django.views.decorators.http import require_http_methods
 from accounts.selectors import linked_partner_for
 from core.errors import DomainError
 from core.http import posted
+from library.fetching import FetchError, reading_minutes
+from library.forms import PROMPT_FORM_FIELDS
+from library.lookups import LookupLimited, article_look_up
+from library.models import BankQuestion
+from library.suggesting import suggest
 
 from . import services
-from .fetching import FetchError, reading_minutes
-from .forms import PROMPT_FORM_FIELDS, BringDetailsForm, BringLinkForm, OwnQuestionFormSet
-from .lookups import LookupLimited, article_look_up
-from .models import BankQuestion
-from .suggesting import suggest
+from .forms import BringDetailsForm, BringLinkForm, OwnQuestionFormSet
 
 SUGGESTED_TICKED = 3
 

@@ -1,191 +1,17 @@
 from dataclasses import replace
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import CoachingLink, Couple
 from accounts.selectors import coach_profile_for
+from library.models import Article, PromptFields
 
-from .encryption import AnswerContent, EncryptedAnswerField, EncryptedTextField
+from .encryption import AnswerContent, EncryptedAnswerField
 
 ANSWER_MAX_LENGTH = 10_000
-SCALE_MIN, SCALE_MAX = 1, 10
-SCALE_RANGE = range(SCALE_MIN, SCALE_MAX + 1)
-
-
-class PromptKind(models.TextChoices):
-    TEXT = "text", "Open text"
-    SCALE = "scale", "Scale 1–10"
-    CHOICE = "choice", "Single choice"
-
-
-class Theme(models.Model):
-    """What a guide is about (money, conflict and repair, …): the library is
-    browsed by theme, and home suggests one not explored yet."""
-
-    slug = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=80)
-    blurb = models.CharField(max_length=300, blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["order", "name"]
-
-    def __str__(self):
-        return self.name
-
-
-class ArticleQuerySet(models.QuerySet):
-    def in_library(self):
-        return self.filter(status=Article.Status.PUBLISHED, visibility=Article.Visibility.PUBLIC)
-
-    def available_to(self, user):
-        """Published articles `user` may read and start: the public library,
-        what their own coaches publish for clients, and what their couple
-        brought themselves (theirs alone, while they are linked)."""
-        my_coaches = CoachingLink.objects.active().filter(couple__memberships__user=user).values("coach")
-        my_couple = Couple.objects.linked().filter(memberships__user=user, memberships__active=True).values("pk")
-        return self.filter(status=Article.Status.PUBLISHED).filter(
-            Q(visibility=Article.Visibility.PUBLIC)
-            | Q(visibility=Article.Visibility.CLIENTS, owner__in=my_coaches)
-            | Q(visibility=Article.Visibility.COUPLE, couple__in=my_couple)
-        )
-
-    def assignable_by(self, coach):
-        """What a coach may assign: their own published articles, and the
-        public library."""
-        return self.filter(status=Article.Status.PUBLISHED).filter(
-            Q(owner=coach) | Q(visibility=Article.Visibility.PUBLIC)
-        )
-
-
-class Article(models.Model):
-    """Something to read together, with prompts. Either a Twofold guide,
-    written in our own words (`body`), or our summary of a piece published
-    elsewhere, which is credited and linked and never copied here."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-
-    class Visibility(models.TextChoices):
-        PUBLIC = "public", "Everyone (public library)"
-        CLIENTS = "clients", "My clients only"
-        COUPLE = "couple", "The two of us"
-
-    title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
-    source_title = models.CharField("title of the source", max_length=300, blank=True)
-    source_name = models.CharField("source", max_length=200, blank=True)
-    source_url = models.URLField("link to the source", max_length=500, blank=True)
-    summary = models.TextField(help_text="In our own words.")
-    body = models.TextField(blank=True, help_text="A Twofold guide's own text; empty for a summary of a source.")
-    credits = models.CharField(max_length=300, blank=True, help_text="The named ideas or studies it builds on.")
-    theme = models.ForeignKey(
-        Theme,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="main_articles",
-        help_text="Its main theme.",
-    )
-    themes = models.ManyToManyField(
-        Theme, blank=True, related_name="articles", help_text="Every theme, the main one too."
-    )
-    reading_minutes = models.PositiveSmallIntegerField(default=0)
-    # An article a couple brought themselves: the link and its details, and
-    # a line of their own; never the article's text.
-    couple = models.ForeignKey(Couple, null=True, blank=True, on_delete=models.CASCADE, related_name="own_articles")
-    brought_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    note = models.TextField("why this one", blank=True, max_length=1000)
-    source_author = models.CharField("author", max_length=200, blank=True)
-    source_published = models.DateField("published", null=True, blank=True)
-    image_url = models.URLField(max_length=500, blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
-    )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    objects = ArticleQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return self.title
-
-    @property
-    def is_guide(self):
-        return bool(self.body)
-
-
-class PromptFields(models.Model):
-    """What a prompt asks; shared by the article's prompt and the snapshot a
-    reflection takes of it."""
-
-    order = models.PositiveSmallIntegerField(default=0)
-    kind = models.CharField(max_length=10, choices=PromptKind.choices, default=PromptKind.TEXT)
-    text = models.CharField(max_length=500)
-    scale_min_label = models.CharField(max_length=60, blank=True)
-    scale_max_label = models.CharField(max_length=60, blank=True)
-    choices = models.JSONField(default=list, blank=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["order", "pk"]
-
-    def __str__(self):
-        return self.text
-
-    def clean(self):
-        """A prompt that a partner can actually answer."""
-        errors = {}
-        if not (self.text or "").strip():
-            errors["text"] = "Write the question."
-        if self.kind == PromptKind.SCALE:
-            if not self.scale_min_label.strip():
-                errors["scale_min_label"] = "Say what 1 means."
-            if not self.scale_max_label.strip():
-                errors["scale_max_label"] = "Say what 10 means."
-        if self.kind == PromptKind.CHOICE:
-            options = [c.strip() for c in self.choices or [] if c.strip()]
-            if len(set(options)) < 2:
-                errors["choices"] = "Give at least two different options, one per line."
-        if errors:
-            raise ValidationError(errors)
-
-    @property
-    def is_scale(self):
-        return self.kind == PromptKind.SCALE
-
-    @property
-    def is_choice(self):
-        return self.kind == PromptKind.CHOICE
-
-
-class BankQuestion(PromptFields):
-    """One question of Twofold's question bank, from which a couple or a
-    coach builds a reflection of their own."""
-
-    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="questions")
-
-    class Meta(PromptFields.Meta):
-        ordering = ["theme", "order", "pk"]
-        constraints = [models.UniqueConstraint(fields=["theme", "text"], name="one_bank_question_per_text")]
-
-
-class Prompt(PromptFields):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="prompts")
-
-    class Meta(PromptFields.Meta):
-        pass
 
 
 class ReflectionQuerySet(models.QuerySet):
@@ -336,6 +162,9 @@ class Answer(models.Model):
     only while the answer says something or passes (answer_save deletes an
     emptied one), so counting rows counts answers (P6) without reading them."""
 
+    # Key rotation rewrites a row only while this is as it read it (rotation.py).
+    ENCRYPTION_GUARD = "version"
+
     prompt = models.ForeignKey(ReflectionPrompt, on_delete=models.CASCADE, related_name="answers")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="answers")
     content = EncryptedAnswerField(default=AnswerContent)
@@ -403,115 +232,6 @@ class ShareConsent(models.Model):
 
     def __str__(self):
         return f"{self.user} shares {self.reflection} with coaching {self.link_id}"
-
-
-class TalkedMark(models.Model):
-    """Together mode: "we talked about this", one mark per partner and
-    prompt. Each partner sets or clears only their own; a prompt counts as
-    talked about once either of them marked it."""
-
-    prompt = models.ForeignKey(ReflectionPrompt, on_delete=models.CASCADE, related_name="talked_marks")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    marked_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["prompt", "user"], name="one_talked_mark_per_partner")]
-
-    def __str__(self):
-        return f"Talked about {self.prompt_id} ({self.user_id})"
-
-
-class JointNoteQuerySet(models.QuerySet):
-    def visible_to(self, viewer):
-        """The gate to joint notes, by the same rules as revealed answers:
-        the partners while linked, and a coach both partners shared with."""
-        if not viewer.is_authenticated:
-            return self.none()
-        return self.filter(shared_view_open(viewer, "reflection"))
-
-
-class JointNote(models.Model):
-    """What the couple wants to remember or to try, written together after
-    the reveal. `version` goes up with every save, so that a save made from
-    an older version is caught instead of overwriting the partner's words."""
-
-    class Kind(models.TextChoices):
-        REMEMBER = "remember", "What we want to remember"
-        TRY = "try", "What we will try"
-
-    reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="notes")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    text = EncryptedTextField(blank=True, max_length=ANSWER_MAX_LENGTH)
-    version = models.PositiveIntegerField(default=0)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    updated_at = models.DateTimeField(default=timezone.now)
-
-    objects = JointNoteQuerySet.as_manager()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["reflection", "kind"], name="one_note_of_each_kind"),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} ({self.reflection_id})"
-
-
-class ConversationQuerySet(models.QuerySet):
-    def visible_to(self, viewer):
-        """The gate to replies and reactions: my own, always, as answers are
-        (each partner keeps and exports their own half after an unlink);
-        the rest by the joint notes' rules: the partners while linked, and a
-        coach both partners shared with (P4, P5)."""
-        if not viewer.is_authenticated:
-            return self.none()
-        return self.filter(Q(author=viewer) | shared_view_open(viewer, "prompt__reflection"))
-
-
-REPLY_MAX_LENGTH = 2_000
-
-
-class Reply(models.Model):
-    """One message under a revealed prompt: the conversation after the
-    reveal, a thread per prompt, newest last. Encrypted like answers."""
-
-    prompt = models.ForeignKey(ReflectionPrompt, on_delete=models.CASCADE, related_name="replies")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    text = EncryptedTextField(max_length=REPLY_MAX_LENGTH)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ConversationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["prompt", "created_at"], name="reply_prompt_created")]
-
-    def __str__(self):
-        return f"Reply #{self.pk}"
-
-
-class Reaction(models.Model):
-    """One partner's reaction to the other's answer to a prompt: one of a
-    small fixed set, one per partner and prompt."""
-
-    class Kind(models.TextChoices):
-        MOVED = "moved", "This moved me"
-        ME_TOO = "me_too", "Me too"
-        IN_PERSON = "in_person", "Let’s talk about this in person"
-
-    prompt = models.ForeignKey(ReflectionPrompt, on_delete=models.CASCADE, related_name="reactions")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    objects = ConversationQuerySet.as_manager()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["prompt", "author"], name="one_reaction_per_partner")]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} on {self.prompt_id}"
 
 
 class ReflectionEvent(models.Model):

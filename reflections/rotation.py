@@ -1,29 +1,42 @@
-"""Key rotation for answers and joint notes: every row rewritten with the
-first of FIELD_ENCRYPTION_KEYS, while the app keeps running.
+"""Key rotation for everything stored encrypted (answers, joint notes,
+replies: every field of encryption.py's kinds, in whichever app): every row
+rewritten with the first of FIELD_ENCRYPTION_KEYS, while the app keeps
+running.
 
-A row is read, then rewritten only if its version is still the one read (a
-conditional update). A save made in between has already written its new
-words with the first key; rewriting the old words over them would undo it."""
+A row is read, then rewritten only if the column its model names in
+`ENCRYPTION_GUARD` (one that every save of the encrypted value changes) is
+still what was read (a conditional update). A save made in between has
+already written its new words with the first key; rewriting the old words
+over them would undo it."""
 
 from collections.abc import Iterable, Iterator
 
+from django.apps import apps
 from django.db import models
 
-from .models import Answer, JointNote
+from .encryption import EncryptedAnswerField, EncryptedTextField
 
-# Each model with the field it keeps encrypted.
-ENCRYPTED = {Answer: "content", JointNote: "text"}
+Row = tuple[int, object, object]  # pk, the guard column's value, the decrypted value
 
-Row = tuple[int, int, object]  # pk, version, the decrypted value
+
+def encrypted_models() -> dict[type[models.Model], str]:
+    """Each installed model with an encrypted field, and that field's name."""
+    found = {}
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, EncryptedTextField | EncryptedAnswerField):
+                found[model] = field.name
+    return found
 
 
 def rows_of(model: type[models.Model]) -> Iterator[Row]:
-    """Every row's pk, version and decrypted value, in batches."""
-    return model.objects.order_by("pk").values_list("pk", "version", ENCRYPTED[model]).iterator(chunk_size=500)
+    """Every row's pk, guard and decrypted value, in batches."""
+    columns = ("pk", model.ENCRYPTION_GUARD, encrypted_models()[model])
+    return model.objects.order_by("pk").values_list(*columns).iterator(chunk_size=500)
 
 
 def rewrite(model: type[models.Model], rows: Iterable[Row]) -> int:
     """Write each of `rows` back (the field encrypts with the first key)
     unless it changed since it was read; returns how many were rewritten."""
-    field = ENCRYPTED[model]
-    return sum(model.objects.filter(pk=pk, version=version).update(**{field: value}) for pk, version, value in rows)
+    field, guard = encrypted_models()[model], model.ENCRYPTION_GUARD
+    return sum(model.objects.filter(pk=pk, **{guard: seen}).update(**{field: value}) for pk, seen, value in rows)

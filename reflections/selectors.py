@@ -8,30 +8,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.cache import caches
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from accounts.models import CoachingLink, User
-from accounts.selectors import clients_of, linked_couple_for
+from accounts.selectors import linked_couple_for
 
 from .access import Access, Stage, access_to, stage_of
-from .catalogue import next_guide_for
 from .forms import PostedAnswer, answer_form
-from .models import (
-    Answer,
-    Article,
-    JointNote,
-    Participant,
-    Reaction,
-    Reflection,
-    ReflectionEvent,
-    ReflectionPrompt,
-    Reply,
-    ShareConsent,
-    TalkedMark,
-)
-from .starters import is_far_apart, starter_for
+from .models import Answer, Participant, Reflection, ReflectionEvent, ReflectionPrompt, ShareConsent
 
 
 def _count(queryset, outer):
@@ -60,13 +45,12 @@ SHOWN_WITH_REFLECTION = ("couple", "article", "assigned_by__coach_profile", "fol
 @dataclass(frozen=True)
 class Opened:
     """A reflection as its pages open it: with both partners and their
-    progress (P6: counts), how the viewer may open it, and whether it has
-    joint notes and a trail yet, so that pages read only what is there."""
+    progress (P6: counts), how the viewer may open it, and whether it has a
+    trail yet, so that pages read only what is there."""
 
     reflection: Reflection
     participants: list[Participant]
     access: Access
-    has_notes: bool
     has_events: bool
 
 
@@ -80,10 +64,7 @@ def opened_by(viewer: User, pk: int, *, for_page: bool = True) -> Opened | None:
     if for_page:
         participants = participants.select_related(
             "user", *(f"reflection__{name}" for name in SHOWN_WITH_REFLECTION)
-        ).annotate(
-            has_notes=Exists(JointNote.objects.filter(reflection=OuterRef("reflection"))),
-            has_events=Exists(ReflectionEvent.objects.filter(reflection=OuterRef("reflection"))),
-        )
+        ).annotate(has_events=Exists(ReflectionEvent.objects.filter(reflection=OuterRef("reflection"))))
     else:
         participants = participants.select_related("reflection__couple")
     participants = list(participants)
@@ -94,8 +75,8 @@ def opened_by(viewer: User, pk: int, *, for_page: bool = True) -> Opened | None:
     if access is None:
         return None
     if not for_page:
-        return Opened(first.reflection, participants, access, has_notes=False, has_events=False)
-    return Opened(first.reflection, participants, access, first.has_notes, first.has_events)
+        return Opened(first.reflection, participants, access, has_events=False)
+    return Opened(first.reflection, participants, access, first.has_events)
 
 
 def own_answers(user: User, prompt_ids: set[int]) -> dict[int, Answer]:
@@ -326,158 +307,6 @@ def rows_by_author(opened: Opened, viewer: User) -> list[AuthorsRow]:
 
 
 @dataclass(frozen=True)
-class NoteForm:
-    """One joint note as its form shows it: the saved note (as the gate gives
-    it) or an empty one, and what was typed when a save came back unsaved."""
-
-    kind: str
-    label: str
-    text: str = ""
-    version: int = 0
-    updated_by: User | None = None
-    updated_at: datetime | None = None
-    draft: str = ""
-    error: str = ""
-
-    @classmethod
-    def of(cls, note: JointNote, *, draft: str = "", error: str = "") -> "NoteForm":
-        return cls(
-            kind=note.kind,
-            label=note.get_kind_display(),
-            text=note.text,
-            version=note.version,
-            updated_by=note.updated_by,
-            updated_at=note.updated_at if note.pk else None,
-            draft=draft,
-            error=error,
-        )
-
-
-def notes_for(opened: Opened, viewer: User, *, unsaved: dict | None = None) -> list[NoteForm]:
-    """The joint notes `viewer` may read, one per kind (empty ones made up);
-    `unsaved` ({kind: NoteForm}) replaces a note whose save came back."""
-    reflection = opened.reflection
-    gated = JointNote.objects.visible_to(viewer).filter(reflection=reflection).select_related("updated_by")
-    saved = {n.kind: n for n in gated} if opened.has_notes else {}
-    unsaved = unsaved or {}
-    return [
-        unsaved.get(kind) or NoteForm.of(saved.get(kind) or JointNote(reflection=reflection, kind=kind))
-        for kind in JointNote.Kind.values
-    ]
-
-
-@dataclass(frozen=True)
-class ScaleComparison:
-    prompt: ReflectionPrompt
-    mine: int
-    partners: int
-
-    @property
-    def gap(self) -> int:
-        return abs(self.mine - self.partners)
-
-
-@dataclass(frozen=True)
-class Difference:
-    """A prompt where the two answers are far apart (a scale's numbers, or
-    two different choices), and the conversation starter Twofold offers for
-    it: its own words, which never quote either answer."""
-
-    prompt: ReflectionPrompt
-    mine: int | str
-    partners: int | str
-    gap: int
-    starter: str
-
-
-def _compared(row: PromptRow) -> tuple[int | str, int | str, int] | None:
-    """(mine, partner's, gap) when both answered `row`'s scale or choice
-    prompt (a pass is no answer to compare), else None."""
-    mine, partners = row.mine, row.partners
-    if not (mine and partners) or mine.passed or partners.passed:
-        return None
-    if row.prompt.is_scale and mine.scale_value is not None and partners.scale_value is not None:
-        return mine.scale_value, partners.scale_value, abs(mine.scale_value - partners.scale_value)
-    if row.prompt.is_choice and mine.text and partners.text:
-        return mine.text, partners.text, int(mine.text != partners.text)
-    return None
-
-
-def far_apart(rows: list[PromptRow]) -> list[Difference]:
-    """The prompts where the two answers are far apart (starters.FAR_APART:
-    a scale gap of 4 or more, different choices), scales by largest gap
-    first, then choices in order; each with its starter. Uses the answers
-    already read through the gate."""
-    differences = []
-    for row in rows:
-        compared = _compared(row)
-        if compared and is_far_apart(row.prompt.kind, compared[2]):
-            mine, partners, gap = compared
-            starter = starter_for(prompt_pk=row.prompt.pk, kind=row.prompt.kind, gap=gap)
-            differences.append(Difference(row.prompt, mine, partners, gap, starter))
-    return sorted(differences, key=lambda d: (not d.prompt.is_scale, -d.gap))
-
-
-def scale_summary(rows: list[PromptRow], *, close: int = 1) -> dict[str, list]:
-    """Where the two of you are close on a scale (ScaleComparison), and
-    where you differ most (far_apart: each a Difference with its starter).
-    Uses the answers already read through the gate."""
-    both = [
-        ScaleComparison(row.prompt, row.mine.scale_value, row.partners.scale_value)
-        for row in rows
-        if row.prompt.is_scale
-        and row.mine
-        and row.partners
-        and row.mine.scale_value is not None
-        and row.partners.scale_value is not None
-    ]
-    return {"close": [c for c in both if c.gap <= close], "apart": far_apart(rows)}
-
-
-@dataclass(frozen=True)
-class Thread:
-    """The conversation under one revealed prompt."""
-
-    prompt: ReflectionPrompt
-    replies: list[Reply]
-    reactions: list[Reaction]
-    mine: Reaction | None  # the viewer's own reaction
-
-
-def threads_for(reflection: Reflection, viewer: User, prompts: list[ReflectionPrompt]) -> list[Thread]:
-    """Each prompt's replies and reactions, through their gate (two queries
-    whatever their number), in the prompts' order."""
-    replies, reactions = {}, {}
-    for reply in Reply.objects.visible_to(viewer).filter(prompt__reflection=reflection).select_related("author"):
-        replies.setdefault(reply.prompt_id, []).append(reply)
-    for reaction in Reaction.objects.visible_to(viewer).filter(prompt__reflection=reflection).select_related("author"):
-        reactions.setdefault(reaction.prompt_id, []).append(reaction)
-    return [
-        Thread(
-            p,
-            replies.get(p.pk, []),
-            reactions.get(p.pk, []),
-            next((r for r in reactions.get(p.pk, []) if r.author_id == viewer.pk), None),
-        )
-        for p in prompts
-    ]
-
-
-def conversation_fingerprint(threads: list[Thread]) -> str:
-    """Changes whenever what the threads show changes (a reply written,
-    edited or deleted, a reaction set or changed): what the live poll compares."""
-    seen = [
-        (
-            t.prompt.pk,
-            [(r.pk, (r.updated_at or r.created_at).timestamp()) for r in t.replies],
-            [(r.pk, r.kind) for r in t.reactions],
-        )
-        for t in threads
-    ]
-    return hashlib.blake2b(repr(seen).encode(), digest_size=8).hexdigest()
-
-
-@dataclass(frozen=True)
 class CoachSharing:
     """Where sharing one revealed reflection with one coach stands."""
 
@@ -514,138 +343,6 @@ def trail_of(opened: Opened) -> list[ReflectionEvent]:
         return []
     events = ReflectionEvent.objects.select_related("user", "coach__coach_profile")
     return list(events.filter(reflection=opened.reflection))
-
-
-def talked_about(reflection: Reflection) -> set[int]:
-    """The prompts (ids) the couple talked about: either partner marked
-    "we talked about this"."""
-    return set(TalkedMark.objects.filter(prompt__reflection=reflection).values_list("prompt", flat=True))
-
-
-@dataclass(frozen=True)
-class Talked:
-    """Who marked one prompt "we talked about this", as one viewer reads it:
-    the viewer, their partner, and the names of whoever marked it (in the
-    partners' order, for a coach reading a shared reflection)."""
-
-    mine: bool = False
-    partners: bool = False
-    names: tuple[str, ...] = ()
-
-    @property
-    def any(self) -> bool:
-        return bool(self.names)
-
-
-def talked_marks(opened: Opened, viewer: User, prompts: list[ReflectionPrompt]) -> list[Talked]:
-    """Each of `prompts`' marks as `viewer` reads them, in the prompts'
-    order (one query whatever their number)."""
-    marked: dict[int, set[int]] = {}
-    for prompt_id, user_id in TalkedMark.objects.filter(prompt__reflection=opened.reflection).values_list(
-        "prompt", "user"
-    ):
-        marked.setdefault(prompt_id, set()).add(user_id)
-    partners = [p.user for p in opened.participants]
-    rows = []
-    for prompt in prompts:
-        by = marked.get(prompt.pk, set())
-        rows.append(
-            Talked(
-                mine=viewer.pk in by,
-                partners=any(user_id != viewer.pk for user_id in by),
-                names=tuple(user.name for user in partners if user.pk in by),
-            )
-        )
-    return rows
-
-
-# What next, once every prompt was talked about
-
-
-def follow_up_for(reflection: Reflection) -> Reflection | None:
-    """The follow-up started from `reflection`, if any (one at most: a constraint)."""
-    return Reflection.objects.filter(follow_up_of=reflection).only("pk", "title", "created_at").first()
-
-
-@dataclass(frozen=True)
-class WhatNext:
-    """What a revealed reflection offers once every prompt of it was talked
-    about: a related guide to read, and a follow-up on the prompts either
-    partner wanted to talk about in person, or the follow-up started."""
-
-    guide: Article | None
-    in_person: list[ReflectionPrompt]
-    follow_up: Reflection | None
-
-
-def what_next(
-    reflection: Reflection,
-    viewer: User,
-    *,
-    prompts: list[ReflectionPrompt],
-    talked: set[int],
-    follow_up: Reflection | None,
-    threads: list[Thread] | None = None,
-) -> WhatNext | None:
-    """None until every prompt is in `talked` (selectors.talked_about). The
-    in-person reactions come from `threads` when the page has read them
-    (through their gate), else through the gate here."""
-    if not prompts or any(p.pk not in talked for p in prompts):
-        return None
-    if threads is None:
-        gated = Reaction.objects.visible_to(viewer).filter(prompt__reflection=reflection)
-        marked = set(gated.filter(kind=Reaction.Kind.IN_PERSON).values_list("prompt", flat=True))
-    else:
-        marked = {t.prompt.pk for t in threads if any(r.kind == Reaction.Kind.IN_PERSON for r in t.reactions)}
-    return WhatNext(
-        guide=next_guide_for(viewer, like=reflection.article),
-        in_person=[p for p in prompts if p.pk in marked],
-        follow_up=follow_up,
-    )
-
-
-# The coach's side
-
-
-@dataclass(frozen=True)
-class ParticipantProgress:
-    name: str
-    answered: int
-    ready: bool
-
-
-@dataclass(frozen=True)
-class CoachRow:
-    """One reflection on a coach's dashboard. P5: counts, readiness, dates."""
-
-    reflection: Reflection
-    total: int
-    partners: list[ParticipantProgress]
-    shared: bool
-
-    @property
-    def is_overdue(self) -> bool:
-        due = self.reflection.due_date
-        return bool(due and not self.reflection.is_revealed and due < timezone.localdate())
-
-
-def coach_overview(coach: User) -> list[tuple[CoachingLink, list[CoachRow]]]:
-    """[(coaching link, [CoachRow])] for every active client couple: the
-    reflections this coach assigned, and any the couple shared with them."""
-    links = list(clients_of(coach))
-    shared_ids = set(Reflection.objects.shared_with(coach).values_list("pk", flat=True))
-    reflections = (
-        Reflection.objects.filter(couple__in=[link.couple_id for link in links])
-        .filter(Q(assigned_by=coach) | Q(pk__in=shared_ids))
-        .prefetch_related(with_partners())
-        .annotate(prompt_count=prompt_count())
-        .order_by("-created_at")
-    )
-    rows: dict[int, list[CoachRow]] = {}
-    for r in reflections:
-        partners = [ParticipantProgress(p.user.name, p.answered, p.is_ready) for p in r.participants.all()]
-        rows.setdefault(r.couple_id, []).append(CoachRow(r, r.prompt_count, partners, r.pk in shared_ids))
-    return [(link, rows.get(link.couple_id, [])) for link in links]
 
 
 def history_for(user: User) -> QuerySet[Reflection]:

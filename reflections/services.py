@@ -13,31 +13,13 @@ from django.utils.text import slugify
 from accounts.models import CoachingLink, Couple, User
 from accounts.selectors import linked_couple_for
 from core.errors import DomainError
+from library.models import SCALE_MAX, SCALE_MIN, Article, Prompt, PromptKind
 
 from . import live
 from .access import Stage, require_partner
 from .encryption import AnswerContent
-from .models import (
-    ANSWER_MAX_LENGTH,
-    REPLY_MAX_LENGTH,
-    SCALE_MAX,
-    SCALE_MIN,
-    Answer,
-    Article,
-    JointNote,
-    Participant,
-    Prompt,
-    PromptKind,
-    Reaction,
-    Reflection,
-    ReflectionEvent,
-    ReflectionPrompt,
-    Reply,
-    ShareConsent,
-    TalkedMark,
-)
-from .selectors import talked_about
-from .signals import article_brought, follow_up_started, partner_ready, partner_replied, reflection_revealed
+from .models import ANSWER_MAX_LENGTH, Answer, Participant, Reflection, ReflectionEvent, ReflectionPrompt, ShareConsent
+from .signals import article_brought, partner_ready, reflection_revealed
 
 SNAPSHOT_FIELDS = ["order", "kind", "text", "scale_min_label", "scale_max_label", "choices"]
 
@@ -67,7 +49,7 @@ def reflection_create(*, couple: Couple, article: Article, started_by: User | No
     prompts = list(article.prompts.all())
     if not prompts:
         raise DomainError(f"“{article.title}” has no questions yet.")
-    return _new_reflection(
+    return new_reflection(
         prompts=prompts,
         user_ids=[m.user_id for m in couple.memberships.all()],
         couple=couple,
@@ -78,7 +60,7 @@ def reflection_create(*, couple: Couple, article: Article, started_by: User | No
     )
 
 
-def _new_reflection(*, prompts: list, user_ids: list[int], **fields) -> Reflection:
+def new_reflection(*, prompts: list, user_ids: list[int], **fields) -> Reflection:
     """A new reflection (`fields`) with a snapshot of `prompts` as they are
     now, an article's or another reflection's, and `user_ids` taking part."""
     reflection = Reflection.objects.create(**fields)
@@ -89,7 +71,7 @@ def _new_reflection(*, prompts: list, user_ids: list[int], **fields) -> Reflecti
     return reflection
 
 
-def _locked(reflection_pk: int) -> Reflection:
+def locked_reflection(reflection_pk: int) -> Reflection:
     """The reflection, row-locked until the transaction ends: every change
     to its readiness, answers, notes or sharing waits here for the one
     before it, so what is read after the lock (stage, participants,
@@ -104,7 +86,7 @@ def _locked(reflection_pk: int) -> Reflection:
 
 
 def _participant(reflection: Reflection, user: User) -> Participant:
-    """`user`'s side of a reflection from _locked (require_partner said they have one)."""
+    """`user`'s side of a reflection from locked_reflection (require_partner said they have one)."""
     return next(p for p in reflection.participants.all() if p.user_id == user.pk)
 
 
@@ -143,7 +125,7 @@ def progress_recount(participants: Iterable[Participant]) -> list[Participant]:
     return wrong
 
 
-def _written(text: str | None, *, at_most: int, too_long: str, strip: bool = False) -> str:
+def written_text(text: str | None, *, at_most: int, too_long: str, strip: bool = False) -> str:
     """What someone wrote, as it can be kept: without NUL (PostgreSQL cannot
     store one, and nobody means to type one), stripped if asked, and at most
     `at_most` characters, else DomainError(`too_long`, its {most} and
@@ -160,7 +142,7 @@ def _clean_answer(prompt: ReflectionPrompt, *, text: str, scale_value: int | Non
     """The answer as it will be stored, or DomainError naming what is wrong."""
     if passed:
         return {"text": "", "scale_value": None, "passed": True}
-    text = _written(
+    text = written_text(
         text,
         at_most=ANSWER_MAX_LENGTH,
         too_long="Answers can be at most {most} characters; this one has {length}. "
@@ -202,7 +184,7 @@ def answer_save(
     the reveal. With `base_version` (what the editor loaded), a save over a
     newer version raises AnswerConflict instead of overwriting it."""
     with transaction.atomic():
-        reflection = _locked(prompt.reflection_id)
+        reflection = locked_reflection(prompt.reflection_id)
         require_partner(reflection, author, stage=Stage.OPEN)
         if _participant(reflection, author).is_ready:
             raise DomainError("You said you are ready, so your answers are locked. Withdraw to edit them.")
@@ -237,7 +219,7 @@ def readiness_set(*, reflection: Reflection, user: User) -> Reflection:
     reflection is revealed, exactly once. The row lock makes the second
     partner wait for the first, so a simultaneous click still sees both."""
     with transaction.atomic():
-        reflection = _locked(reflection.pk)
+        reflection = locked_reflection(reflection.pk)
         access = require_partner(reflection, user)
         if access.stage == Stage.REVEALED:
             return reflection  # a second click after the reveal changes nothing
@@ -270,7 +252,7 @@ def readiness_set(*, reflection: Reflection, user: User) -> Reflection:
 def readiness_withdraw(*, reflection: Reflection, user: User) -> Reflection:
     """P3: until the reveal, being ready can be taken back to edit again."""
     with transaction.atomic():
-        reflection = _locked(reflection.pk)
+        reflection = locked_reflection(reflection.pk)
         require_partner(reflection, user, stage=Stage.OPEN)
         participant = _participant(reflection, user)
         if participant.is_ready:
@@ -294,7 +276,7 @@ def reflection_share(*, reflection: Reflection, user: User, coach: User) -> Shar
     coaching link we have with them now. The coach reads it once both
     partners have consented, and only while that link lasts."""
     with transaction.atomic():
-        reflection = _locked(reflection.pk)
+        reflection = locked_reflection(reflection.pk)
         require_partner(reflection, user, stage=Stage.REVEALED)
         link = _coaching_by(reflection, coach)
         consent, created = ShareConsent.objects.get_or_create(reflection=reflection, user=user, link=link)
@@ -309,106 +291,13 @@ def reflection_unshare(*, reflection: Reflection, user: User, coach: User) -> No
     """P5: either partner takes sharing back, at any time and in any stage;
     the coach loses access at once."""
     with transaction.atomic():
-        reflection = _locked(reflection.pk)
+        reflection = locked_reflection(reflection.pk)
         require_partner(reflection, user)
         deleted, _ = ShareConsent.objects.filter(reflection=reflection, user=user, link__coach=coach).delete()
         if deleted:
             ReflectionEvent.objects.create(
                 reflection=reflection, kind=ReflectionEvent.Kind.UNSHARED, user=user, coach=coach
             )
-
-
-def talked_toggle(*, prompt: ReflectionPrompt, user: User) -> bool:
-    """Set or clear `user`'s own "we talked about this" mark on a prompt,
-    never the partner's: the two partners, after the reveal, while linked.
-    Returns whether `user`'s mark is set now."""
-    with transaction.atomic():
-        reflection = _locked(prompt.reflection_id)
-        require_partner(reflection, user, stage=Stage.REVEALED)
-        deleted, _ = TalkedMark.objects.filter(prompt=prompt, user=user).delete()
-        if deleted:
-            return False
-        TalkedMark.objects.create(prompt=prompt, user=user)
-        return True
-
-
-FOLLOW_UP_PREFIX = "Follow-up: "
-
-
-def follow_up_start(*, reflection: Reflection, user: User) -> tuple[Reflection, bool]:
-    """A follow-up of a revealed reflection: a new reflection for the couple,
-    on the same article, that asks again the prompts either partner wanted to
-    talk about in person, once every prompt was talked about. It is answered
-    alone and revealed by both being ready, like any other. One per
-    reflection: asking again opens the one there is. Returns it, and whether
-    it was made now. The partner hears about it as about a brought article."""
-    with transaction.atomic():
-        reflection = _locked(reflection.pk)
-        require_partner(reflection, user, stage=Stage.REVEALED)
-        existing = Reflection.objects.filter(follow_up_of=reflection).first()
-        if existing is not None:
-            return existing, False
-        prompts = list(reflection.prompts.all())
-        if not {p.pk for p in prompts} <= talked_about(reflection):
-            raise DomainError("Talk about every question first; then you can follow up on the ones that need more.")
-        wanted = Reaction.objects.filter(prompt__reflection=reflection, kind=Reaction.Kind.IN_PERSON)
-        marked = set(wanted.values_list("prompt", flat=True))
-        chosen = [p for p in prompts if p.pk in marked]
-        if not chosen:
-            raise DomainError(
-                "A follow-up asks again the questions one of you wanted to talk about in person, "
-                "and neither of you marked one."
-            )
-        title = FOLLOW_UP_PREFIX + reflection.title.removeprefix(FOLLOW_UP_PREFIX)
-        follow_up = _new_reflection(
-            prompts=chosen,
-            user_ids=[p.user_id for p in reflection.participants.all()],
-            couple=reflection.couple,
-            article=reflection.article,
-            title=title[: Reflection._meta.get_field("title").max_length],
-            started_by=user,
-            follow_up_of=reflection,
-        )
-        follow_up_started.send(sender=Reflection, reflection=follow_up, user=user)
-    return follow_up, True
-
-
-class NoteConflict(DomainError):
-    """The note changed since the editor loaded it. Carries the newer note
-    so that both versions can be shown and nothing is lost."""
-
-    def __init__(self, note: JointNote):
-        super().__init__(
-            f"{note.updated_by.name if note.updated_by else 'Your partner'} saved this note while you were "
-            "writing. Their version is shown, and yours is still in the box: combine them and save again."
-        )
-        self.note = note
-
-
-def note_save(*, reflection: Reflection, user: User, kind: str, text: str, base_version: int) -> JointNote:
-    """Save a joint note written from `base_version`: the two partners, after
-    the reveal, while linked. A save from an older version raises
-    NoteConflict instead of overwriting the newer words; one that says what
-    is saved already overwrites nothing (an autosave and the Save button
-    sent together), so it is no conflict."""
-    if kind not in JointNote.Kind.values:
-        raise DomainError("There is no such note.")
-    text = _written(
-        text, at_most=ANSWER_MAX_LENGTH, too_long="A note can be at most {most} characters; this one has {length}."
-    )
-    with transaction.atomic():
-        reflection = _locked(reflection.pk)
-        require_partner(reflection, user, stage=Stage.REVEALED)
-        note, _ = JointNote.objects.select_related("updated_by").get_or_create(reflection=reflection, kind=kind)
-        if note.version != base_version and note.text != text:
-            raise NoteConflict(note)
-        if note.text != text:
-            note.text = text
-            note.version += 1
-            note.updated_by = user
-            note.updated_at = timezone.now()
-            note.save()
-    return note
 
 
 BROUGHT_QUESTIONS_MAX = 12
@@ -449,67 +338,3 @@ def article_bring(*, by: User, details: dict, note: str = "", questions: list[di
         reflection = reflection_create(couple=couple, article=article, started_by=by)
         article_brought.send(sender=Reflection, reflection=reflection, user=by)
     return reflection
-
-
-# The conversation after the reveal: the two partners, while linked (the
-# joint notes' rules); each edits and deletes only their own replies.
-
-
-def _reply_text(text: str) -> str:
-    text = _written(
-        text,
-        strip=True,
-        at_most=REPLY_MAX_LENGTH,
-        too_long="A reply can be at most {most} characters; this one has {length}. "
-        "Your text is still here: shorten it and send again.",
-    )
-    if not text:
-        raise DomainError("Write something first: an empty reply is not sent.")
-    return text
-
-
-def reply_create(*, prompt: ReflectionPrompt, user: User, text: str) -> Reply:
-    text = _reply_text(text)
-    with transaction.atomic():
-        reflection = _locked(prompt.reflection_id)
-        require_partner(reflection, user, stage=Stage.REVEALED)
-        reply = Reply.objects.create(prompt=prompt, author=user, text=text)
-        partner_replied.send(sender=Reflection, reflection=reflection, user=user)
-    return reply
-
-
-def reply_edit(*, reply: Reply, user: User, text: str) -> Reply:
-    text = _reply_text(text)
-    with transaction.atomic():
-        reflection = _locked(reply.prompt.reflection_id)
-        require_partner(reflection, user, stage=Stage.REVEALED)
-        if reply.author_id != user.pk:
-            raise DomainError("You can only change your own replies.")
-        reply.text, reply.updated_at = text, timezone.now()
-        reply.save(update_fields=["text", "updated_at"])
-    return reply
-
-
-def reply_delete(*, reply: Reply, user: User) -> None:
-    with transaction.atomic():
-        reflection = _locked(reply.prompt.reflection_id)
-        require_partner(reflection, user, stage=Stage.REVEALED)
-        if reply.author_id != user.pk:
-            raise DomainError("You can only delete your own replies.")
-        reply.delete()
-
-
-def reaction_set(*, prompt: ReflectionPrompt, user: User, kind: str) -> Reaction | None:
-    """My reaction to my partner's answer to `prompt`: one of Reaction.Kind,
-    replacing my earlier one; the same again (or "") takes it back."""
-    if kind and kind not in Reaction.Kind.values:
-        raise DomainError("Choose one of the reactions offered.")
-    with transaction.atomic():
-        reflection = _locked(prompt.reflection_id)
-        require_partner(reflection, user, stage=Stage.REVEALED)
-        current = Reaction.objects.filter(prompt=prompt, author=user).first()
-        if current is not None:
-            current.delete()
-            if current.kind == kind:
-                return None
-        return Reaction.objects.create(prompt=prompt, author=user, kind=kind) if kind else None

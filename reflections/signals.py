@@ -11,18 +11,6 @@ reflection_revealed = Signal()
 # `user`. Sent inside that transaction.
 partner_ready = Signal()
 
-# A coach assigned `reflection` to a client couple: `reflection`, `coach`.
-# Sent inside the assignment's transaction.
-reflection_assigned = Signal()
-
 # A partner brought an article of their own and started `reflection` on it:
 # `reflection`, `user`. Sent inside that transaction.
 article_brought = Signal()
-
-# A partner replied under a prompt of a revealed reflection: `reflection`,
-# `user`. Sent inside that transaction.
-partner_replied = Signal()
-
-# A partner started `reflection`, a follow-up of a revealed one, for both of
-# them: `reflection`, `user`. Sent inside that transaction.
-follow_up_started = Signal()

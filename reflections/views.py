@@ -14,14 +14,14 @@ from accounts.models import CoachingLink
 from accounts.selectors import linked_partner_for
 from core.errors import DomainError
 from core.numbers import whole_number
+from library.catalogue import next_guide_for
+from library.models import Article
 
 from . import live, services
 from .access import Stage
-from .catalogue import library_for, next_guide_for
 from .forms import parse_answer
-from .models import Article
 from .pages import live_token, reflection_page
-from .selectors import my_progress, own_answers, prompts_of, status_of, statuses_for
+from .selectors import history_for, my_progress, own_answers, prompts_of, status_of, statuses_for
 from .shortcuts import reflection_or_404
 
 STATE_HEADINGS = [
@@ -52,26 +52,6 @@ def home(request):
 
 
 @login_required
-@require_safe
-def library(request):
-    return render(request, "reflections/library.html", {"page": library_for(request.user, request.GET)})
-
-
-@login_required
-@require_safe
-def article(request, slug):
-    article = get_object_or_404(Article.objects.available_to(request.user), slug=slug)
-    linked = linked_partner_for(request.user)
-    couple = linked.couple if linked else None
-    started = couple.reflections.filter(article=article, follow_up_of__isnull=True).first() if couple else None
-    return render(
-        request,
-        "reflections/article.html",
-        {"article": article, "prompts": article.prompts.all(), "couple": couple, "started": started},
-    )
-
-
-@login_required
 @require_POST
 def reflection_start(request, slug):
     article = get_object_or_404(Article.objects.available_to(request.user), slug=slug)
@@ -79,7 +59,7 @@ def reflection_start(request, slug):
         reflection = services.reflection_start(article=article, by=request.user)
     except DomainError as error:
         messages.error(request, str(error))
-        return redirect("reflections:article", slug=slug)
+        return redirect("library:article", slug=slug)
     return redirect("reflections:reflection", pk=reflection.pk)
 
 
@@ -236,3 +216,9 @@ def reflection_unshare(request, pk):
     """P5: taking my consent back; the coach loses access at once."""
     said = "You stopped sharing this reflection. {name} can no longer read it."
     return _sharing(request, pk, services.reflection_unshare, said)
+
+
+@login_required
+@require_safe
+def history(request):
+    return render(request, "reflections/history.html", {"reflections": history_for(request.user)})

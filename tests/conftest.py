@@ -9,7 +9,7 @@ from allauth.account.models import EmailAddress
 
 from accounts.models import User
 from accounts.services import invitation_accept, invitation_create
-from reflections.models import Article, Prompt, PromptKind
+from library.models import Article, Prompt, PromptKind
 from reflections.services import answer_save, reflection_start
 
 PASSWORD = "correct-horse-battery-staple"
@@ -173,7 +173,7 @@ def coached(coach, alice, bob, couple):
 def make_coach_article(coach, *, prompts=None, **fields):
     """An article written by `coach` through the authoring services:
     published for clients only unless told otherwise."""
-    from reflections.authoring import article_save, prompt_save
+    from coaching.authoring import article_save, prompt_save
 
     status = fields.pop("status", Article.Status.PUBLISHED)
     article = article_save(

@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from bench.load import Result
 from bench.run import evaluate, print_table, slices
 from bench.scale import compare
+from tools.check_structure import PACKAGES
 
 
 def run(name, *, requests, seconds, latency_ms, errors=None, app_cpu_ms=None):
@@ -178,7 +179,7 @@ def test_the_default_stack_yardstick_is_a_fresh_project_on_the_benchs_database_a
     for name in ("DATABASES", "CACHES", "SESSION_ENGINE", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"):
         assert getattr(default, name) == getattr(bench, name), name
     assert default.MIDDLEWARE[1] == "django.contrib.sessions.middleware.SessionMiddleware"
-    own = ("config.", "accounts.", "reflections.", "notifications.", "allauth", "django_htmx", "whitenoise")
+    own = (*(f"{app}." for app in PACKAGES), "allauth", "django_htmx", "whitenoise")
     assert not [path for path in default.MIDDLEWARE + default.INSTALLED_APPS if path.startswith(own)]
     assert default.STATIC_ROOT != bench.STATIC_ROOT
 

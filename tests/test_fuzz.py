@@ -28,27 +28,20 @@ from accounts.models import (
     User,
 )
 from accounts.services import coaching_invite_create, invitation_create
+from conversation.models import JointNote, TalkedMark
+from conversation.services import note_save
+from library.models import Article, Prompt
 from notifications.models import EmailPreferences, Notification
 from reflections.models import (
     ANSWER_MAX_LENGTH,
     Answer,
-    Article,
-    JointNote,
     Participant,
-    Prompt,
     Reflection,
     ReflectionEvent,
     ReflectionPrompt,
     ShareConsent,
-    TalkedMark,
 )
-from reflections.services import (
-    answer_save,
-    note_save,
-    readiness_set,
-    reflection_share,
-    reflection_start,
-)
+from reflections.services import answer_save, readiness_set, reflection_share, reflection_start
 from tests.conftest import PASSWORD, answer_all, coach_link, make_article, make_coach_article, reveal
 
 fuzz = settings(
@@ -444,7 +437,7 @@ def test_notes_save(client, world, data):
             )
         )
         own_notes = list(JointNote.objects.filter(reflection=w.revealed).order_by("pk").values())
-        response = exercise(client, w, user, reverse("reflections:note_save", args=[pk]), body)
+        response = exercise(client, w, user, reverse("conversation:note_save", args=[pk]), body)
         if refused(response):
             assert list(JointNote.objects.filter(reflection=w.revealed).order_by("pk").values()) == own_notes
 
@@ -458,7 +451,7 @@ def test_together_talked(client, world, data):
         user = data.draw(st.sampled_from([w.alice, w.alice, w.bob, w.carol, w.coach]))
         pk = data.draw(path_ids(w.revealed.pk, *w.reflections))
         number = data.draw(st.one_of(st.integers(0, 4), st.sampled_from([0, 10**20]), st.integers(0, 10**25)))
-        exercise(client, w, user, reverse("reflections:talked_toggle", args=[pk, number]), data.draw(form()))
+        exercise(client, w, user, reverse("conversation:talked_toggle", args=[pk, number]), data.draw(form()))
 
 
 @pytest.mark.django_db
@@ -470,7 +463,7 @@ def test_together_page(client, world, data):
         user = data.draw(st.sampled_from([w.alice, w.carol]))
         pk = data.draw(path_ids(w.revealed.pk, *w.reflections))
         number = data.draw(st.one_of(st.integers(0, 4), st.sampled_from([0, 10**20]), st.integers(0, 10**25)))
-        exercise(client, w, user, reverse("reflections:together", args=[pk, number]), data.draw(form()), method="get")
+        exercise(client, w, user, reverse("conversation:together", args=[pk, number]), data.draw(form()), method="get")
 
 
 # --- partners: invitations and unlinking -----------------------------------------------

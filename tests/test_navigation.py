@@ -4,7 +4,7 @@ from django.urls import reverse
 
 NAVIGATION = [
     "reflections:home",
-    "reflections:library",
+    "library:index",
     "reflections:history",
     "accounts:partner",
     "account_email",
@@ -17,7 +17,7 @@ ACCOUNT_NAVIGATION = [
     "mfa_index",
     "usersessions_list",
     "notifications:email_preferences",
-    "reflections:answers_export",
+    "conversation:answers_export",
     "accounts:account_delete",
 ]
 
@@ -34,9 +34,9 @@ def test_every_page_links_to_the_sites_own_pages(client, alice):
 def test_the_current_page_is_marked_in_the_navigation(client, alice):
     client.force_login(alice)
 
-    html = client.get(reverse("reflections:library")).content.decode()
+    html = client.get(reverse("library:index")).content.decode()
 
-    assert f'href="{reverse("reflections:library")}" aria-current="page"' in html
+    assert f'href="{reverse("library:index")}" aria-current="page"' in html
     assert f'href="{reverse("reflections:home")}" aria-current="page"' not in html
 
 
@@ -65,9 +65,9 @@ def test_every_account_page_has_the_same_account_navigation(client, alice):
 def test_the_account_has_an_export_page_with_both_downloads(client, alice):
     client.force_login(alice)
 
-    response = client.get(reverse("reflections:answers_export"))
+    response = client.get(reverse("conversation:answers_export"))
 
     assert response.status_code == 200
     body = response.content.decode()
-    assert f'href="{reverse("reflections:answers_export_markdown")}"' in body
-    assert f'href="{reverse("reflections:answers_export_json")}"' in body
+    assert f'href="{reverse("conversation:answers_export_markdown")}"' in body
+    assert f'href="{reverse("conversation:answers_export_json")}"' in body

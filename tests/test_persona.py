@@ -31,43 +31,23 @@ from accounts.services import (
     couple_unlink,
     invitation_create,
 )
+from coaching.authoring import article_save, assignment_create, prompt_save
+from conversation.models import REPLY_MAX_LENGTH, ConversationQuerySet, JointNote, JointNoteQuerySet, Reaction, Reply
+from conversation.services import follow_up_start, note_save, reaction_set, reply_create, talked_toggle
 from core.errors import DomainError
+from library.models import Article, BankQuestion, Prompt, PromptKind, Theme
 from notifications.models import Notification
 from reflections import access, selectors
 from reflections.access import Stage, access_to
-from reflections.authoring import article_save, assignment_create, prompt_save
-from reflections.models import (
-    ANSWER_MAX_LENGTH,
-    REPLY_MAX_LENGTH,
-    Answer,
-    AnswerQuerySet,
-    Article,
-    BankQuestion,
-    ConversationQuerySet,
-    JointNote,
-    JointNoteQuerySet,
-    Prompt,
-    PromptKind,
-    Reaction,
-    Reflection,
-    ReflectionPrompt,
-    Reply,
-    Theme,
-    shared_view_open,
-)
+from reflections.models import ANSWER_MAX_LENGTH, Answer, AnswerQuerySet, Reflection, ReflectionPrompt, shared_view_open
 from reflections.services import (
     answer_save,
     article_bring,
-    follow_up_start,
-    note_save,
-    reaction_set,
     readiness_set,
     readiness_withdraw,
     reflection_share,
     reflection_start,
     reflection_unshare,
-    reply_create,
-    talked_toggle,
 )
 
 from .conftest import PASSWORD, link, make_article
@@ -79,9 +59,9 @@ PROJECT_URLS = {
     "favicon",
     "manifest",
     "reflections:home",
-    "reflections:library",
+    "library:index",
     "reflections:article_bring",
-    "reflections:article",
+    "library:article",
     "reflections:reflection_start",
     "reflections:reflection",
     "reflections:live_status",
@@ -90,21 +70,21 @@ PROJECT_URLS = {
     "reflections:readiness_withdraw",
     "reflections:reflection_share",
     "reflections:reflection_unshare",
-    "reflections:together_start",
-    "reflections:together",
-    "reflections:talked_toggle",
-    "reflections:note_save",
-    "reflections:follow_up_start",
-    "reflections:reply_create",
-    "reflections:reaction_set",
-    "reflections:reply_edit",
-    "reflections:reply_delete",
-    "reflections:conversation_live",
-    "reflections:reflection_export",
+    "conversation:together_start",
+    "conversation:together",
+    "conversation:talked_toggle",
+    "conversation:note_save",
+    "conversation:follow_up_start",
+    "conversation:reply_create",
+    "conversation:reaction_set",
+    "conversation:reply_edit",
+    "conversation:reply_delete",
+    "conversation:conversation_live",
+    "conversation:reflection_export",
     "reflections:history",
-    "reflections:answers_export",
-    "reflections:answers_export_markdown",
-    "reflections:answers_export_json",
+    "conversation:answers_export",
+    "conversation:answers_export_markdown",
+    "conversation:answers_export_json",
     "accounts:partner",
     "accounts:invitation_create",
     "accounts:invitation_revoke",
@@ -134,7 +114,7 @@ PROJECT_URLS = {
     "coach:assignment_create",
     "coach:shared_reflection",
 }
-PROJECT_NAMESPACES = ("reflections:", "accounts:", "notifications:", "coach:")
+PROJECT_NAMESPACES = ("reflections:", "library:", "conversation:", "accounts:", "notifications:", "coach:")
 # The project's URLs outside any namespace: what load balancers and browsers ask of any site.
 SITE_URLS = {"healthz", "favicon", "manifest"}
 
@@ -357,26 +337,26 @@ def url_arguments(name, world):
     articles = [{"pk": a.pk} for a in world.articles]
     prompts = [{"pk": pk} for pk in Prompt.objects.values_list("pk", flat=True)]
     project = {
-        "reflections:article": [{"slug": a.slug} for a in world.articles],
+        "library:article": [{"slug": a.slug} for a in world.articles],
         "reflections:reflection_start": [{"slug": a.slug} for a in world.articles],
         "reflections:reflection": reflections,
         "reflections:live_status": reflections,
-        "reflections:conversation_live": reflections,
+        "conversation:conversation_live": reflections,
         "reflections:answers_save": reflections,
         "reflections:readiness_set": reflections,
         "reflections:readiness_withdraw": reflections,
         "reflections:reflection_share": reflections,
         "reflections:reflection_unshare": reflections,
-        "reflections:together_start": reflections,
-        "reflections:together": [{"pk": r.pk, "number": n} for r in world.reflections for n in (1, 3)],
-        "reflections:talked_toggle": [{"pk": r.pk, "number": 1} for r in world.reflections],
-        "reflections:note_save": reflections,
-        "reflections:follow_up_start": reflections,
-        "reflections:reply_create": [{"pk": r.pk, "number": 1} for r in world.reflections],
-        "reflections:reaction_set": [{"pk": r.pk, "number": 1} for r in world.reflections],
-        "reflections:reply_edit": [{"reply_pk": pk} for pk in Reply.objects.values_list("pk", flat=True)],
-        "reflections:reply_delete": [{"reply_pk": pk} for pk in Reply.objects.values_list("pk", flat=True)],
-        "reflections:reflection_export": reflections,
+        "conversation:together_start": reflections,
+        "conversation:together": [{"pk": r.pk, "number": n} for r in world.reflections for n in (1, 3)],
+        "conversation:talked_toggle": [{"pk": r.pk, "number": 1} for r in world.reflections],
+        "conversation:note_save": reflections,
+        "conversation:follow_up_start": reflections,
+        "conversation:reply_create": [{"pk": r.pk, "number": 1} for r in world.reflections],
+        "conversation:reaction_set": [{"pk": r.pk, "number": 1} for r in world.reflections],
+        "conversation:reply_edit": [{"reply_pk": pk} for pk in Reply.objects.values_list("pk", flat=True)],
+        "conversation:reply_delete": [{"reply_pk": pk} for pk in Reply.objects.values_list("pk", flat=True)],
+        "conversation:reflection_export": reflections,
         "accounts:invitation_revoke": [{"pk": i.pk} for i in world.invitations],
         "accounts:invitation_accept": [{"token": i.token} for i in Invitation.objects.all()],
         "notifications:notification_mark_read": [
@@ -533,16 +513,16 @@ VALID_POSTS = {
     "reflections:reflection_share": lambda kwargs, persona, world: {"link": world.couple_links["A"].pk},
     "reflections:reflection_unshare": lambda kwargs, persona, world: {"link": world.couple_links["A"].pk},
     # Written from the first question in together mode (the shared view's form has no number).
-    "reflections:note_save": lambda kwargs, persona, world: {
+    "conversation:note_save": lambda kwargs, persona, world: {
         "kind": "remember",
         "text": "A new note",
         "version": note_version(kwargs, "remember"),
         "number": "1",
     },
     "reflections:article_bring": bring_form(),
-    "reflections:reply_create": {"text": "A reply of mine"},
-    "reflections:reaction_set": {"kind": "moved"},
-    "reflections:reply_edit": {"text": "My reply, edited"},
+    "conversation:reply_create": {"text": "A reply of mine"},
+    "conversation:reaction_set": {"kind": "moved"},
+    "conversation:reply_edit": {"text": "My reply, edited"},
     "accounts:invitation_code": lambda kwargs, persona, world: {"code": world.invitations[0].code},  # Carol's
     "accounts:account_delete": {"password": PASSWORD},
     "notifications:notification_mark_read": {"next": "/history/"},
@@ -607,7 +587,7 @@ INVALID_POSTS = {
     },
     "reflections:reflection_share": Invalid("a coaching link that is not a number", {"link": "our coach"}),
     "reflections:reflection_unshare": Invalid("a coaching link that is not a number", {"link": "our coach"}),
-    "reflections:note_save": {
+    "conversation:note_save": {
         "stale": Invalid(
             "a note written from version 0 where a newer one is saved",
             {"kind": "remember", "text": TYPED, "version": "0", "number": "1"},
@@ -631,13 +611,13 @@ INVALID_POSTS = {
             },
         ),
     },
-    "reflections:reply_create": Invalid(
+    "conversation:reply_create": Invalid(
         f"a reply longer than {REPLY_MAX_LENGTH:,} characters",
         {"text": f"{TYPED} {'x' * REPLY_MAX_LENGTH}"},
         keeps=TYPED,
     ),
-    "reflections:reaction_set": Invalid("a reaction that is not offered", {"kind": "furious"}),
-    "reflections:reply_edit": Invalid("an emptied reply", {"text": "   "}),
+    "conversation:reaction_set": Invalid("a reaction that is not offered", {"kind": "furious"}),
+    "conversation:reply_edit": Invalid("an emptied reply", {"text": "   "}),
     "reflections:article_bring": {
         "no title": Invalid("the details without a title", bring_form(title="", note=TYPED), keeps=TYPED),
         "nothing to look up": Invalid(
@@ -674,9 +654,9 @@ INVALID_POSTS = {
             "reflections:reflection_start",
             "reflections:readiness_set",
             "reflections:readiness_withdraw",
-            "reflections:talked_toggle",
-            "reflections:follow_up_start",
-            "reflections:reply_delete",
+            "conversation:talked_toggle",
+            "conversation:follow_up_start",
+            "conversation:reply_delete",
             "accounts:invitation_create",
             "accounts:invitation_revoke",
             "accounts:invitation_accept",
@@ -968,12 +948,12 @@ EXPECTED = {
     "favicon": Rule(get=302, invalid=405),
     "manifest": page(),
     "reflections:home": page(),
-    "reflections:library": page(),
+    "library:index": page(),
     "reflections:history": page(),
-    "reflections:answers_export": page(),
-    "reflections:answers_export_markdown": page(),
-    "reflections:answers_export_json": page(),
-    "reflections:article": page(reader=may_read_article),
+    "conversation:answers_export": page(),
+    "conversation:answers_export_markdown": page(),
+    "conversation:answers_export_json": page(),
+    "library:article": page(reader=may_read_article),
     # Anyone signed in may look up an article; starting one takes a partner
     # (without one, the form comes back saying so).
     "reflections:article_bring": form(
@@ -983,9 +963,9 @@ EXPECTED = {
     "reflections:reflection_start": action(allowed=may_read_article, invalid=IGNORED),
     "reflections:reflection": page(reader=partner),
     "reflections:live_status": page(reader=partner),
-    "reflections:together_start": page(reader=partner_after_reveal),
-    "reflections:together": page(reader=partner_after_reveal),
-    "reflections:reflection_export": page(reader=partner_after_reveal),
+    "conversation:together_start": page(reader=partner_after_reveal),
+    "conversation:together": page(reader=partner_after_reveal),
+    "conversation:reflection_export": page(reader=partner_after_reveal),
     # Answers change only while their author may answer; any other
     # partner's form comes back saying why (400; autosave's fragment 422).
     # Typed over a newer version, both versions come back (409).
@@ -1002,16 +982,16 @@ EXPECTED = {
     # A link that is not a number is nobody's coach: 404, as another couple's is.
     "reflections:reflection_share": action(allowed=coached_by_coach, invalid=404),
     "reflections:reflection_unshare": action(allowed=coached_by_coach, invalid=404),
-    "reflections:talked_toggle": action(allowed=partner_after_reveal, invalid=IGNORED),
+    "conversation:talked_toggle": action(allowed=partner_after_reveal, invalid=IGNORED),
     # The partners after the reveal: the follow-up opens (made now for Alice
     # and Bob, Dan and Erin's already there), or the shared view says why
     # not (Alice and Bob's second reflection was not talked through).
-    "reflections:follow_up_start": action(allowed=partner_after_reveal, invalid=IGNORED),
+    "conversation:follow_up_start": action(allowed=partner_after_reveal, invalid=IGNORED),
     # A stale note comes back beside the newer one (409), a long one with
     # why (400; autosave's fragment 422); a kind of note there is not is
     # 404. A question number that is none of the reflection's only changes
     # where the page comes back: the shared view (htmx: the note's status).
-    "reflections:note_save": action(
+    "conversation:note_save": action(
         allowed=partner_after_reveal,
         invalid={
             "stale": 409,
@@ -1024,17 +1004,17 @@ EXPECTED = {
     # edits and deletes only their own replies (anyone else's: 404). The
     # page comes back (302); htmx gets the thread (200); refused, the
     # thread again with why (400; htmx 422).
-    "reflections:reply_create": action(
+    "conversation:reply_create": action(
         allowed=partner_after_reveal, done=PlainOrHtmx(302, htmx=200), invalid=PlainOrHtmx(400, htmx=422)
     ),
-    "reflections:reaction_set": action(
+    "conversation:reaction_set": action(
         allowed=partner_after_reveal, done=PlainOrHtmx(302, htmx=200), invalid=PlainOrHtmx(400, htmx=422)
     ),
-    "reflections:reply_edit": action(
+    "conversation:reply_edit": action(
         allowed=writes_reply, done=PlainOrHtmx(302, htmx=200), invalid=PlainOrHtmx(400, htmx=422)
     ),
-    "reflections:reply_delete": action(allowed=writes_reply, done=PlainOrHtmx(302, htmx=200), invalid=IGNORED),
-    "reflections:conversation_live": page(reader=partner_past_the_reveal),
+    "conversation:reply_delete": action(allowed=writes_reply, done=PlainOrHtmx(302, htmx=200), invalid=IGNORED),
+    "conversation:conversation_live": page(reader=partner_past_the_reveal),
     "accounts:partner": page(),
     "accounts:invitation_create": action(invalid=IGNORED),
     "accounts:invitation_revoke": action(allowed=invited_by, invalid=IGNORED),
@@ -1174,13 +1154,13 @@ def test_every_reflection_view_and_service_asks_the_one_rule(client, world, monk
     pages = {
         "reflections:reflection",
         "reflections:live_status",
-        "reflections:conversation_live",
-        "reflections:together_start",
-        "reflections:together",
-        "reflections:reflection_export",
+        "conversation:conversation_live",
+        "conversation:together_start",
+        "conversation:together",
+        "conversation:reflection_export",
     }
     for name, kwargs, url in requests_to_make(world):
-        if name.startswith("reflections:") and "/reflections/" in url:
+        if name.startswith(("reflections:", "conversation:")) and "/reflections/" in url:
             if name in pages:
                 sent = [("GET", None)]
             else:

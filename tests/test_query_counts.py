@@ -20,32 +20,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import CoachingLink, Membership
+from conversation.models import JointNote, Reaction, Reply, TalkedMark
+from conversation.services import note_save, reaction_set, reply_create
+from library.models import Article, PromptKind, Theme
 from notifications.models import Notification
-from reflections.models import (
-    Answer,
-    Article,
-    JointNote,
-    Participant,
-    PromptKind,
-    Reaction,
-    Reflection,
-    ReflectionEvent,
-    ReflectionPrompt,
-    Reply,
-    ShareConsent,
-    TalkedMark,
-    Theme,
-)
-from reflections.services import (
-    note_save,
-    progress_recount,
-    reaction_set,
-    readiness_set,
-    reflection_create,
-    reflection_share,
-    reflection_start,
-    reply_create,
-)
+from reflections.models import Answer, Participant, Reflection, ReflectionEvent, ReflectionPrompt, ShareConsent
+from reflections.services import progress_recount, readiness_set, reflection_create, reflection_share, reflection_start
 
 from .conftest import answer_all, coach_link, link, make_article, reveal
 
@@ -297,8 +277,8 @@ def test_together_mode_costs_a_fixed_number_of_queries(
 ):
     reflection = one_reflection(alice, bob, coach, prompt_count, "revealed")
     first, last = (
-        reverse("reflections:together_start", args=[reflection.pk]),
-        reverse("reflections:together", args=[reflection.pk, prompt_count]),
+        reverse("conversation:together_start", args=[reflection.pk]),
+        reverse("conversation:together", args=[reflection.pk, prompt_count]),
     )
     signed_in(client, alice, first)
 
@@ -343,7 +323,7 @@ def test_together_mode_talked_through_costs_a_fixed_number_of_queries(
     client, alice, bob, coach, coached_couple, prompt_count, assert_queries
 ):
     reflection = talked_through(alice, bob, coach, prompt_count)
-    url = reverse("reflections:together", args=[reflection.pk, prompt_count])
+    url = reverse("conversation:together", args=[reflection.pk, prompt_count])
     signed_in(client, alice, url)
 
     with assert_queries(TOGETHER_TALKED_THROUGH_QUERIES):
@@ -384,7 +364,7 @@ def dashboard_reflections(couples, alice, bob, coach, count):
     """`count` reflections across the client couples: the first assigned and
     revealed through the services and shared; the rest assigned, in every
     state, and some revealed ones shared."""
-    from reflections.authoring import assignment_create
+    from coaching.authoring import assignment_create
 
     (first,) = assignment_create(coach=coach, article=make_article(), couples=[couples[0]])
     reveal(first, alice, bob)
@@ -464,7 +444,7 @@ def test_coach_dashboard_costs_exactly_the_same_for_many_reflections_as_for_one(
     "page, viewer, bound",
     [
         ("reflections:reflection", "alice", REFLECTION_REVEALED_QUERIES),
-        ("reflections:together_start", "alice", TOGETHER_QUERIES),
+        ("conversation:together_start", "alice", TOGETHER_QUERIES),
         ("coach:shared_reflection", "coach", COACH_REFLECTION_QUERIES),
     ],
 )
@@ -487,7 +467,7 @@ def test_revealed_pages_cost_exactly_the_same_for_many_prompts_as_for_one(
     "page, viewer, bound",
     [
         ("reflections:reflection", "alice", REFLECTION_REVEALED_QUERIES),
-        ("reflections:together_start", "alice", TOGETHER_QUERIES),
+        ("conversation:together_start", "alice", TOGETHER_QUERIES),
         ("coach:shared_reflection", "coach", COACH_REFLECTION_QUERIES),
     ],
 )

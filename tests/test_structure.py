@@ -3,7 +3,7 @@ Django APIs only, apps depending one way, imports at the top."""
 
 from pathlib import Path
 
-from tools.check_structure import findings
+from tools.check_structure import PACKAGES, findings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -13,7 +13,7 @@ def test_the_product_code_passes_the_structure_checks():
 
 
 def plant(root, package, name, source):
-    for each in ("core", "accounts", "reflections", "notifications", "config"):
+    for each in PACKAGES:
         (root / each).mkdir(exist_ok=True)
     (root / package / name).write_text(source)
 
@@ -39,6 +39,22 @@ def test_an_import_against_the_direction_of_the_apps_is_found(tmp_path):
 
     assert len(found) == 2
     assert "accounts imports reflections" in found[0] and "reflections imports notifications" in found[1]
+
+
+def test_each_app_imports_only_the_apps_below_it(tmp_path):
+    plant(tmp_path, "library", "catalogue.py", "from reflections.models import Reflection\n")
+    plant(tmp_path, "reflections", "pages.py", "from conversation.pages import shared_view\n")
+    plant(tmp_path, "conversation", "views.py", "from coaching.selectors import coach_overview\n")
+    plant(tmp_path, "coaching", "views.py", "from conversation.selectors import threads_for\nimport demo\n")
+
+    found = findings(tmp_path)
+
+    assert sorted(f.split(": ")[1] for f in found) == [
+        "coaching imports demo",
+        "conversation imports coaching",
+        "library imports reflections",
+        "reflections imports conversation",
+    ]
 
 
 def test_an_import_inside_a_function_is_found_except_in_an_apps_ready(tmp_path):

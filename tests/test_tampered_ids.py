@@ -23,7 +23,7 @@ def test_a_bare_word_as_next_goes_home(client, alice, target):
 @pytest.mark.parametrize("number", [0, 100_000_000_000_000_000_000])
 def test_talked_about_a_question_that_does_not_exist_is_404(client, alice, revealed, number):
     client.force_login(alice)
-    assert client.post(reverse("reflections:talked_toggle", args=[revealed.pk, number])).status_code == 404
+    assert client.post(reverse("conversation:talked_toggle", args=[revealed.pk, number])).status_code == 404
 
 
 @pytest.mark.parametrize("link", ["²", "١٢", "9" * 30])

@@ -7,9 +7,12 @@ config; not tests, the bench or migrations):
    lazy object's insides (`_wrapped`, `_setup`, `django.utils.functional.empty`)
    and no form field's private hook (`_check_values`), whether read, called
    or overridden.
-2. Apps depend one way: core imports no app; accounts imports core only;
-   reflections builds on accounts; notifications on both; config wires
-   them all.
+2. Apps depend one way, each only on those below it: core; accounts
+   (people, couples, coaching links); library (themes, articles, the
+   question bank, the safe fetch); reflections (answering, readiness, the
+   reveal, the gates); conversation (after the reveal); coaching (the
+   coach's workspace); notifications; demo (make run's content); config
+   wires them all.
 3. Imports at the top of a module; inside a function only in an app's
    `ready()` (Django's place to connect signal receivers).
 
@@ -21,7 +24,9 @@ import ast
 import sys
 from pathlib import Path
 
-PACKAGES = ["core", "accounts", "reflections", "notifications", "config"]
+# From the bottom up: each may import only those before it.
+LAYERS = ["core", "accounts", "library", "reflections", "conversation", "coaching", "notifications", "demo"]
+PACKAGES = [*LAYERS, "config"]
 PRIVATE_NAMES = {
     # the ORM's
     "_query",
@@ -37,13 +42,7 @@ PRIVATE_NAMES = {
 }
 # What each package may import from the project; anything else it imports
 # must be a third-party or standard module.
-MAY_IMPORT = {
-    "core": set(),
-    "accounts": {"core"},
-    "reflections": {"core", "accounts"},
-    "notifications": {"core", "accounts", "reflections"},
-    "config": set(PACKAGES),
-}
+MAY_IMPORT = {package: set(LAYERS[:n]) for n, package in enumerate(LAYERS)} | {"config": set(PACKAGES)}
 
 
 def product_files(root: Path):

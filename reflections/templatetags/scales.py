@@ -7,7 +7,8 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from reflections.models import SCALE_MAX, SCALE_MIN, SCALE_RANGE, Answer, ReflectionPrompt
+from library.models import SCALE_MAX, SCALE_MIN, SCALE_RANGE
+from reflections.models import Answer, ReflectionPrompt
 
 register = template.Library()
 

@@ -258,13 +258,13 @@ def test_a_couples_own_article_is_not_in_the_admin(staff_client, alice, couple, 
         note="WHY-THIS-ONE-MARKER",
         questions=[{"kind": "text", "text": "What did you think?"}],
     ).article
-    change = f"/admin/reflections/article/{own.pk}/change/"
+    change = f"/admin/library/article/{own.pk}/change/"
 
-    listing = staff_client.get("/admin/reflections/article/").content.decode()
+    listing = staff_client.get("/admin/library/article/").content.decode()
     assert article.title in listing, "Twofold's and coaches' articles stay in the admin"
     assert "OWN-ARTICLE-TITLE" not in listing
     for view in ["change", "history", "delete"]:
-        url = f"/admin/reflections/article/{own.pk}/{view}/"
+        url = f"/admin/library/article/{own.pk}/{view}/"
         response = staff_client.get(url, follow=True)
         assert "WHY-THIS-ONE-MARKER" not in response.content.decode(), url
         assert "OWN-ARTICLE-TITLE" not in response.content.decode(), url

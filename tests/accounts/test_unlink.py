@@ -43,7 +43,7 @@ def test_confirmation_page_lists_every_consequence(client, alice, couple):
     assert "never revealed stay private forever" in body
     assert "not finished are closed" in body
     assert "If you had a coach, the coaching would end too." in body
-    assert f'href="{reverse("reflections:answers_export")}"' in body
+    assert f'href="{reverse("conversation:answers_export")}"' in body
 
 
 def test_confirmation_page_names_the_coaching_that_ends(client, alice, coached):

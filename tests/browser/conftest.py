@@ -16,8 +16,8 @@ from django.core import mail
 from django.core.cache import cache
 
 from accounts.models import User
-from reflections.library import library_load
-from reflections.models import Article
+from library.content import library_load
+from library.models import Article
 
 # The Playwright sync API runs an event loop in this thread; the ORM calls the
 # tests make between browser steps are still plain synchronous code.

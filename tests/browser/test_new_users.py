@@ -5,7 +5,7 @@ kind, and on a phone the navigation and the coach's table fit."""
 import pytest
 
 from accounts.services import coach_profile_save
-from reflections.authoring import assignment_create
+from coaching.authoring import assignment_create
 from reflections.services import readiness_set, reflection_start
 from tests.conftest import answer_all, coach_link, link, make_coach_article
 

@@ -4,7 +4,7 @@ together mode, on a phone and a desktop. Saved under docs/screenshots by
 
 import pytest
 
-from reflections.library import CONTENT_DIR, read_guide
+from library.content import CONTENT_DIR, read_guide
 from reflections.services import answer_save, readiness_set, reflection_start
 from tests.conftest import link, make_article
 

@@ -2,8 +2,9 @@
 
 from playwright.sync_api import expect
 
-from reflections.models import Reaction
-from reflections.services import answer_save, reaction_set, readiness_set, reflection_start, talked_toggle
+from conversation.models import Reaction
+from conversation.services import reaction_set, talked_toggle
+from reflections.services import answer_save, readiness_set, reflection_start
 from tests.conftest import link
 
 from .conftest import check_page, log_in, make_person

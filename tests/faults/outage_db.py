@@ -16,7 +16,7 @@ def seed():
     from django.conf import settings
 
     from accounts.models import User
-    from reflections.models import PromptKind
+    from library.models import PromptKind
     from reflections.services import reflection_start
     from tests.conftest import link, make_article
     from tools.servers import session_cookie_for

@@ -23,7 +23,8 @@ import httpx
 import pytest
 from django.conf import settings
 
-from reflections.models import Answer, Participant, PromptKind, Reflection
+from library.models import PromptKind
+from reflections.models import Answer, Participant, Reflection
 from reflections.services import reflection_start
 from tools.servers import gunicorn, production_env, session_cookie_for
 

@@ -34,7 +34,8 @@ from django.conf import global_settings, settings
 from django.test.utils import override_settings
 from django.urls import reverse
 
-from reflections.models import Answer, PromptKind
+from library.models import PromptKind
+from reflections.models import Answer
 from reflections.services import reflection_start
 from tools.servers import (
     HAPROXY,

@@ -13,10 +13,11 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.models import Couple
 from accounts.services import invitation_accept, invitation_create
+from coaching.authoring import assignment_create
+from conversation.services import note_save
 from notifications.models import Kind, Notification
 from notifications.tasks import MAX_ATTEMPTS, send_notification_email
-from reflections.authoring import assignment_create
-from reflections.services import note_save, readiness_set
+from reflections.services import readiness_set
 from tests.conftest import COACH_NAME, answer_all, coach_link, make_article, reveal
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def test_the_inviter_gets_an_email_when_their_invitation_is_accepted(alice, bob,
     (message,) = mail.outbox
     assert message.to == [alice.email]
     assert message.subject == "Bob accepted your invitation"
-    assert f"{SITE}{reverse('reflections:library')}" in message.body
+    assert f"{SITE}{reverse('library:index')}" in message.body
 
 
 def test_the_ready_email_names_the_partner_and_links_to_the_reflection(alice, bob, reflection, run_on_commit):

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import couple_unlink, invitation_accept, invitation_create
+from coaching.authoring import assignment_create
 from core.errors import DomainError
 from notifications.models import Kind, Notification
-from reflections.authoring import assignment_create
 from reflections.services import readiness_set, readiness_withdraw
 from tests.conftest import COACH_NAME, answer_all, coach_link, link, make_article
 

@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 
 from accounts.services import coaching_end
+from coaching.authoring import assignment_create
 from core.errors import DomainError
-from reflections.authoring import assignment_create
-from reflections.models import Article, Participant, Reflection
+from library.models import Article
+from reflections.models import Participant, Reflection
 from reflections.services import reflection_start
 
 from ..conftest import COACH_NAME, coach_link, make_article, make_coach_article, shows_name

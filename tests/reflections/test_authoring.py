@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.services import coaching_accept, coaching_end, coaching_invite_create
-from reflections.authoring import prompt_save
-from reflections.models import Answer, Article, Prompt, PromptKind, Reflection
+from coaching.authoring import prompt_save
+from library.models import Article, Prompt, PromptKind
+from reflections.models import Answer, Reflection
 from reflections.services import answer_save, reflection_start
 
 from ..conftest import COACH_NAME, answer_all, coach_link, make_coach_article
@@ -485,7 +486,7 @@ def test_preview_credits_the_coach_and_the_source_not_twofold(as_coach, clients_
 def test_the_couples_article_page_credits_their_coach(client, alice, coached, clients_only):
     client.force_login(alice)
 
-    body = client.get(reverse("reflections:article", args=[clients_only.slug])).content.decode()
+    body = client.get(reverse("library:article", args=[clients_only.slug])).content.decode()
 
     assert f"The summary and questions are by {COACH_NAME}, your coach" in body
     assert "Twofold’s own" not in body
@@ -558,7 +559,7 @@ def test_preview_saves_no_answer(as_coach, clients_only):
 def test_clients_only_article_shows_in_the_library_of_my_client_couples(client, alice, coached, clients_only):
     client.force_login(alice)
 
-    body = client.get(reverse("reflections:library")).content.decode()
+    body = client.get(reverse("library:index")).content.decode()
 
     assert "For my clients only" in body
 
@@ -571,7 +572,7 @@ def test_clients_only_article_is_absent_from_other_libraries(client, request, co
     coach_link(request.getfixturevalue("other_coach"), request.getfixturevalue("dan"), request.getfixturevalue("erin"))
     client.force_login(request.getfixturevalue(who))
 
-    body = client.get(reverse("reflections:library")).content.decode()
+    body = client.get(reverse("library:index")).content.decode()
 
     assert "For my clients only" not in body
 
@@ -580,7 +581,7 @@ def test_clients_only_article_is_absent_from_other_libraries(client, request, co
 def test_clients_only_article_page_is_not_found_for_others(client, request, coached, clients_only, other_couple, who):
     client.force_login(request.getfixturevalue(who))
 
-    response = client.get(reverse("reflections:article", args=[clients_only.slug]))
+    response = client.get(reverse("library:article", args=[clients_only.slug]))
 
     assert response.status_code == 404
 
@@ -588,7 +589,7 @@ def test_clients_only_article_page_is_not_found_for_others(client, request, coac
 def test_clients_only_article_page_opens_for_a_client(client, alice, coached, clients_only):
     client.force_login(alice)
 
-    response = client.get(reverse("reflections:article", args=[clients_only.slug]))
+    response = client.get(reverse("library:article", args=[clients_only.slug]))
 
     assert response.status_code == 200
 
@@ -606,7 +607,7 @@ def test_clients_only_article_stays_hidden_while_only_one_partner_accepted(clien
     coaching_accept(link=coaching_invite_create(coach=coach), user=alice)
     client.force_login(alice)
 
-    response = client.get(reverse("reflections:article", args=[clients_only.slug]))
+    response = client.get(reverse("library:article", args=[clients_only.slug]))
 
     assert response.status_code == 404
 
@@ -615,7 +616,7 @@ def test_clients_only_article_is_hidden_again_once_coaching_ends(client, alice, 
     coaching_end(link=coached, by=alice)
     client.force_login(alice)
 
-    response = client.get(reverse("reflections:article", args=[clients_only.slug]))
+    response = client.get(reverse("library:article", args=[clients_only.slug]))
 
     assert response.status_code == 404
 
@@ -624,15 +625,15 @@ def test_draft_is_hidden_even_from_my_clients(client, alice, coached, coach):
     article = make_coach_article(coach, title="Still a draft", status=Article.Status.DRAFT)
     client.force_login(alice)
 
-    assert "Still a draft" not in client.get(reverse("reflections:library")).content.decode()
-    assert client.get(reverse("reflections:article", args=[article.slug])).status_code == 404
+    assert "Still a draft" not in client.get(reverse("library:index")).content.decode()
+    assert client.get(reverse("library:article", args=[article.slug])).status_code == 404
 
 
 def test_public_article_of_a_coach_shows_in_everyones_library(client, carol, coach):
     make_coach_article(coach, title="For everyone", visibility=Article.Visibility.PUBLIC)
     client.force_login(carol)
 
-    assert "For everyone" in client.get(reverse("reflections:library")).content.decode()
+    assert "For everyone" in client.get(reverse("library:index")).content.decode()
 
 
 # Another coach's articles are not there

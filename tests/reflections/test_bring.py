@@ -8,11 +8,12 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from library import lookups
+from library.content import library_load
+from library.fetching import FetchedArticle, FetchError
+from library.models import Article, BankQuestion
 from notifications.models import Kind, Notification
-from reflections import lookups
-from reflections.fetching import FetchedArticle, FetchError
-from reflections.library import library_load
-from reflections.models import Article, BankQuestion, Reflection
+from reflections.models import Reflection
 
 BRING = reverse("reflections:article_bring")
 MONEY_WORDS = (
@@ -203,7 +204,7 @@ def test_our_article_is_ours_alone(client, as_alice, library, alice, bob, carol,
 
     start(as_alice, questions=[BankQuestion.objects.first().pk])
     article = Article.objects.get(couple__isnull=False)
-    url = reverse("reflections:article", args=[article.slug])
+    url = reverse("library:article", args=[article.slug])
     dan, erin = make_user("Dan"), make_user("Erin")
     link(dan, erin)
 
@@ -211,7 +212,7 @@ def test_our_article_is_ours_alone(client, as_alice, library, alice, bob, carol,
     for outsider in (carol, dan, coach):
         client.force_login(outsider)
         assert client.get(url).status_code == 404
-        assert article.title not in client.get(reverse("reflections:library")).content.decode()
+        assert article.title not in client.get(reverse("library:index")).content.decode()
     for partner in (alice, bob):
         client.force_login(partner)
         body = client.get(url).content.decode()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import couple_unlink
-from reflections.authoring import assignment_create
+from coaching.authoring import assignment_create
 from reflections.models import Reflection
 from reflections.services import answer_save, readiness_set, reflection_share, reflection_start
 

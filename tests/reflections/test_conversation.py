@@ -9,16 +9,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.services import couple_unlink
+from conversation.models import Reaction, Reply
+from conversation.services import reaction_set, reply_create, reply_delete
 from core.errors import DomainError
 from notifications.models import Kind, Notification
-from reflections.models import Reaction, Reply
-from reflections.services import reaction_set, reflection_share, reply_create, reply_delete
+from reflections.services import reflection_share
 
 HTMX = {"HX-Request": "true"}
 
 
 def replies_url(reflection, number=1):
-    return reverse("reflections:reply_create", args=[reflection.pk, number])
+    return reverse("conversation:reply_create", args=[reflection.pk, number])
 
 
 def test_a_partner_replies_and_the_other_reads_it_under_the_prompt(client, alice, bob, revealed, prompt):
@@ -74,15 +75,15 @@ def test_each_edits_and_deletes_only_their_own(client, alice, bob, prompt):
     theirs = reply_create(prompt=prompt, user=bob, text="Bob's")
     client.force_login(alice)
 
-    assert client.post(reverse("reflections:reply_edit", args=[theirs.pk]), {"text": "Changed"}).status_code == 404
-    assert client.post(reverse("reflections:reply_delete", args=[theirs.pk])).status_code == 404
-    assert client.post(reverse("reflections:reply_edit", args=[mine.pk]), {"text": "Mine, better"}).status_code == 302
+    assert client.post(reverse("conversation:reply_edit", args=[theirs.pk]), {"text": "Changed"}).status_code == 404
+    assert client.post(reverse("conversation:reply_delete", args=[theirs.pk])).status_code == 404
+    assert client.post(reverse("conversation:reply_edit", args=[mine.pk]), {"text": "Mine, better"}).status_code == 302
     theirs.refresh_from_db()
     mine.refresh_from_db()
     assert (theirs.text, mine.text, mine.updated_at is not None) == ("Bob's", "Mine, better", True)
     with pytest.raises(DomainError, match="only delete your own"):
         reply_delete(reply=theirs, user=alice)
-    assert client.post(reverse("reflections:reply_delete", args=[mine.pk])).status_code == 302
+    assert client.post(reverse("conversation:reply_delete", args=[mine.pk])).status_code == 302
     assert list(Reply.objects.values_list("pk", flat=True)) == [theirs.pk]
 
 
@@ -161,10 +162,10 @@ def test_the_shared_view_costs_the_same_whatever_the_number_of_replies(client, a
 
     assert f"Reply {replies - 1}" in response.content.decode()
     # Replies and reactions: two queries, whatever their number; the talked
-    # marks and the follow-up (what next): two more; and the viewer's live
-    # version, read before the page knows its stage (the cache is the
-    # database's table here).
-    assert len(queries) == 11
+    # marks, the joint notes and the follow-up (what next): three more; and
+    # the viewer's live version, read before the page knows its stage (the
+    # cache is the database's table here).
+    assert len(queries) == 12
 
 
 def test_the_reflections_download_carries_its_conversation(client, alice, bob, revealed, prompt):
@@ -172,7 +173,7 @@ def test_the_reflections_download_carries_its_conversation(client, alice, bob, r
     reaction_set(prompt=prompt, user=alice, kind="in_person")
     client.force_login(alice)
 
-    body = client.get(reverse("reflections:reflection_export", args=[revealed.pk])).content.decode()
+    body = client.get(reverse("conversation:reflection_export", args=[revealed.pk])).content.decode()
 
     assert "Bob's reply, downloaded" in body
     assert "Alice: Let’s talk about this in person" in body
@@ -183,8 +184,8 @@ def test_my_own_export_carries_my_replies_and_not_my_partners(client, alice, bob
     reply_create(prompt=prompt, user=bob, text="Bob wrote this reply")
     client.force_login(alice)
 
-    markdown = client.get(reverse("reflections:answers_export_markdown")).content.decode()
-    data = client.get(reverse("reflections:answers_export_json")).json()
+    markdown = client.get(reverse("conversation:answers_export_markdown")).content.decode()
+    data = client.get(reverse("conversation:answers_export_json")).json()
 
     assert "Alice wrote this reply" in markdown and "Bob wrote this reply" not in markdown
     assert [r["text"] for r in data["replies"]] == ["Alice wrote this reply"]
@@ -198,9 +199,9 @@ def test_after_an_unlink_my_export_keeps_my_replies_and_never_my_partners(client
     couple_unlink(couple=revealed.couple, by=bob)
     client.force_login(alice)
 
-    markdown = client.get(reverse("reflections:answers_export_markdown")).content.decode()
-    data = client.get(reverse("reflections:answers_export_json")).json()
+    markdown = client.get(reverse("conversation:answers_export_markdown")).content.decode()
+    data = client.get(reverse("conversation:answers_export_json")).json()
 
     assert "Said before we parted" in markdown and "Bob answered that" not in markdown
     assert [r["text"] for r in data["replies"]] == ["Said before we parted"]
-    assert client.get(reverse("reflections:reflection_export", args=[revealed.pk])).status_code == 404
+    assert client.get(reverse("conversation:reflection_export", args=[revealed.pk])).status_code == 404

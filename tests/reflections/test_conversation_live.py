@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.services import couple_unlink
-from reflections.models import Reply
-from reflections.services import reaction_set, reply_create, reply_delete, reply_edit
+from conversation.models import Reply
+from conversation.services import reaction_set, reply_create, reply_delete, reply_edit
 
 from ..conftest import answer_all
 
@@ -20,7 +20,7 @@ HTMX = {"HX-Request": "true"}
 
 def live_url(reflection, seen="", prompt=None):
     query = f"?seen={seen}" + (f"&prompt={prompt}" if prompt is not None else "")
-    return reverse("reflections:conversation_live", args=[reflection.pk]) + query
+    return reverse("conversation:conversation_live", args=[reflection.pk]) + query
 
 
 def seen_in(html):
@@ -50,7 +50,7 @@ def test_a_partners_reply_arrives_as_the_threads_log_alone(client, alice, bob, r
     assert "Bob, just now" in body
     assert f'id="thread-log-{prompt.pk}" hx-swap-oob="true"' in body
     # Only what was said: the reply and reaction forms stay as they are on the page.
-    assert "reply_create" not in body and reverse("reflections:reply_create", args=[revealed.pk, 1]) not in body
+    assert "reply_create" not in body and reverse("conversation:reply_create", args=[revealed.pk, 1]) not in body
     assert seen_in(body) != seen
     assert client.get(live_url(revealed, seen_in(body)), headers=HTMX).status_code == 204
 
@@ -156,7 +156,7 @@ def test_together_mode_holds_its_questions_conversation_and_polls_for_it(client,
     reply_create(prompt=second, user=bob, text="Bob, on the second")
     client.force_login(alice)
 
-    body = client.get(reverse("reflections:together", args=[revealed.pk, 2])).content.decode()
+    body = client.get(reverse("conversation:together", args=[revealed.pk, 2])).content.decode()
 
     assert "Bob, on the second" in body
     assert f'id="thread-{second.pk}"' in body
@@ -168,9 +168,9 @@ def test_a_reply_sent_from_together_mode_without_javascript_comes_back_there(cli
     client.force_login(alice)
 
     response = client.post(
-        reverse("reflections:reply_create", args=[revealed.pk, 2]), {"text": "From together mode", "back": "together"}
+        reverse("conversation:reply_create", args=[revealed.pk, 2]), {"text": "From together mode", "back": "together"}
     )
 
     assert response.status_code == 302
-    assert response.url == reverse("reflections:together", args=[revealed.pk, 2]) + f"#thread-{second.pk}"
+    assert response.url == reverse("conversation:together", args=[revealed.pk, 2]) + f"#thread-{second.pk}"
     assert Reply.objects.get().text == "From together mode"

@@ -10,10 +10,12 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.core.management import call_command
 from django.db import connection
 
+from conversation.models import JointNote, Reply
+from conversation.services import note_save, reply_create, reply_edit
 from core.encryption import BUCKETS, LEGACY_PREFIX, PREFIX, decrypt, encrypt, padded, unpadded
-from reflections.models import Answer, JointNote
+from reflections.models import Answer
 from reflections.rotation import rewrite, rows_of
-from reflections.services import answer_save, note_save, readiness_set
+from reflections.services import answer_save, readiness_set
 
 from ..conftest import answer_all, make_article
 
@@ -203,6 +205,42 @@ def test_a_note_saved_during_the_rotation_keeps_the_new_words(settings, reflecti
     rewrite(JointNote, read_by_the_rotation)
 
     assert JointNote.objects.get().text == "New note"
+
+
+def revealed_with_a_reply(reflection, alice, bob, text):
+    answer_all(reflection, alice)
+    answer_all(reflection, bob)
+    for person in (alice, bob):
+        readiness_set(reflection=reflection, user=person)
+    return reply_create(prompt=reflection.prompts.first(), user=alice, text=text)
+
+
+def test_replies_rotate_with_the_answers_and_notes(settings, reflection, alice, bob):
+    """Every model with an encrypted field is rotated, replies too: after the
+    old key is gone, nothing written under it is lost."""
+    revealed_with_a_reply(reflection, alice, bob, SECRET)
+    old, new = settings.FIELD_ENCRYPTION_KEYS[0], Fernet.generate_key().decode()
+
+    settings.FIELD_ENCRYPTION_KEYS = [new, old]
+    out = StringIO()
+    call_command("rotate_encryption_keys", stdout=out)
+    settings.FIELD_ENCRYPTION_KEYS = [new]
+
+    assert "replies: 1 re-encrypted" in out.getvalue()
+    assert Reply.objects.get().text == SECRET
+    (stored,) = raw_column(Reply, "text")
+    assert open_with(new, stored) == SECRET
+
+
+def test_a_reply_edited_during_the_rotation_keeps_the_new_words(settings, reflection, alice, bob):
+    reply = revealed_with_a_reply(reflection, alice, bob, "Old reply")
+
+    read_by_the_rotation = list(rows_of(Reply))
+    reply_edit(reply=reply, user=alice, text="New reply")
+    rewritten = rewrite(Reply, read_by_the_rotation)
+
+    assert rewritten == 0
+    assert Reply.objects.get().text == "New reply"
 
 
 # Values written before: plain text, unpadded ciphertext

@@ -23,8 +23,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from reflections import fetching
-from reflections.fetching import FetchError, fetch_article, is_public_address, reading_minutes
+from library import fetching
+from library.fetching import FetchError, fetch_article, is_public_address, reading_minutes
 
 OG_PAGE = """<!doctype html>
 <html><head>

@@ -7,19 +7,14 @@ import pytest
 from django.urls import reverse
 
 from accounts.services import couple_unlink
+from conversation.models import Reaction
+from conversation.services import FOLLOW_UP_PREFIX, follow_up_start, reaction_set, talked_toggle
 from core.errors import DomainError
+from library.models import Article, Theme
 from notifications.models import Kind, Notification
-from reflections.models import Article, Reaction, Reflection, Theme
+from reflections.models import Reflection
 from reflections.selectors import prompt_rows
-from reflections.services import (
-    FOLLOW_UP_PREFIX,
-    answer_save,
-    follow_up_start,
-    reaction_set,
-    readiness_set,
-    reflection_start,
-    talked_toggle,
-)
+from reflections.services import answer_save, readiness_set, reflection_start
 
 from ..conftest import answer_all, make_article, reveal
 
@@ -55,11 +50,11 @@ def page(client, user, reflection):
 def together_last(client, user, reflection):
     client.force_login(user)
     count = reflection.prompts.count()
-    return client.get(reverse("reflections:together", args=[reflection.pk, count])).content.decode()
+    return client.get(reverse("conversation:together", args=[reflection.pk, count])).content.decode()
 
 
 def start_url(reflection):
-    return reverse("reflections:follow_up_start", args=[reflection.pk])
+    return reverse("conversation:follow_up_start", args=[reflection.pk])
 
 
 # What next appears only once every prompt is talked about
@@ -84,7 +79,7 @@ def test_what_next_offers_the_follow_up_once_every_question_is_talked_about(clie
 def test_together_mode_offers_what_next_only_on_the_last_question(client, alice, ready_to_follow_up):
     client.force_login(alice)
 
-    first = client.get(reverse("reflections:together", args=[ready_to_follow_up.pk, 1])).content.decode()
+    first = client.get(reverse("conversation:together", args=[ready_to_follow_up.pk, 1])).content.decode()
 
     assert "What next" not in first
 

@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from reflections.library import CONTENT_DIR, PROMPTS_PER_GUIDE, library_load, read_bank, read_guides, read_themes
-from reflections.models import Article, BankQuestion, Prompt, Theme
+from library.content import CONTENT_DIR, PROMPTS_PER_GUIDE, library_load, read_bank, read_guides, read_themes
+from library.models import Article, BankQuestion, Prompt, Theme
 
 GUIDES = read_guides()
 BANK = read_bank()

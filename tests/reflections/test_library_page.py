@@ -6,13 +6,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reflections.library import library_load
-from reflections.models import Article, Theme
+from library.content import library_load
+from library.models import Article, Theme
 from reflections.services import reflection_start
 
 from ..conftest import make_article, reveal
 
-LIBRARY = reverse("reflections:library")
+LIBRARY = reverse("library:index")
 
 
 @pytest.fixture
@@ -152,7 +152,7 @@ def test_home_suggests_a_guide_from_a_theme_we_have_not_explored(as_alice, libra
     assert second.theme != first.theme
     body = as_alice.get(reverse("reflections:home")).content.decode()
     assert "Something to read next" in body
-    assert reverse("reflections:article", args=[second.slug]) in body
+    assert reverse("library:article", args=[second.slug]) in body
 
 
 def test_once_every_theme_is_explored_home_suggests_a_guide_not_started(as_alice, library, alice, couple):

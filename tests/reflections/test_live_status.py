@@ -64,7 +64,7 @@ def test_reveal_swaps_in_the_shared_view(client, alice, bob, reflection):
     assert "Bob&#x27;s words" in html and "Alice&#x27;s words" in html
     # The status poll has done its work; the conversation's poll takes over.
     assert "/status/" not in html
-    assert html.count("data-poll") == 1 and reverse("reflections:conversation_live", args=[reflection.pk]) in html
+    assert html.count("data-poll") == 1 and reverse("conversation:conversation_live", args=[reflection.pk]) in html
 
 
 def test_strangers_get_404(client, carol, reflection):

@@ -9,19 +9,10 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from accounts.models import Couple, Invitation, Membership, User
-from reflections.library import library_load
-from reflections.models import (
-    Answer,
-    Article,
-    Participant,
-    Prompt,
-    PromptKind,
-    Reaction,
-    Reflection,
-    ReflectionPrompt,
-    Reply,
-    TalkedMark,
-)
+from conversation.models import Reaction, Reply, TalkedMark
+from library.content import library_load
+from library.models import Article, Prompt, PromptKind
+from reflections.models import Answer, Participant, Reflection, ReflectionPrompt
 from reflections.services import answer_save, readiness_set
 
 from ..conftest import answer_all, make_article, reveal
@@ -92,7 +83,7 @@ def test_home_of_a_new_couple_points_to_the_library(client, alice, couple):
     body = client.get(reverse("reflections:home")).content.decode()
 
     assert "No reflections yet" in body
-    assert f'href="{reverse("reflections:library")}"' in body
+    assert f'href="{reverse("library:index")}"' in body
 
 
 # Library and article
@@ -101,16 +92,16 @@ def test_home_of_a_new_couple_points_to_the_library(client, alice, couple):
 def test_library_lists_the_demo_article(client, alice, demo_article):
     client.force_login(alice)
 
-    body = client.get(reverse("reflections:library")).content.decode()
+    body = client.get(reverse("library:index")).content.decode()
 
     assert "Closeness, then distance" in body
-    assert f'href="{reverse("reflections:article", args=[demo_article.slug])}"' in body
+    assert f'href="{reverse("library:article", args=[demo_article.slug])}"' in body
 
 
 def test_library_credits_the_source(client, alice, demo_article):
     client.force_login(alice)
 
-    body = client.get(reverse("reflections:library")).content.decode()
+    body = client.get(reverse("library:index")).content.decode()
 
     assert "Ecstatic Intimacy" in body
 
@@ -118,7 +109,7 @@ def test_library_credits_the_source(client, alice, demo_article):
 def test_library_links_to_the_source(client, alice, demo_article):
     client.force_login(alice)
 
-    body = client.get(reverse("reflections:library")).content.decode()
+    body = client.get(reverse("library:index")).content.decode()
 
     assert f'href="{demo_article.source_url}"' in body
 
@@ -127,7 +118,7 @@ def test_library_leaves_out_drafts(client, alice, demo_article):
     make_draft(title="Not ready yet")
     client.force_login(alice)
 
-    body = client.get(reverse("reflections:library")).content.decode()
+    body = client.get(reverse("library:index")).content.decode()
 
     assert "Not ready yet" not in body
 
@@ -136,7 +127,7 @@ def test_draft_article_page_is_not_found(client, alice):
     draft = make_draft()
     client.force_login(alice)
 
-    response = client.get(reverse("reflections:article", args=[draft.slug]))
+    response = client.get(reverse("library:article", args=[draft.slug]))
 
     assert response.status_code == 404
 
@@ -144,7 +135,7 @@ def test_draft_article_page_is_not_found(client, alice):
 def test_article_page_credits_and_links_the_source(client, alice, demo_article):
     client.force_login(alice)
 
-    body = client.get(reverse("reflections:article", args=[demo_article.slug])).content.decode()
+    body = client.get(reverse("library:article", args=[demo_article.slug])).content.decode()
 
     assert f'href="{demo_article.source_url}"' in body
     assert escape(demo_article.source_title) in body
@@ -161,7 +152,7 @@ def test_demo_article_has_six_to_eight_prompts_mixing_text_and_scale(demo_articl
 def test_article_page_shows_every_prompt(client, alice, demo_article):
     client.force_login(alice)
 
-    body = client.get(reverse("reflections:article", args=[demo_article.slug])).content.decode()
+    body = client.get(reverse("library:article", args=[demo_article.slug])).content.decode()
 
     for prompt in demo_article.prompts.all():
         assert escape(prompt.text) in body
@@ -170,7 +161,7 @@ def test_article_page_shows_every_prompt(client, alice, demo_article):
 def test_article_page_shows_the_labelled_ends_of_a_scale(client, alice, demo_article):
     client.force_login(alice)
 
-    body = client.get(reverse("reflections:article", args=[demo_article.slug])).content.decode()
+    body = client.get(reverse("library:article", args=[demo_article.slug])).content.decode()
 
     assert "(1 = Hardly at all, 10 = Very strongly)" in body
 
@@ -178,7 +169,7 @@ def test_article_page_shows_the_labelled_ends_of_a_scale(client, alice, demo_art
 def test_article_page_asks_an_unlinked_user_to_invite_their_partner(client, carol, demo_article):
     client.force_login(carol)
 
-    body = client.get(reverse("reflections:article", args=[demo_article.slug])).content.decode()
+    body = client.get(reverse("library:article", args=[demo_article.slug])).content.decode()
 
     assert "Link with your partner to start a reflection" in body
     assert reverse("reflections:reflection_start", args=[demo_article.slug]) not in body
@@ -245,7 +236,7 @@ def test_starting_without_a_partner_is_refused(client, carol, demo_article):
     response = start(client, carol, demo_article)
 
     assert response.status_code == 302
-    assert response.url == reverse("reflections:article", args=[demo_article.slug])
+    assert response.url == reverse("library:article", args=[demo_article.slug])
     assert not Reflection.objects.exists()
 
 

@@ -9,12 +9,14 @@ import re
 import pytest
 from django.urls import reverse
 
+from conversation.selectors import far_apart
+from conversation.starters import FAR_APART, STARTER_MAX_LENGTH, read_starters, starter_for, starters
+from library.content import ContentError
+from library.models import PromptKind
 from reflections.encryption import AnswerContent
-from reflections.library import ContentError
-from reflections.models import Answer, PromptKind, ReflectionPrompt
-from reflections.selectors import PromptRow, far_apart
+from reflections.models import Answer, ReflectionPrompt
+from reflections.selectors import PromptRow
 from reflections.services import answer_save, readiness_set
-from reflections.starters import FAR_APART, STARTER_MAX_LENGTH, read_starters, starter_for, starters
 
 from ..conftest import answer_all
 
@@ -277,7 +279,7 @@ def test_together_mode_offers_the_starter_on_a_far_apart_question_only(client, a
     client.force_login(alice)
 
     def starters_on(prompt):
-        url = reverse("reflections:together", args=[far_apart_reflection.pk, prompts.index(prompt) + 1])
+        url = reverse("conversation:together", args=[far_apart_reflection.pk, prompts.index(prompt) + 1])
         return [html.unescape(text) for text in STARTER_HTML.findall(client.get(url).content.decode())]
 
     assert starters_on(scale_prompt) == [starter_for(prompt_pk=scale_prompt.pk, kind="scale", gap=7)]

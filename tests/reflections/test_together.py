@@ -6,17 +6,11 @@ import pytest
 from django.urls import reverse
 
 from accounts.services import couple_unlink
+from conversation.models import JointNote, TalkedMark
+from conversation.selectors import talked_about
+from conversation.services import NoteConflict, note_save, talked_toggle
 from core.errors import DomainError
-from reflections.models import JointNote, TalkedMark
-from reflections.selectors import talked_about
-from reflections.services import (
-    NoteConflict,
-    answer_save,
-    note_save,
-    readiness_set,
-    reflection_share,
-    talked_toggle,
-)
+from reflections.services import answer_save, readiness_set, reflection_share
 
 from ..conftest import answer_all, coach_link
 
@@ -33,11 +27,11 @@ def revealed(reflection, alice, bob):
 
 def get(client, user, name, *args):
     client.force_login(user)
-    return client.get(reverse(f"reflections:{name}", args=args))
+    return client.get(reverse(name, args=args))
 
 
 def test_together_mode_shows_one_question_with_both_answers(client, alice, revealed):
-    response = get(client, alice, "together", revealed.pk, 1)
+    response = get(client, alice, "conversation:together", revealed.pk, 1)
 
     html = response.content.decode()
     assert "Question 1 of 3" in html
@@ -46,23 +40,23 @@ def test_together_mode_shows_one_question_with_both_answers(client, alice, revea
 
 
 def test_together_mode_has_previous_and_next_links(client, alice, revealed):
-    html = get(client, alice, "together", revealed.pk, 2).content.decode()
+    html = get(client, alice, "conversation:together", revealed.pk, 2).content.decode()
 
-    assert reverse("reflections:together", args=[revealed.pk, 1]) in html
-    assert reverse("reflections:together", args=[revealed.pk, 3]) in html
+    assert reverse("conversation:together", args=[revealed.pk, 1]) in html
+    assert reverse("conversation:together", args=[revealed.pk, 3]) in html
 
 
 def test_together_mode_beyond_the_last_question_is_not_found(client, alice, revealed):
-    assert get(client, alice, "together", revealed.pk, 4).status_code == 404
-    assert get(client, alice, "together", revealed.pk, 0).status_code == 404
+    assert get(client, alice, "conversation:together", revealed.pk, 4).status_code == 404
+    assert get(client, alice, "conversation:together", revealed.pk, 0).status_code == 404
 
 
 def test_together_mode_opens_only_after_the_reveal(client, alice, reflection):
-    assert get(client, alice, "together", reflection.pk, 1).status_code == 404
+    assert get(client, alice, "conversation:together", reflection.pk, 1).status_code == 404
 
 
 def test_together_mode_is_not_for_strangers(client, carol, revealed):
-    assert get(client, carol, "together", revealed.pk, 1).status_code == 404
+    assert get(client, carol, "conversation:together", revealed.pk, 1).status_code == 404
 
 
 def mark(revealed, *people, number=1):
@@ -88,16 +82,16 @@ ALL_BUTTONS = ("We talked about this</button>", "Remove my mark</button>", "Mark
 
 def talked_form(html, revealed, number):
     """The "we talked about this" form of question `number` in a page."""
-    action = reverse("reflections:talked_toggle", args=[revealed.pk, number])
+    action = reverse("conversation:talked_toggle", args=[revealed.pk, number])
     start = html.index(f'action="{action}"')
     return html[start : html.index("</form>", start)]
 
 
-@pytest.mark.parametrize("page", ["together", "reflection"])
+@pytest.mark.parametrize("page", ["conversation:together", "reflections:reflection"])
 @pytest.mark.parametrize("marked_by, viewer, sentence, button", MARK_WORDING)
 def test_the_talked_mark_says_who_marked_it(client, request, revealed, page, marked_by, viewer, sentence, button):
     mark(revealed, *(request.getfixturevalue(name) for name in marked_by))
-    args = (revealed.pk, 1) if page == "together" else (revealed.pk,)
+    args = (revealed.pk, 1) if page == "conversation:together" else (revealed.pk,)
 
     form = talked_form(get(client, request.getfixturevalue(viewer), page, *args).content.decode(), revealed, 1)
 
@@ -116,17 +110,17 @@ def test_a_prompt_either_partner_marked_counts_as_talked_about(client, alice, bo
     mark(revealed, alice, bob, number=3)
 
     assert talked_about(revealed) == {p.pk for p in revealed.prompts.all()}
-    assert "Talked about 3 of 3" in get(client, alice, "together", revealed.pk, 1).content.decode()
+    assert "Talked about 3 of 3" in get(client, alice, "conversation:together", revealed.pk, 1).content.decode()
 
 
 def test_marking_sets_only_my_own_mark(client, alice, bob, revealed):
     mark(revealed, bob)
     client.force_login(alice)
 
-    response = client.post(reverse("reflections:talked_toggle", args=[revealed.pk, 1]))
+    response = client.post(reverse("conversation:talked_toggle", args=[revealed.pk, 1]))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("reflections:together", args=[revealed.pk, 1])
+    assert response["Location"] == reverse("conversation:together", args=[revealed.pk, 1])
     assert set(TalkedMark.objects.values_list("user__display_name", flat=True)) == {"Alice", "Bob"}
 
 
@@ -144,7 +138,7 @@ def test_marking_from_the_shared_view_comes_back_to_its_question(client, alice, 
     client.force_login(alice)
     prompt = list(revealed.prompts.all())[1]
 
-    response = client.post(reverse("reflections:talked_toggle", args=[revealed.pk, 2]), {"back": "shared"})
+    response = client.post(reverse("conversation:talked_toggle", args=[revealed.pk, 2]), {"back": "shared"})
 
     assert response["Location"] == reverse("reflections:reflection", args=[revealed.pk]) + f"#q-{prompt.pk}"
     assert TalkedMark.objects.get().prompt == prompt
@@ -163,7 +157,7 @@ def test_a_coach_reads_who_talked_about_a_shared_reflection(client, alice, bob, 
     both = " and ".join(p.user.name for p in revealed.participants.order_by("pk"))  # the columns' order
     assert f"{both} talked about this." in html
     assert "Bob marked this as talked about." in html
-    assert reverse("reflections:talked_toggle", args=[revealed.pk, 1]) not in html  # read-only
+    assert reverse("conversation:talked_toggle", args=[revealed.pk, 1]) not in html  # read-only
 
 
 def test_nobody_marks_talked_before_the_reveal(alice, reflection):
@@ -174,11 +168,11 @@ def test_nobody_marks_talked_before_the_reveal(alice, reflection):
 def test_both_partners_see_a_joint_note(client, alice, bob, revealed):
     client.force_login(alice)
     response = client.post(
-        reverse("reflections:note_save", args=[revealed.pk]), {"kind": "remember", "text": "The walk", "version": "0"}
+        reverse("conversation:note_save", args=[revealed.pk]), {"kind": "remember", "text": "The walk", "version": "0"}
     )
 
     assert response.status_code == 302
-    assert "The walk" in get(client, bob, "reflection", revealed.pk).content.decode()
+    assert "The walk" in get(client, bob, "reflections:reflection", revealed.pk).content.decode()
 
 
 def test_a_save_from_an_older_version_keeps_both_texts(client, alice, bob, revealed):
@@ -186,7 +180,7 @@ def test_a_save_from_an_older_version_keeps_both_texts(client, alice, bob, revea
     client.force_login(bob)
 
     response = client.post(
-        reverse("reflections:note_save", args=[revealed.pk]), {"kind": "try", "text": "Bob's plan", "version": "0"}
+        reverse("conversation:note_save", args=[revealed.pk]), {"kind": "try", "text": "Bob's plan", "version": "0"}
     )
 
     html = response.content.decode()
@@ -207,7 +201,7 @@ def test_a_note_over_the_limit_is_refused_and_kept(client, alice, revealed):
     text = "n" * 10_001
 
     response = client.post(
-        reverse("reflections:note_save", args=[revealed.pk]), {"kind": "try", "text": text, "version": "0"}
+        reverse("conversation:note_save", args=[revealed.pk]), {"kind": "try", "text": text, "version": "0"}
     )
 
     assert response.status_code == 400
@@ -221,7 +215,7 @@ def test_a_tampered_note_version_is_a_conflict_not_an_error(client, alice, revea
     client.force_login(alice)
 
     response = client.post(
-        reverse("reflections:note_save", args=[revealed.pk]), {"kind": "try", "text": "new", "version": version}
+        reverse("conversation:note_save", args=[revealed.pk]), {"kind": "try", "text": "new", "version": version}
     )
 
     assert response.status_code == 409
@@ -231,7 +225,7 @@ def test_a_tampered_note_version_is_a_conflict_not_an_error(client, alice, revea
 def test_an_unknown_note_kind_is_not_found(client, alice, revealed):
     client.force_login(alice)
     response = client.post(
-        reverse("reflections:note_save", args=[revealed.pk]), {"kind": "x", "text": "a", "version": "0"}
+        reverse("conversation:note_save", args=[revealed.pk]), {"kind": "x", "text": "a", "version": "0"}
     )
     assert response.status_code == 404
 
@@ -239,14 +233,14 @@ def test_an_unknown_note_kind_is_not_found(client, alice, revealed):
 def save_note(client, user, revealed, *, htmx=False, **fields):
     client.force_login(user)
     headers = {"HX-Request": "true"} if htmx else {}
-    return client.post(reverse("reflections:note_save", args=[revealed.pk]), fields, headers=headers)
+    return client.post(reverse("conversation:note_save", args=[revealed.pk]), fields, headers=headers)
 
 
 def test_both_notes_are_on_every_together_page(client, alice, revealed):
     note_save(reflection=revealed, user=alice, kind="try", text="A walk on Sundays", base_version=0)
 
     for number in (1, 3):
-        html = get(client, alice, "together", revealed.pk, number).content.decode()
+        html = get(client, alice, "conversation:together", revealed.pk, number).content.decode()
         assert html.count('class="card note-form"') == 2
         assert "What we want to remember" in html and "A walk on Sundays" in html
         assert f'<input type="hidden" name="number" value="{number}">' in html
@@ -254,7 +248,7 @@ def test_both_notes_are_on_every_together_page(client, alice, revealed):
 
 
 def test_the_last_together_page_leads_to_its_own_notes(client, alice, revealed):
-    html = get(client, alice, "together", revealed.pk, 3).content.decode()
+    html = get(client, alice, "conversation:together", revealed.pk, 3).content.decode()
 
     assert '<a class="button" href="#notes">Write your notes</a>' in html and 'id="notes"' in html
 
@@ -300,7 +294,7 @@ def test_the_note_button_in_together_mode_comes_back_to_the_same_question(client
     response = save_note(client, alice, revealed, kind="remember", text="The walk", version="0", number="2")
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("reflections:together", args=[revealed.pk, 2]) + "#notes"
+    assert response["Location"] == reverse("conversation:together", args=[revealed.pk, 2]) + "#notes"
     assert JointNote.objects.get(kind="remember").text == "The walk"
 
 
@@ -349,7 +343,7 @@ def test_unlinking_closes_notes_for_both(client, alice, bob, couple, revealed):
     couple_unlink(couple=couple, by=bob)
 
     assert not JointNote.objects.visible_to(alice).exists()
-    assert "Shared memory" not in get(client, alice, "reflection", revealed.pk).content.decode()
+    assert "Shared memory" not in get(client, alice, "reflections:reflection", revealed.pk).content.decode()
 
 
 def test_history_lists_revealed_reflections_newest_first(client, alice, bob, couple, revealed, article):
@@ -363,19 +357,19 @@ def test_history_lists_revealed_reflections_newest_first(client, alice, bob, cou
     readiness_set(reflection=later, user=alice)
     readiness_set(reflection=later, user=bob)
 
-    html = get(client, alice, "history").content.decode()
+    html = get(client, alice, "reflections:history").content.decode()
 
     assert html.index("Later one") < html.index(revealed.title)
 
 
 def test_history_leaves_out_what_is_not_revealed(client, alice, reflection):
-    assert reflection.title not in get(client, alice, "history").content.decode()
+    assert reflection.title not in get(client, alice, "reflections:history").content.decode()
 
 
 def test_a_revealed_reflection_exports_as_markdown_with_both_answers(client, alice, revealed):
     note_save(reflection=revealed, user=alice, kind="remember", text="A note to keep", base_version=0)
 
-    response = get(client, alice, "reflection_export", revealed.pk)
+    response = get(client, alice, "conversation:reflection_export", revealed.pk)
 
     body = response.content.decode()
     assert response["Content-Type"].startswith("text/markdown")
@@ -384,15 +378,15 @@ def test_a_revealed_reflection_exports_as_markdown_with_both_answers(client, ali
 
 
 def test_an_unrevealed_reflection_does_not_export(client, alice, reflection):
-    assert get(client, alice, "reflection_export", reflection.pk).status_code == 404
+    assert get(client, alice, "conversation:reflection_export", reflection.pk).status_code == 404
 
 
 def test_my_export_has_my_answers_in_any_state_and_never_my_partners(client, alice, bob, reflection):
     answer_save(prompt=reflection.prompts.first(), author=alice, text="Alice unrevealed draft")
     answer_save(prompt=reflection.prompts.first(), author=bob, text="Bob unrevealed draft")
 
-    markdown = get(client, alice, "answers_export_markdown").content.decode()
-    data = json.loads(get(client, alice, "answers_export_json").content)
+    markdown = get(client, alice, "conversation:answers_export_markdown").content.decode()
+    data = json.loads(get(client, alice, "conversation:answers_export_json").content)
 
     assert "Alice unrevealed draft" in markdown and "Bob unrevealed draft" not in markdown
     texts = [a["text"] for r in data["reflections"] for a in r["answers"]]
@@ -409,7 +403,7 @@ def test_the_shared_view_sums_up_where_you_are_close_and_apart(client, alice, bo
     readiness_set(reflection=reflection, user=alice)
     readiness_set(reflection=reflection, user=bob)
 
-    html = get(client, alice, "reflection", reflection.pk).content.decode()
+    html = get(client, alice, "reflections:reflection", reflection.pk).content.decode()
 
     assert "Where you differ most" in html
     assert "(you 2, Bob 9)" in html
@@ -420,8 +414,8 @@ def test_my_export_includes_the_joint_notes_i_wrote(client, alice, bob, revealed
     note_save(reflection=revealed, user=alice, kind="remember", text="Alice's note", base_version=0)
     note_save(reflection=revealed, user=bob, kind="try", text="Bob's note", base_version=0)
 
-    markdown = get(client, alice, "answers_export_markdown").content.decode()
-    data = json.loads(get(client, alice, "answers_export_json").content)
+    markdown = get(client, alice, "conversation:answers_export_markdown").content.decode()
+    data = json.loads(get(client, alice, "conversation:answers_export_json").content)
 
     assert "Alice's note" in markdown and "Bob's note" not in markdown
     assert [n["text"] for n in data["notes"]] == ["Alice's note"]

@@ -1,0 +1,54 @@
+"""Reads for the coach's workspace. P5: counts, readiness and dates of the
+reflections a coach assigned or was shown; answer text only through the
+gate, on the coach's view of a shared reflection."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import CoachingLink, User
+from accounts.selectors import clients_of
+from reflections.models import Reflection
+from reflections.selectors import prompt_count, with_partners
+
+
+@dataclass(frozen=True)
+class ParticipantProgress:
+    name: str
+    answered: int
+    ready: bool
+
+
+@dataclass(frozen=True)
+class CoachRow:
+    """One reflection on a coach's dashboard. P5: counts, readiness, dates."""
+
+    reflection: Reflection
+    total: int
+    partners: list[ParticipantProgress]
+    shared: bool
+
+    @property
+    def is_overdue(self) -> bool:
+        due = self.reflection.due_date
+        return bool(due and not self.reflection.is_revealed and due < timezone.localdate())
+
+
+def coach_overview(coach: User) -> list[tuple[CoachingLink, list[CoachRow]]]:
+    """[(coaching link, [CoachRow])] for every active client couple: the
+    reflections this coach assigned, and any the couple shared with them."""
+    links = list(clients_of(coach))
+    shared_ids = set(Reflection.objects.shared_with(coach).values_list("pk", flat=True))
+    reflections = (
+        Reflection.objects.filter(couple__in=[link.couple_id for link in links])
+        .filter(Q(assigned_by=coach) | Q(pk__in=shared_ids))
+        .prefetch_related(with_partners())
+        .annotate(prompt_count=prompt_count())
+        .order_by("-created_at")
+    )
+    rows: dict[int, list[CoachRow]] = {}
+    for r in reflections:
+        partners = [ParticipantProgress(p.user.name, p.answered, p.is_ready) for p in r.participants.all()]
+        rows.setdefault(r.couple_id, []).append(CoachRow(r, r.prompt_count, partners, r.pk in shared_ids))
+    return [(link, rows.get(link.couple_id, [])) for link in links]

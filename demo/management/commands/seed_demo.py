@@ -1,0 +1,225 @@
+"""Demo content for `make run`: the library, two couples and their coach at
+different stages. Running it again changes nothing."""
+
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import CoachingLink, User
+from accounts.selectors import linked_couple_for
+from accounts.services import (
+    coach_profile_save,
+    coaching_accept,
+    coaching_invite_create,
+    invitation_accept,
+    invitation_create,
+)
+from coaching.authoring import article_save, assignment_create, prompt_save
+from conversation.models import Reaction
+from conversation.services import reaction_set, reply_create, talked_toggle
+from library.content import CONTENT_DIR, library_load, read_guide
+from library.forms import PROMPT_FORM_FIELDS
+from library.models import Article, BankQuestion, PromptKind
+from reflections.models import Reflection
+from reflections.services import answer_save, article_bring, readiness_set, reflection_share, reflection_start
+
+DEMO_PASSWORD = "twofold-demo"
+DEMO_PEOPLE = [
+    ("sam@example.com", "Sam"),
+    ("robin@example.com", "Robin"),
+    ("alex@example.com", "Alex"),
+    ("riley@example.com", "Riley"),
+    ("jordan@example.com", "Jordan"),
+    ("morgan@example.com", "Morgan"),
+]
+# The first article, which the demo couples have answered.
+FIRST_GUIDE = read_guide(CONTENT_DIR / "guides" / "closeness-then-distance.md")
+COACH_ARTICLE = {
+    "title": "After closeness: what each of us needs",
+    **FIRST_GUIDE.source,
+    "summary": (
+        "A follow-up to our session on closeness and distance. Before we meet again, note "
+        "what helps each of you come back to each other after one of you has taken space."
+    ),
+    "visibility": Article.Visibility.CLIENTS,
+}
+COACH_PROMPTS = [
+    {"kind": PromptKind.TEXT, "text": "What helps you come back after you have taken some space?"},
+    {
+        "kind": PromptKind.SCALE,
+        "text": "How clearly do you say when you need time to yourself?",
+        "scale_min_label": "Not at all",
+        "scale_max_label": "Very clearly",
+    },
+    {
+        "kind": PromptKind.CHOICE,
+        "text": "Which would help most this week?",
+        "choices": ["A short check-in each evening", "A signal that means 'I need an hour'", "A walk together"],
+    },
+]
+SAMS_ANSWERS = [
+    {"text": "Our walk by the river last Sunday. I felt light for the rest of the day."},
+    {"scale_value": 7},
+    {"passed": True},
+]
+REVEALED_ANSWERS = {
+    "alex@example.com": [
+        "The morning after our anniversary dinner. I wanted to hold on to it all day.",
+        6,
+        3,
+        "When you make me tea without asking, and we read in the same room.",
+        5,
+        "That I am too much. I would like to hear that you are coming back.",
+        "A word that says when you will be back",
+        "Tell each other roughly how long we need.",
+    ],
+    "riley@example.com": [
+        "That same dinner. Afterwards I went quiet, and I think you noticed.",
+        8,
+        6,
+        "Cooking together with music on, nobody needing to talk.",
+        4,
+        "That I am letting you down. I would like you to know I am recharging, not leaving.",
+        "Simply knowing it is not about me",
+        "Say 'I need an hour' out loud instead of disappearing into my phone.",
+    ],
+}
+
+
+SECOND_GUIDE = "small-talk-that-isnt-small"
+ALEX_WORDS = "When you send me a photo of something you know I would laugh at."
+RILEY_WORDS = "When you ask about my day and then ask a second question."
+# An article Sam brought: the link and its details only, as Twofold keeps it.
+BROUGHT_ARTICLE = {
+    "title": "The case for doing nothing together",
+    "url": "https://example.com/doing-nothing-together",
+    "site_name": "Example Magazine",
+    "author": "A. Writer",
+    "description": "Why unplanned time side by side can matter more than big plans.",
+    "reading_minutes": 7,
+}
+
+
+class Command(BaseCommand):
+    help = "Load the library, demo couples and their coach (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            # Every demo account has the same published password.
+            raise CommandError("seed_demo makes accounts with a public password: it runs only with DEBUG on.")
+        library_load()
+        library_article = Article.objects.get(slug=FIRST_GUIDE.slug)
+        people = {email: self.person(email, name) for email, name in DEMO_PEOPLE}
+        sam, robin = people["sam@example.com"], people["robin@example.com"]
+        alex, riley = people["alex@example.com"], people["riley@example.com"]
+        morgan = people["morgan@example.com"]
+
+        if not linked_couple_for(sam):
+            invitation_accept(invitation=invitation_create(inviter=sam), user=robin)
+            reflection = reflection_start(article=library_article, by=sam)
+            for prompt, answer in zip(reflection.prompts.all(), SAMS_ANSWERS, strict=False):
+                answer_save(prompt=prompt, author=sam, **answer)
+
+        if not linked_couple_for(alex):
+            invitation_accept(invitation=invitation_create(inviter=alex), user=riley)
+            revealed = reflection_start(article=library_article, by=alex)
+            for person in (alex, riley):
+                for prompt, value in zip(revealed.prompts.all(), REVEALED_ANSWERS[person.email], strict=True):
+                    field = "scale_value" if prompt.is_scale else "text"
+                    answer_save(prompt=prompt, author=person, **{field: value})
+                readiness_set(reflection=revealed, user=person)
+            self.conversation(revealed, alex, riley)
+
+        if not Reflection.objects.filter(couple=linked_couple_for(alex), article__slug=SECOND_GUIDE).exists():
+            second = reflection_start(article=Article.objects.get(slug=SECOND_GUIDE), by=riley)
+            for person, words in ((alex, ALEX_WORDS), (riley, RILEY_WORDS)):
+                self.answer_all(second, person, words)
+                readiness_set(reflection=second, user=person)
+
+        if not Article.objects.filter(couple=linked_couple_for(sam)).exists():
+            article_bring(
+                by=sam,
+                details=BROUGHT_ARTICLE,
+                note="I read this on the train and thought of our Sunday walks.",
+                questions=[
+                    {f: getattr(q, f) for f in PROMPT_FORM_FIELDS}
+                    for q in BankQuestion.objects.filter(theme__slug="time-together").order_by("order")[:4]
+                ],
+            )
+
+        if not hasattr(morgan, "coach_profile"):
+            self.coach(morgan, couples=[(sam, robin), (alex, riley)])
+
+        self.stdout.write(f"Demo logins (password for each: {DEMO_PASSWORD}):")
+        self.stdout.write("  sam@example.com     linked with Robin; brought an article; 3 answers given; coached")
+        self.stdout.write("  robin@example.com   linked with Sam; nothing answered yet")
+        self.stdout.write("  alex@example.com    linked with Riley; two revealed, one with replies, shared with Morgan")
+        self.stdout.write("  riley@example.com   linked with Alex; an overdue assignment from Morgan")
+        self.stdout.write("  jordan@example.com  not linked: try inviting someone")
+        self.stdout.write("  morgan@example.com  a coach with two client couples")
+
+    def coach(self, morgan, *, couples):
+        coach_profile_save(
+            user=morgan, name="Morgan Lee", practice="Lee Couples Practice", bio="Couples coach for ten years."
+        )
+        for a, b in couples:
+            link = coaching_invite_create(coach=morgan)
+            coaching_accept(link=link, user=a)
+            coaching_accept(link=link, user=b)
+        article = article_save(coach=morgan, **COACH_ARTICLE)
+        for prompt in COACH_PROMPTS:
+            prompt_save(article=article, **prompt)
+        article = article_save(coach=morgan, article=article, status=Article.Status.PUBLISHED)
+
+        (sam, robin), (alex, riley) = couples
+        assignment_create(
+            coach=morgan,
+            article=article,
+            couples=[linked_couple_for(sam)],
+            note="Take your time with this before our next session.",
+            due_date=timezone.localdate() + timedelta(days=7),
+        )
+        (late,) = assignment_create(
+            coach=morgan,
+            article=article,
+            couples=[linked_couple_for(alex)],
+            due_date=timezone.localdate() - timedelta(days=2),
+        )
+        answer_save(prompt=late.prompts.first(), author=alex, text="A quiet walk, then a hug.")
+        revealed = Reflection.objects.get(couple=linked_couple_for(alex), article__slug=FIRST_GUIDE.slug)
+        for person in (alex, riley):
+            reflection_share(reflection=revealed, user=person, coach=morgan)
+        assert CoachingLink.objects.active().filter(coach=morgan).count() == 2
+
+    def conversation(self, revealed, alex, riley):
+        """After the reveal: a reply under the first question, a reaction, and
+        the first question marked talked about by one of them."""
+        first, second = revealed.prompts.all()[:2]
+        reply_create(prompt=first, user=riley, text="I had no idea the weekend felt that way to you.")
+        reply_create(prompt=first, user=alex, text="Neither did I, until I wrote it down.")
+        reaction_set(prompt=first, user=alex, kind=Reaction.Kind.MOVED)
+        reaction_set(prompt=second, user=riley, kind=Reaction.Kind.IN_PERSON)
+        talked_toggle(prompt=first, user=riley)
+
+    def person(self, email, name):
+        user, created = User.objects.get_or_create(email=email, defaults={"display_name": name})
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+        return user
+
+    def answer_all(self, reflection, person, words):
+        """Every prompt answered: the words for text, a middle value, the first option."""
+        for n, prompt in enumerate(reflection.prompts.all()):
+            if prompt.is_scale:
+                answer_save(prompt=prompt, author=person, scale_value=4 + (n + len(words)) % 5)
+            elif prompt.is_choice:
+                answer_save(prompt=prompt, author=person, text=prompt.choices[len(words) % len(prompt.choices)])
+            else:
+                answer_save(prompt=prompt, author=person, text=words)

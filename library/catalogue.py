@@ -1,0 +1,129 @@
+"""Reads for finding something to read: the library filtered by theme and
+length and searched, what this couple has reflected on, and the one guide
+home suggests next. A fixed number of queries whatever the library's size.
+
+What a couple started is read through the couple (accounts.Couple's
+`reflections` relation): the library imports nothing of the reflections
+built on it."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from accounts.models import Couple, User
+
+from .forms import LibraryFilterForm
+from .models import Article, Prompt, Theme
+
+SEARCH_CONFIG = "english"
+
+
+def search(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
+    """Articles whose title, summary, text or prompts match `query`. On
+    PostgreSQL its full-text search, best match first; elsewhere every word
+    must appear somewhere (case-insensitive), newest first."""
+    if not query.split():
+        return articles
+    prompts = Prompt.objects.filter(article=OuterRef("pk"))
+    if connection.vendor == "postgresql":
+        wanted = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        vector = SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
+            "summary", "body", weight="B", config=SEARCH_CONFIG
+        )
+        in_prompts = prompts.annotate(found=SearchVector("text", config=SEARCH_CONFIG)).filter(found=wanted)
+        return (
+            articles.annotate(found=vector, rank=SearchRank(vector, wanted))
+            .filter(Q(found=wanted) | Exists(in_prompts))
+            .order_by("-rank", "title")
+        )
+    for word in query.split():
+        articles = articles.filter(
+            Q(title__icontains=word)
+            | Q(summary__icontains=word)
+            | Q(body__icontains=word)
+            | Exists(prompts.filter(text__icontains=word))
+        )
+    return articles
+
+
+@dataclass(frozen=True)
+class Started:
+    """Our reflection on an article: where its link goes, and whether it
+    was revealed."""
+
+    pk: int
+    revealed_at: datetime | None
+
+
+def _our_couples(viewer: User) -> QuerySet[Couple]:
+    return Couple.objects.filter(memberships__user=viewer, memberships__active=True)
+
+
+def reflected_on(viewer: User) -> dict[int, Started]:
+    """The articles the couple `viewer` is linked in has started, each with
+    its reflection (one query)."""
+    started = _our_couples(viewer).filter(
+        ended_at__isnull=True,
+        reflections__article__isnull=False,
+        reflections__follow_up_of__isnull=True,  # its follow-ups share its article
+    )
+    rows = started.values_list("reflections__article", "reflections__pk", "reflections__revealed_at")
+    return {article: Started(pk, revealed_at) for article, pk, revealed_at in rows}
+
+
+@dataclass(frozen=True)
+class LibraryEntry:
+    article: Article
+    reflection: Started | None  # ours, if we started it
+
+
+@dataclass(frozen=True)
+class LibraryPage:
+    form: LibraryFilterForm
+    themes: list[Theme]
+    entries: list[LibraryEntry]
+    filtered: bool
+
+
+def library_for(viewer: User, data) -> LibraryPage:
+    in_library = Count("articles", filter=Q(articles__in=Article.objects.in_library()))
+    # Meta.ordering does not apply to a grouped query: say it.
+    themes = list(Theme.objects.annotate(guides=in_library).order_by("order", "name"))
+    form = LibraryFilterForm(data, themes=themes)
+    articles = (
+        Article.objects.available_to(viewer)
+        .select_related("theme")
+        .annotate(questions=Count("prompts", distinct=True))
+        .order_by("theme__order", "title")
+    )
+    if theme := form.value("theme"):
+        articles = articles.filter(themes__slug=theme)
+    if length := form.value("length"):
+        minutes = LibraryFilterForm.LENGTHS[length]
+        articles = articles.filter(reading_minutes__gte=minutes.start, reading_minutes__lt=minutes.stop)
+    ours = reflected_on(viewer)
+    return LibraryPage(
+        form=form,
+        themes=themes,
+        entries=[LibraryEntry(article, ours.get(article.pk)) for article in search(articles, form.value("q"))],
+        filtered=any(form.value(name) for name in ("q", "theme", "length")),
+    )
+
+
+def next_guide_for(viewer: User, *, like: Article | None = None) -> Article | None:
+    """One guide to suggest: from a theme the couple has not explored yet if
+    there is one, else any guide they have not started. `like` (the article
+    of a reflection just talked through) puts guides sharing its main theme
+    first. Never a streak or a count to keep up (one query)."""
+    ours = _our_couples(viewer)
+    explored = Exists(ours.filter(reflections__article__theme=OuterRef("theme")))
+    started = Exists(ours.filter(reflections__article=OuterRef("pk")))
+    guides = Article.objects.in_library().select_related("theme").filter(theme__isnull=False).exclude(started)
+    order = ["explored", "theme__order", "created_at", "pk"]
+    if like is not None and like.theme_id is not None:
+        related = Exists(Article.themes.through.objects.filter(article=OuterRef("pk"), theme=like.theme_id))
+        guides, order = guides.annotate(related=related), ["-related", *order]
+    return guides.annotate(explored=explored).order_by(*order).first()

@@ -1,0 +1,193 @@
+"""The library: themes, articles (Twofold's guides, coaches' articles and
+what a couple brings) with their prompts, and the question bank. The tables
+keep the names they had in reflections/, where these models began."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import CoachingLink, Couple
+
+SCALE_MIN, SCALE_MAX = 1, 10
+SCALE_RANGE = range(SCALE_MIN, SCALE_MAX + 1)
+
+
+class PromptKind(models.TextChoices):
+    TEXT = "text", "Open text"
+    SCALE = "scale", "Scale 1–10"
+    CHOICE = "choice", "Single choice"
+
+
+class Theme(models.Model):
+    """What a guide is about (money, conflict and repair, …): the library is
+    browsed by theme, and home suggests one not explored yet."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=80)
+    blurb = models.CharField(max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        db_table = "reflections_theme"
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def in_library(self):
+        return self.filter(status=Article.Status.PUBLISHED, visibility=Article.Visibility.PUBLIC)
+
+    def available_to(self, user):
+        """Published articles `user` may read and start: the public library,
+        what their own coaches publish for clients, and what their couple
+        brought themselves (theirs alone, while they are linked)."""
+        my_coaches = CoachingLink.objects.active().filter(couple__memberships__user=user).values("coach")
+        my_couple = Couple.objects.linked().filter(memberships__user=user, memberships__active=True).values("pk")
+        return self.filter(status=Article.Status.PUBLISHED).filter(
+            Q(visibility=Article.Visibility.PUBLIC)
+            | Q(visibility=Article.Visibility.CLIENTS, owner__in=my_coaches)
+            | Q(visibility=Article.Visibility.COUPLE, couple__in=my_couple)
+        )
+
+    def assignable_by(self, coach):
+        """What a coach may assign: their own published articles, and the
+        public library."""
+        return self.filter(status=Article.Status.PUBLISHED).filter(
+            Q(owner=coach) | Q(visibility=Article.Visibility.PUBLIC)
+        )
+
+
+class Article(models.Model):
+    """Something to read together, with prompts. Either a Twofold guide,
+    written in our own words (`body`), or our summary of a piece published
+    elsewhere, which is credited and linked and never copied here."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Everyone (public library)"
+        CLIENTS = "clients", "My clients only"
+        COUPLE = "couple", "The two of us"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    source_title = models.CharField("title of the source", max_length=300, blank=True)
+    source_name = models.CharField("source", max_length=200, blank=True)
+    source_url = models.URLField("link to the source", max_length=500, blank=True)
+    summary = models.TextField(help_text="In our own words.")
+    body = models.TextField(blank=True, help_text="A Twofold guide's own text; empty for a summary of a source.")
+    credits = models.CharField(max_length=300, blank=True, help_text="The named ideas or studies it builds on.")
+    theme = models.ForeignKey(
+        Theme,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="main_articles",
+        help_text="Its main theme.",
+    )
+    themes = models.ManyToManyField(
+        Theme,
+        blank=True,
+        related_name="articles",
+        help_text="Every theme, the main one too.",
+        db_table="reflections_article_themes",
+    )
+    reading_minutes = models.PositiveSmallIntegerField(default=0)
+    # An article a couple brought themselves: the link and its details, and
+    # a line of their own; never the article's text.
+    couple = models.ForeignKey(Couple, null=True, blank=True, on_delete=models.CASCADE, related_name="own_articles")
+    brought_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField("why this one", blank=True, max_length=1000)
+    source_author = models.CharField("author", max_length=200, blank=True)
+    source_published = models.DateField("published", null=True, blank=True)
+    image_url = models.URLField(max_length=500, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        db_table = "reflections_article"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_guide(self):
+        return bool(self.body)
+
+
+class PromptFields(models.Model):
+    """What a prompt asks; shared by the article's prompt and the snapshot a
+    reflection takes of it."""
+
+    order = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=10, choices=PromptKind.choices, default=PromptKind.TEXT)
+    text = models.CharField(max_length=500)
+    scale_min_label = models.CharField(max_length=60, blank=True)
+    scale_max_label = models.CharField(max_length=60, blank=True)
+    choices = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.text
+
+    def clean(self):
+        """A prompt that a partner can actually answer."""
+        errors = {}
+        if not (self.text or "").strip():
+            errors["text"] = "Write the question."
+        if self.kind == PromptKind.SCALE:
+            if not self.scale_min_label.strip():
+                errors["scale_min_label"] = "Say what 1 means."
+            if not self.scale_max_label.strip():
+                errors["scale_max_label"] = "Say what 10 means."
+        if self.kind == PromptKind.CHOICE:
+            options = [c.strip() for c in self.choices or [] if c.strip()]
+            if len(set(options)) < 2:
+                errors["choices"] = "Give at least two different options, one per line."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_scale(self):
+        return self.kind == PromptKind.SCALE
+
+    @property
+    def is_choice(self):
+        return self.kind == PromptKind.CHOICE
+
+
+class BankQuestion(PromptFields):
+    """One question of Twofold's question bank, from which a couple or a
+    coach builds a reflection of their own."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="questions")
+
+    class Meta(PromptFields.Meta):
+        db_table = "reflections_bankquestion"
+        ordering = ["theme", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["theme", "text"], name="one_bank_question_per_text")]
+
+
+class Prompt(PromptFields):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="prompts")
+
+    class Meta(PromptFields.Meta):
+        db_table = "reflections_prompt"
