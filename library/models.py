@@ -12,6 +12,13 @@ from accounts.models import CoachingLink, Couple
 
 SCALE_MIN, SCALE_MAX = 1, 10
 SCALE_RANGE = range(SCALE_MIN, SCALE_MAX + 1)
+# The scale rule, in this one place. The database cannot check it: an
+# answer's number is sealed in its ciphertext (reflections migration 0009).
+OFF_THE_SCALE = f"Choose a number from {SCALE_MIN} to {SCALE_MAX}."
+
+
+def on_the_scale(value: int) -> bool:
+    return value in SCALE_RANGE
 
 
 class PromptKind(models.TextChoices):

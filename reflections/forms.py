@@ -11,7 +11,7 @@ from django import forms
 
 from core.numbers import whole_number
 from library.forms import PROMPT_FORM_FIELDS, PromptForm
-from library.models import SCALE_MAX, SCALE_MIN, BankQuestion, Prompt, PromptKind
+from library.models import OFF_THE_SCALE, BankQuestion, Prompt, PromptKind
 
 from .models import Answer
 
@@ -50,7 +50,7 @@ def parse_answer(prompt, data):
             try:
                 answer.scale_value = int(raw)
             except ValueError:
-                answer.error = f"Choose a number from {SCALE_MIN} to {SCALE_MAX}."
+                answer.error = OFF_THE_SCALE
     else:
         answer.text = data.get(field_name(prompt, "text"), "")
     return answer

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from accounts.models import CoachingLink, Couple, User
 from accounts.selectors import linked_couple_for
 from core.errors import DomainError
-from library.models import SCALE_MAX, SCALE_MIN, Article, Prompt, PromptKind
+from library.models import OFF_THE_SCALE, Article, Prompt, PromptKind, on_the_scale
 
 from . import live
 from .access import Stage, require_partner
@@ -149,8 +149,8 @@ def _clean_answer(prompt: ReflectionPrompt, *, text: str, scale_value: int | Non
         "Your text is still here: shorten it and save again.",
     )
     if prompt.kind == PromptKind.SCALE:
-        if scale_value is not None and not SCALE_MIN <= scale_value <= SCALE_MAX:
-            raise DomainError(f"Choose a number from {SCALE_MIN} to {SCALE_MAX}.")
+        if scale_value is not None and not on_the_scale(scale_value):
+            raise DomainError(OFF_THE_SCALE)
         return {"text": "", "scale_value": scale_value, "passed": False}
     if prompt.kind == PromptKind.CHOICE and text and text not in prompt.choices:
         raise DomainError("Choose one of the listed options.")
