@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.cache import caches
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.models import CoachingLink, User
-from accounts.selectors import linked_couple_for
 
 from .access import Access, Stage, access_to, stage_of
 from .forms import PostedAnswer, answer_form
@@ -202,13 +201,13 @@ def status_of(opened: Opened, viewer: User) -> ReflectionStatus:
     return _status(opened.reflection, opened.participants, viewer, len(prompts_of(opened.reflection)))
 
 
-def statuses_for(user: User) -> list[ReflectionStatus]:
-    """Every reflection `user` takes part in, newest first, for lists of
-    status lines: one query over the participant rows of both partners,
-    whose counts say how far each got (no answer is read)."""
-    mine = Participant.objects.filter(user=user).values("reflection")
+def statuses_of(user: User, reflections: QuerySet[Reflection]) -> list[ReflectionStatus]:
+    """The status lines of `reflections` (a query of reflections `user`
+    takes part in, in its order), newest first: one query over the
+    participant rows of both partners, whose counts say how far each got
+    (no answer is read)."""
     rows = (
-        Participant.objects.filter(reflection__in=mine)
+        Participant.objects.filter(reflection__in=reflections.values("pk"))
         .select_related("user", "reflection__couple", "reflection__assigned_by__coach_profile")
         .annotate(prompt_count=prompt_count("reflection"))
         .order_by("-reflection__created_at", "-reflection_id", "pk")
@@ -217,6 +216,21 @@ def statuses_for(user: User) -> list[ReflectionStatus]:
     for row in rows:
         by_reflection.setdefault(row.reflection_id, []).append(row)
     return [_status(both[0].reflection, both, user, both[0].prompt_count) for both in by_reflection.values()]
+
+
+def taking_part(user: User) -> QuerySet[Reflection]:
+    """The reflections `user` takes part in, newest first."""
+    return Reflection.objects.filter(participants__user=user).order_by("-created_at", "-pk")
+
+
+def open_for(user: User) -> QuerySet[Reflection]:
+    """Not revealed yet, and the couple still linked: waiting for someone."""
+    return taking_part(user).filter(revealed_at__isnull=True, couple__ended_at__isnull=True)
+
+
+def finished_for(user: User) -> QuerySet[Reflection]:
+    """Revealed, or closed when the couple unlinked: the history."""
+    return taking_part(user).filter(Q(revealed_at__isnull=False) | Q(couple__ended_at__isnull=False))
 
 
 @dataclass(frozen=True)
@@ -343,11 +357,3 @@ def trail_of(opened: Opened) -> list[ReflectionEvent]:
         return []
     events = ReflectionEvent.objects.select_related("user", "coach__coach_profile")
     return list(events.filter(reflection=opened.reflection))
-
-
-def history_for(user: User) -> QuerySet[Reflection]:
-    """Our revealed reflections, as the couple we are now, newest first."""
-    couple = linked_couple_for(user)
-    if couple is None:
-        return Reflection.objects.none()
-    return couple.reflections.filter(revealed_at__isnull=False).order_by("-revealed_at")

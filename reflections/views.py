@@ -11,44 +11,24 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import reselect, reswap, retarget
 
 from accounts.models import CoachingLink
-from accounts.selectors import linked_partner_for
 from core.errors import DomainError
 from core.numbers import whole_number
-from library.catalogue import next_guide_for
 from library.models import Article
 
 from . import live, services
 from .access import Stage
 from .forms import parse_answer
+from .overview import history_page, home_page
 from .pages import live_token, reflection_page
-from .selectors import history_for, my_progress, own_answers, prompts_of, status_of, statuses_for
+from .selectors import my_progress, own_answers, prompts_of, status_of
 from .shortcuts import reflection_or_404
-
-STATE_HEADINGS = [
-    ("yours", "Waiting for you"),
-    ("partner", "Waiting for your partner"),
-    ("revealed", "Revealed"),
-    ("archived", "Archived"),
-]
 
 
 @require_safe
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "landing.html")
-    linked = linked_partner_for(request.user)
-    statuses = statuses_for(request.user)
-    return render(
-        request,
-        "reflections/home.html",
-        {
-            "couple": linked.couple if linked else None,
-            "partner": linked.partner if linked else None,
-            "groups": [(heading, [s for s in statuses if s.state == state]) for state, heading in STATE_HEADINGS],
-            "has_reflections": bool(statuses),
-            "suggestion": next_guide_for(request.user),
-        },
-    )
+    return render(request, "reflections/home.html", {"page": home_page(request.user)})
 
 
 @login_required
@@ -221,4 +201,8 @@ def reflection_unshare(request, pk):
 @login_required
 @require_safe
 def history(request):
-    return render(request, "reflections/history.html", {"reflections": history_for(request.user)})
+    number = whole_number(request.GET.get("page")) or 1
+    page = history_page(request.user, max(number, 1))
+    if not page.statuses and page.has_newer:
+        raise Http404("There is no such page of your history.")
+    return render(request, "reflections/history.html", {"page": page})

@@ -51,7 +51,7 @@ def test_healthz_is_exempt_from_the_https_redirect(settings, client):
 
 def test_a_lost_database_gives_a_friendly_503(as_alice):
     as_alice.raise_request_exception = False
-    with mock.patch("reflections.views.statuses_for", side_effect=OperationalError("server closed the connection")):
+    with mock.patch("reflections.views.home_page", side_effect=OperationalError("server closed the connection")):
         response = as_alice.get(reverse("reflections:home"))
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
@@ -61,7 +61,7 @@ def test_a_lost_database_gives_a_friendly_503(as_alice):
 
 def test_other_database_errors_stay_500s(as_alice):
     as_alice.raise_request_exception = False
-    with mock.patch("reflections.views.statuses_for", side_effect=ProgrammingError("no such column")):
+    with mock.patch("reflections.views.home_page", side_effect=ProgrammingError("no such column")):
         response = as_alice.get(reverse("reflections:home"))
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
@@ -125,9 +125,9 @@ def test_logs_never_hold_answer_text(json_log, as_alice, alice, bob, reflection)
     assert MARKER not in output
 
 
-def test_readme_documents_every_environment_variable():
-    """The README's environment table is the operator's whole contract: a
-    new env_*() or os.environ.get() in the settings must join it."""
+def test_the_operations_guide_documents_every_environment_variable():
+    """The environment table (docs/OPERATIONS.md) is the operator's whole
+    contract: a new env_*() or os.environ.get() in the settings must join it."""
     import re
 
     from django.conf import settings
@@ -135,8 +135,8 @@ def test_readme_documents_every_environment_variable():
     root = settings.BASE_DIR
     code = (root / "config" / "settings.py").read_text() + (root / "config" / "gunicorn.py").read_text()
     read = set(re.findall(r'(?:env_\w+|environ\.get)\("([A-Z_]+)"', code))
-    readme = (root / "README.md").read_text()
-    table = readme[readme.index("### Environment") :]
+    guide = (root / "docs" / "OPERATIONS.md").read_text()
+    table = guide[guide.index("## Environment") :]
     documented = set(re.findall(r"^\| `([A-Z_]+)`|, `([A-Z_]+)`", table, flags=re.MULTILINE))
     documented = {name for pair in documented for name in pair if name}
     assert len(read) > 20
