@@ -1,5 +1,5 @@
 """Coaching links: becoming a coach, inviting couples, and ending coaching
-(from either side). Article authoring lives in reflections.coach_views."""
+(from either side). The coach's articles and assignments are in views.py."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

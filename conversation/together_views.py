@@ -1,7 +1,7 @@
 """After the reveal: together mode (one prompt at a time, with its
 conversation and the joint notes beside it), the "we talked about this"
-marks, joint notes, a follow-up, and the couple's history. Only the two
-partners, only while linked."""
+marks, joint notes and a follow-up. Only the two partners, only while
+linked."""
 
 from dataclasses import replace
 
