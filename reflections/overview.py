@@ -13,8 +13,7 @@ from library.catalogue import next_guide_for
 from library.models import Article
 
 from .access import Stage
-from .models import Reflection
-from .selectors import ReflectionStatus, finished_for, open_for, statuses_of
+from .selectors import STILL_OPEN, ReflectionStatus, finished_for, statuses_of
 
 HOME_FINISHED = 3  # the latest finished reflections home shows; History has them all
 HISTORY_PER_PAGE = 20
@@ -49,8 +48,8 @@ def home_page(user: User) -> HomePage:
     linked = linked_partner_for(user)
     # Every open reflection, and one finished more than shown (which says
     # whether History holds more, without counting), in one query.
-    shown = Q(pk__in=open_for(user).values("pk")) | Q(pk__in=finished_for(user)[: HOME_FINISHED + 1].values("pk"))
-    statuses = statuses_of(user, Reflection.objects.filter(shown))
+    latest_finished = finished_for(user)[: HOME_FINISHED + 1].values("pk")
+    statuses = statuses_of(user, where=STILL_OPEN | Q(reflection__in=latest_finished))
     waiting = [s for s in statuses if s.stage == Stage.OPEN]
     finished = [s for s in statuses if s.stage != Stage.OPEN]
     return HomePage(

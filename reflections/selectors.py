@@ -201,13 +201,21 @@ def status_of(opened: Opened, viewer: User) -> ReflectionStatus:
     return _status(opened.reflection, opened.participants, viewer, len(prompts_of(opened.reflection)))
 
 
-def statuses_of(user: User, reflections: QuerySet[Reflection]) -> list[ReflectionStatus]:
-    """The status lines of `reflections` (a query of reflections `user`
-    takes part in, in its order), newest first: one query over the
-    participant rows of both partners, whose counts say how far each got
-    (no answer is read)."""
+def statuses_of(
+    user: User, reflections: QuerySet[Reflection] | None = None, *, where: Q | None = None
+) -> list[ReflectionStatus]:
+    """The status lines, newest first, of `reflections` (a query of some
+    `user` takes part in), or of all theirs that match `where` (conditions
+    on the participant rows): one query over the participant rows of both
+    partners, whose counts say how far each got (no answer is read). A
+    condition goes in `where` rather than in `reflections` where it can:
+    filtering the rows themselves keeps PostgreSQL on the indexes."""
+    if reflections is None:
+        reflections = Participant.objects.filter(user=user).values("reflection")
+    else:
+        reflections = reflections.values("pk")
     rows = (
-        Participant.objects.filter(reflection__in=reflections.values("pk"))
+        Participant.objects.filter(where or Q(), reflection__in=reflections)
         .select_related("user", "reflection__couple", "reflection__assigned_by__coach_profile")
         .annotate(prompt_count=prompt_count("reflection"))
         .order_by("-reflection__created_at", "-reflection_id", "pk")
@@ -218,14 +226,13 @@ def statuses_of(user: User, reflections: QuerySet[Reflection]) -> list[Reflectio
     return [_status(both[0].reflection, both, user, both[0].prompt_count) for both in by_reflection.values()]
 
 
+# Not revealed yet, and the couple still linked: waiting for someone.
+STILL_OPEN = Q(reflection__revealed_at__isnull=True, reflection__couple__ended_at__isnull=True)
+
+
 def taking_part(user: User) -> QuerySet[Reflection]:
     """The reflections `user` takes part in, newest first."""
     return Reflection.objects.filter(participants__user=user).order_by("-created_at", "-pk")
-
-
-def open_for(user: User) -> QuerySet[Reflection]:
-    """Not revealed yet, and the couple still linked: waiting for someone."""
-    return taking_part(user).filter(revealed_at__isnull=True, couple__ended_at__isnull=True)
 
 
 def finished_for(user: User) -> QuerySet[Reflection]:

@@ -116,9 +116,9 @@ def test_the_check_catches_a_page_that_loads_a_whole_history(
     url = reverse("reflections:home")
     signed_in(client, alice, url)
 
-    def everything(user, reflections):
+    def everything(user, reflections=None, **where):
         statuses_of(user, taking_part(user))
-        return statuses_of(user, reflections)
+        return statuses_of(user, reflections, **where)
 
     monkeypatch.setattr(overview, "statuses_of", everything)
     before = loaded_by(client, url)
