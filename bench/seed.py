@@ -462,6 +462,7 @@ class Seeder:
                 started_by=rng.choice(pair),
                 created_at=created_at,
                 revealed_at=plan["second_ready"],
+                prompt_total=len(prompts),
             )
             plans.append(plan)
         return plans

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import CoachingLink, User
 from accounts.selectors import clients_of
 from reflections.models import Reflection
-from reflections.selectors import prompt_count, with_partners
+from reflections.selectors import with_partners
 
 
 @dataclass(frozen=True)
@@ -44,11 +44,10 @@ def coach_overview(coach: User) -> list[tuple[CoachingLink, list[CoachRow]]]:
         Reflection.objects.filter(couple__in=[link.couple_id for link in links])
         .filter(Q(assigned_by=coach) | Q(pk__in=shared_ids))
         .prefetch_related(with_partners())
-        .annotate(prompt_count=prompt_count())
         .order_by("-created_at")
     )
     rows: dict[int, list[CoachRow]] = {}
     for r in reflections:
         partners = [ParticipantProgress(p.user.name, p.answered, p.is_ready) for p in r.participants.all()]
-        rows.setdefault(r.couple_id, []).append(CoachRow(r, r.prompt_count, partners, r.pk in shared_ids))
+        rows.setdefault(r.couple_id, []).append(CoachRow(r, r.prompt_total, partners, r.pk in shared_ids))
     return [(link, rows.get(link.couple_id, [])) for link in links]

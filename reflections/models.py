@@ -60,6 +60,9 @@ class Reflection(models.Model):
     due_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     revealed_at = models.DateTimeField(null=True, blank=True)
+    # How many prompts its snapshot holds: set with the snapshot, which never
+    # changes, so status lines count without reading the prompts.
+    prompt_total = models.PositiveSmallIntegerField(default=0)
     # A follow-up asks again, of the same article, the questions a revealed
     # reflection's partners wanted to talk about in person.
     follow_up_of = models.ForeignKey(

@@ -8,27 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.cache import caches
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import CoachingLink, User
 
 from .access import Access, Stage, access_to, stage_of
 from .forms import PostedAnswer, answer_form
 from .models import Answer, Participant, Reflection, ReflectionEvent, ReflectionPrompt, ShareConsent
-
-
-def _count(queryset, outer):
-    """COUNT(*) of `queryset`'s rows that match the outer row on `outer`, as
-    a correlated subquery (0 when none)."""
-    rows = queryset.order_by().values(outer).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(rows), 0)
-
-
-def prompt_count(reflection="pk"):
-    """How many prompts a reflection has, to annotate rows with (`reflection`
-    names the row's reflection)."""
-    return _count(ReflectionPrompt.objects.filter(reflection=OuterRef(reflection)), "reflection")
 
 
 def with_partners() -> Prefetch:
@@ -198,7 +184,7 @@ def _status(reflection: Reflection, participants: list[Participant], viewer: Use
 
 
 def status_of(opened: Opened, viewer: User) -> ReflectionStatus:
-    return _status(opened.reflection, opened.participants, viewer, len(prompts_of(opened.reflection)))
+    return _status(opened.reflection, opened.participants, viewer, opened.reflection.prompt_total)
 
 
 def statuses_of(
@@ -217,13 +203,12 @@ def statuses_of(
     rows = (
         Participant.objects.filter(where or Q(), reflection__in=reflections)
         .select_related("user", "reflection__couple", "reflection__assigned_by__coach_profile")
-        .annotate(prompt_count=prompt_count("reflection"))
         .order_by("-reflection__created_at", "-reflection_id", "pk")
     )
     by_reflection: dict[int, list[Participant]] = {}
     for row in rows:
         by_reflection.setdefault(row.reflection_id, []).append(row)
-    return [_status(both[0].reflection, both, user, both[0].prompt_count) for both in by_reflection.values()]
+    return [_status(both[0].reflection, both, user, both[0].reflection.prompt_total) for both in by_reflection.values()]
 
 
 # Not revealed yet, and the couple still linked: waiting for someone.

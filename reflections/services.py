@@ -63,7 +63,8 @@ def reflection_create(*, couple: Couple, article: Article, started_by: User | No
 def new_reflection(*, prompts: list, user_ids: list[int], **fields) -> Reflection:
     """A new reflection (`fields`) with a snapshot of `prompts` as they are
     now, an article's or another reflection's, and `user_ids` taking part."""
-    reflection = Reflection.objects.create(**fields)
+    prompts = list(prompts)
+    reflection = Reflection.objects.create(prompt_total=len(prompts), **fields)
     ReflectionPrompt.objects.bulk_create(
         ReflectionPrompt(reflection=reflection, **{f: getattr(p, f) for f in SNAPSHOT_FIELDS}) for p in prompts
     )

@@ -300,3 +300,9 @@ def test_the_follow_up_is_answered_alone_and_revealed_only_when_both_are_ready(c
     follow_up.refresh_from_db()
     assert follow_up.is_revealed
     assert [row.partners.content.scale_value for row in prompt_rows(follow_up, alice)][:1] == [8]
+
+
+def test_a_follow_ups_prompt_total_is_the_prompts_it_asks_again(alice, ready_to_follow_up):
+    follow_up, _ = follow_up_start(reflection=ready_to_follow_up, user=alice)
+
+    assert follow_up.prompt_total == follow_up.prompts.count() < ready_to_follow_up.prompt_total

@@ -144,10 +144,10 @@ def test_the_library_costs_the_same_queries_for_two_guides_as_for_all(as_alice, 
 
 
 def test_home_suggests_a_guide_from_a_theme_we_have_not_explored(as_alice, library, alice, couple):
-    first = as_alice.get(reverse("reflections:home")).context["suggestion"]
+    first = as_alice.get(reverse("reflections:home")).context["page"].suggestion
     reflection_start(article=first, by=alice)
 
-    second = as_alice.get(reverse("reflections:home")).context["suggestion"]
+    second = as_alice.get(reverse("reflections:home")).context["page"].suggestion
 
     assert second.theme != first.theme
     body = as_alice.get(reverse("reflections:home")).content.decode()
@@ -161,7 +161,7 @@ def test_once_every_theme_is_explored_home_suggests_a_guide_not_started(as_alice
         if article:
             reflection_start(article=article, by=alice)
 
-    suggestion = as_alice.get(reverse("reflections:home")).context["suggestion"]
+    suggestion = as_alice.get(reverse("reflections:home")).context["page"].suggestion
 
     assert suggestion is not None
     assert not suggestion.reflections.exists()
@@ -172,5 +172,5 @@ def test_with_everything_started_home_suggests_nothing(as_alice, alice, couple, 
 
     response = as_alice.get(reverse("reflections:home"))
 
-    assert response.context["suggestion"] is None
+    assert response.context["page"].suggestion is None
     assert "Something to read next" not in response.content.decode()
