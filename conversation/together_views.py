@@ -45,16 +45,16 @@ def _together_page(
     """Question `number` in together mode, with both joint notes; a note
     whose save came back (`unsaved_notes`) shows again with what was typed."""
     reflection = opened.reflection
-    rows = prompt_rows(reflection, request.user)
-    if not 1 <= number <= len(rows):
+    prompts = prompts_of(reflection)
+    if not 1 <= number <= len(prompts):
         raise Http404("No such question.")
-    row = rows[number - 1]
-    prompts = [r.prompt for r in rows]
+    # The one question shown, with the answers the gate lets the viewer read.
+    (row,) = prompt_rows(reflection, request.user, prompts=[prompts[number - 1]])
     marks = talked_marks(opened, request.user, prompts)
     talked = {prompt.pk for prompt, mark in zip(prompts, marks, strict=True) if mark.any}
     (thread,) = threads_for(reflection, request.user, [row.prompt])
     # The last question offers what next once all are talked about.
-    if number == len(rows) and len(talked) == len(prompts):
+    if number == len(prompts) and len(talked) == len(prompts):
         follow_up = follow_up_for(reflection)
         offer = what_next(reflection, request.user, prompts=prompts, talked=talked, follow_up=follow_up)
     else:
@@ -67,9 +67,9 @@ def _together_page(
             "row": row,
             "partner": status_of(opened, request.user).partner.user,
             "number": number,
-            "total": len(rows),
+            "total": len(prompts),
             "previous": number - 1 if number > 1 else None,
-            "next": number + 1 if number < len(rows) else None,
+            "next": number + 1 if number < len(prompts) else None,
             "talked": marks[number - 1],
             "talked_count": len(talked),
             "notes": notes_for(opened, request.user, unsaved=unsaved_notes),

@@ -262,6 +262,7 @@ def prompt_rows(
     reflection: Reflection,
     viewer: User,
     *,
+    prompts: list[ReflectionPrompt] | None = None,
     posted: dict | None = None,
     errors: dict | None = None,
     conflicts: set | None = None,
@@ -269,13 +270,17 @@ def prompt_rows(
     """The reflection's prompts with `viewer`'s and their partner's answers,
     as far as the gate lets `viewer` read them; what was posted (and why it
     did not save) overrides the saved answer in the form, so nothing typed
-    is lost."""
+    is lost. `prompts`: only these of the reflection's (a page showing one
+    reads one's answers), else all of them."""
     posted, errors, conflicts = posted or {}, errors or {}, conflicts or set()
+    gated = Answer.objects.visible_to(viewer).filter(prompt__reflection=reflection)
+    if prompts is not None:
+        gated = gated.filter(prompt__in=[prompt.pk for prompt in prompts])
     answers: dict[int, dict[int, Answer]] = {}
-    for answer in Answer.objects.visible_to(viewer).filter(prompt__reflection=reflection):
+    for answer in gated:
         answers.setdefault(answer.prompt_id, {})[answer.author_id] = answer
     rows = []
-    for prompt in prompts_of(reflection):
+    for prompt in prompts_of(reflection) if prompts is None else prompts:
         by_author = answers.get(prompt.pk, {})
         mine = by_author.pop(viewer.pk, None)
         rows.append(

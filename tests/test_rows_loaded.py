@@ -125,3 +125,14 @@ def test_the_check_catches_a_page_that_loads_a_whole_history(
     crowd(couple, world["other_couple"], other_coach, [alice, bob])
 
     assert loaded_by(client, url) != before
+
+
+def test_together_mode_reads_the_answers_of_the_one_question_it_shows(client, alice, bob, coach, couple):
+    coach_link(coach, alice, bob)
+    reflection = one_reflection(alice, bob, coach, 8, "revealed")
+    url = reverse("conversation:together", args=[reflection.pk, 3])
+    signed_in(client, alice, url)
+
+    loaded = loaded_by(client, url)
+
+    assert loaded["reflections.Answer"] == 2  # Alice's and Bob's to question 3, of 16
