@@ -3,15 +3,28 @@ side by side with the conversation around them (threads, talked marks,
 notes, where the answers differ, sharing with a coach, what next).
 reflections.pages hands a revealed reflection's page here."""
 
+from dataclasses import dataclass, field
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from reflections.pages import page_context
-from reflections.selectors import Opened, PromptRow, ReflectionStatus, prompt_rows, sharing_with_coaches, status_of
+from accounts.models import User
+from reflections.models import Reflection
+from reflections.pages import ReflectionPage, answering_page, as_context
+from reflections.selectors import (
+    CoachSharing,
+    Opened,
+    PromptRow,
+    ReflectionStatus,
+    prompt_rows,
+    sharing_with_coaches,
+    status_of,
+)
 
 from .models import REPLY_MAX_LENGTH, Reaction
 from .selectors import (
     NoteForm,
+    WhatNext,
     conversation_fingerprint,
     follow_up_for,
     notes_for,
@@ -22,18 +35,35 @@ from .selectors import (
 )
 
 
-def shared_view(
-    request: HttpRequest,
+@dataclass(frozen=True)
+class SharedView(ReflectionPage):
+    """A revealed reflection's page: every stage's (ReflectionPage), and
+    the conversation around the answers."""
+
+    just_revealed: bool = False
+    partner_name: str = ""
+    coaches: list[CoachSharing] = field(default_factory=list)
+    notes: list[NoteForm] = field(default_factory=list)
+    summary: dict = field(default_factory=dict)
+    conversation: list[tuple] = field(default_factory=list)  # (row, thread, talked, starter) a prompt
+    fingerprint: str = ""
+    reactions: list = field(default_factory=list)
+    reply_max_length: int = REPLY_MAX_LENGTH
+    follow_up: Reflection | None = None
+    what_next: WhatNext | None = None
+
+
+def shared_view_of(
+    viewer: User,
     opened: Opened,
     *,
     rows: list[PromptRow] | None = None,
     state: ReflectionStatus | None = None,
     unsaved_notes: dict[str, NoteForm] | None = None,
     just_revealed: bool = False,
-    status: int = 200,
-) -> HttpResponse:
+) -> SharedView:
     """`rows` and `state` as reflections.pages read them, or read here."""
-    viewer, reflection = request.user, opened.reflection
+    reflection = opened.reflection
     rows = rows if rows is not None else prompt_rows(reflection, viewer)
     state = state or status_of(opened, viewer)
     prompts = [row.prompt for row in rows]
@@ -43,22 +73,33 @@ def shared_view(
     summary = scale_summary(rows)
     starters = {d.prompt.pk: d.starter for d in summary["apart"]}
     follow_up = follow_up_for(reflection)
-    context = page_context(opened, rows, state) | {
-        "just_revealed": just_revealed,
-        "partner_name": state.partner.user.name if state.partner else "",
-        "coaches": sharing_with_coaches(opened, viewer),
-        "notes": notes_for(opened, viewer, unsaved=unsaved_notes),
-        "summary": summary,
-        "conversation": [
+    return SharedView(
+        **vars(answering_page(opened, rows, state)),
+        just_revealed=just_revealed,
+        partner_name=state.partner.user.name if state.partner else "",
+        coaches=sharing_with_coaches(opened, viewer),
+        notes=notes_for(opened, viewer, unsaved=unsaved_notes),
+        summary=summary,
+        conversation=[
             (row, thread, talked, starters.get(row.prompt.pk))
             for row, thread, talked in zip(rows, threads, marks, strict=True)
         ],
-        "fingerprint": conversation_fingerprint(threads),
-        "reactions": Reaction.Kind.choices,
-        "reply_max_length": REPLY_MAX_LENGTH,
-        "follow_up": follow_up,
-        "what_next": what_next(
-            reflection, viewer, prompts=prompts, talked=talked, follow_up=follow_up, threads=threads
-        ),
-    }
-    return render(request, "conversation/shared.html", context, status=status)
+        fingerprint=conversation_fingerprint(threads),
+        reactions=Reaction.Kind.choices,
+        follow_up=follow_up,
+        what_next=what_next(reflection, viewer, prompts=prompts, talked=talked, follow_up=follow_up, threads=threads),
+    )
+
+
+def shared_view(
+    request: HttpRequest,
+    opened: Opened,
+    *,
+    unsaved_notes: dict[str, NoteForm] | None = None,
+    status: int = 200,
+    **read,
+) -> HttpResponse:
+    """The shared view, rendered (`read`: rows, state, just_revealed, as
+    shared_view_of takes them)."""
+    page = shared_view_of(request.user, opened, unsaved_notes=unsaved_notes, **read)
+    return render(request, "conversation/shared.html", as_context(page), status=status)

@@ -4,6 +4,8 @@ conversation's page (settings.SHARED_VIEW names it: reflections imports
 nothing of the apps built on it). Views render it after a GET, and again
 when a form comes back unsaved."""
 
+from dataclasses import dataclass, fields
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,7 +13,7 @@ from django.utils.module_loading import import_string
 
 from . import live
 from .access import Stage
-from .models import ANSWER_MAX_LENGTH
+from .models import ANSWER_MAX_LENGTH, Reflection, ReflectionEvent
 from .selectors import Opened, PromptRow, ReflectionStatus, prompt_rows, status_of, trail_of
 
 
@@ -35,22 +37,36 @@ def reflection_page(
     if state.stage == Stage.REVEALED:
         page = import_string(settings.SHARED_VIEW)
         return page(request, opened, rows=rows, state=state, status=status, **shared_view)
-    context = page_context(opened, rows, state)
-    if live_version is not None:
-        context["live_token"] = live_token(request, reflection.pk, live_version)
-    return render(request, "reflections/reflection.html", context, status=status)
+    token = live_token(request, reflection.pk, live_version) if live_version is not None else None
+    page = AnsweringPage(**vars(answering_page(opened, rows, state)), live_token=token)
+    return render(request, "reflections/reflection.html", as_context(page), status=status)
 
 
-def page_context(opened: Opened, rows: list[PromptRow], state: ReflectionStatus) -> dict:
-    """What every stage of the page shows: the prompts with the answers the
-    viewer may read, where it stands, and its trail."""
-    return {
-        "reflection": opened.reflection,
-        "prompts": rows,
-        "status": state,
-        "max_length": ANSWER_MAX_LENGTH,
-        "trail": trail_of(opened),
-    }
+@dataclass(frozen=True)
+class ReflectionPage:
+    """What every stage of a reflection's page shows: the prompts with the
+    answers the viewer may read, where it stands, and its trail."""
+
+    reflection: Reflection
+    prompts: list[PromptRow]
+    status: ReflectionStatus
+    trail: list[ReflectionEvent]
+    max_length: int = ANSWER_MAX_LENGTH
+
+
+@dataclass(frozen=True)
+class AnsweringPage(ReflectionPage):
+    live_token: str | None = None  # the status poll's, when the page polls
+
+
+def answering_page(opened: Opened, rows: list[PromptRow], state: ReflectionStatus) -> ReflectionPage:
+    return ReflectionPage(opened.reflection, rows, state, trail_of(opened))
+
+
+def as_context(page) -> dict:
+    """A page model's fields as a template's context (shallow: the rows stay
+    the objects they are)."""
+    return {field.name: getattr(page, field.name) for field in fields(page)}
 
 
 def live_token(request: HttpRequest, reflection_id: int, version: str) -> str:
