@@ -46,6 +46,7 @@ class VirtualUser:
     version: int = 0  # of this user's answer to prompt_pk, as the page last said
     saves: int = 0
     poll_url: str = ""  # the answering page's status poll, as the page gave it
+    coach_cookie: str = ""  # a bench coach's session, for the coach's pages (bench/coaches.py)
 
     def headers(self):
         cookie = self.session_cookie + (f"; csrftoken={self.csrf_token}" if self.csrf_token else "")
@@ -191,6 +192,19 @@ class Together(Endpoint):
         return f"/reflections/{user.shared_pk}/together/1/"
 
 
+class CoachDashboard(Endpoint):
+    """The coach's dashboard, as one of the bench's coaches (each with
+    client couples, assigned and shared reflections) opens it."""
+
+    name = "coach dashboard"
+
+    def path(self, user):
+        return "/coach/"
+
+    def request(self, user):
+        return {"method": self.method, "url": self.path(user), "headers": {"Cookie": user.coach_cookie}}
+
+
 VERSION_INPUT = re.compile(r'name="p(\d+)-version" value="(\d+)"')
 
 DRAFTS = [
@@ -241,7 +255,7 @@ class Autosave(Endpoint):
         return None
 
 
-ENDPOINTS = {cls.name: cls for cls in (Ceiling, Home, Answering, Autosave, Shared, Together)}
+ENDPOINTS = {cls.name: cls for cls in (Ceiling, Home, Answering, Autosave, Shared, Together, CoachDashboard)}
 
 
 # -- driving them ----------------------------------------------------------------

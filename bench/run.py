@@ -37,7 +37,7 @@
 Target: every key page (home, answering, autosave, the shared view) costs
 the app servers at most 10 times the CPU a request of the "ok" view through
 Django's default stack measured beside it, home at most 7 times
-(CPU_TARGETS); together mode is measured and reported. The rps ratios to
+(CPU_TARGETS); together mode and the coach's dashboard are measured and reported. The rps ratios to
 the default stack and to Twofold's own ceiling (the same view through
 Twofold's whole middleware) are reported beside it: the cheaper that floor
 gets, the lower they fall, so they are not the target. The status poll's
@@ -71,7 +71,7 @@ DEFAULT_STACK_SETTINGS = "bench.default_stack"
 # default stack's beside it: the closest peer's level (home: its own).
 CPU_TARGETS = {"home": 7.0, "answering page": 10.0, "autosave": 10.0, "shared view": 10.0}
 # Measured and reported beside the key pages, with no target of their own.
-REPORTED = ["together mode"]
+REPORTED = ["together mode", "coach dashboard"]
 MEASURED = [*CPU_TARGETS, *REPORTED]
 YARDSTICKS = ["ceiling", "default stack"]
 POLL_P95_TARGET_MS = 100
@@ -265,10 +265,11 @@ def setup_django(url):
 # -- virtual users -----------------------------------------------------------------
 
 
-def virtual_users(count, secret_key, *, seed=7):
+def virtual_users(count, secret_key, *, coaches=(), seed=7):
     """Both partners of `count` linked couples chosen at random (seeded),
     each with a reflection in progress that neither is ready in, and a
-    revealed one. Signed in with fresh sessions; old ones are removed."""
+    revealed one, and one of `coaches` for the coach's pages, in turn.
+    Signed in with fresh sessions; old ones are removed."""
     from allauth.usersessions.models import UserSession
     from django.contrib.sessions.models import Session
 
@@ -318,6 +319,9 @@ def virtual_users(count, secret_key, *, seed=7):
                     version=answer.version if answer else 0,
                 )
             )
+    coach_cookies = ["; ".join(f"{k}={v}" for k, v in session_cookie_for(c, secret_key).items()) for c in coaches]
+    for n, user in enumerate(users):
+        user.coach_cookie = coach_cookies[n % len(coach_cookies)] if coach_cookies else ""
     return users
 
 
@@ -598,6 +602,7 @@ def main(argv=None):
     from django.core.management import call_command
     from django.db import connection, connections
 
+    from bench.coaches import ensure_coaches
     from bench.seed import dataset_counts, ensure_dataset
     from tools.servers import gunicorn, live_server, production_env
 
@@ -607,6 +612,7 @@ def main(argv=None):
     call_command("migrate", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)
     seeding = ensure_dataset(args.couples, reseed=args.reseed)
+    coaches = ensure_coaches()
     counts = dataset_counts()
     print("Dataset: " + ", ".join(f"{key} {value:,}" for key, value in counts.items()))
 
@@ -614,7 +620,7 @@ def main(argv=None):
     # One tab per person for the live status: a change then sends one tab
     # (or two) through the full view, as it would a real partner's.
     wanted = max(args.virtual_couples, math.ceil(args.tabs / 2) if args.suite != "pages" else 0)
-    people = virtual_users(wanted, secret_key)
+    people = virtual_users(wanted, secret_key, coaches=coaches)
     users = people[: 2 * args.virtual_couples]
     if len(users) < args.concurrency:
         sys.exit(f"{len(users)} virtual users cannot keep {args.concurrency} clients busy; seed more couples.")

@@ -4,15 +4,20 @@ target and any error. And the yardsticks live in the bench: only its
 settings route the ceiling; production does not."""
 
 import importlib
+import random
 from collections import Counter
 
 import pytest
 from django.test import override_settings
 from django.urls import NoReverseMatch, reverse
 
+from accounts.models import CoachingLink
+from bench.coaches import ensure_coaches
 from bench.load import Result
 from bench.run import evaluate, print_table, slices
 from bench.scale import compare
+from bench.seed import Seeder
+from reflections.models import Reflection
 from tools.check_structure import PACKAGES
 
 
@@ -289,3 +294,19 @@ def test_a_scale_run_that_wrote_no_results_is_never_judged_by_an_older_one(tmp_p
         bench.scale.run_bench(10_000, "postgres://postgres@127.0.0.1:5432/twofold_bench", [])
 
     assert not (tmp_path / "scale-10000.json").exists()
+
+
+@pytest.mark.django_db
+def test_the_bench_coaches_have_clients_with_assigned_and_shared_reflections(client):
+    """The coach's dashboard is measured as a coach with a practice sees it."""
+    Seeder(random.Random(3), out=lambda *_: None).run(12)
+
+    coaches = ensure_coaches(count=2, clients_each=3, out=lambda *_: None)
+    assert ensure_coaches(count=2, clients_each=3, out=lambda *_: None) == coaches  # once
+
+    for coach in coaches:
+        assert CoachingLink.objects.active().filter(coach=coach).count() == 3
+        assert Reflection.objects.filter(assigned_by=coach).exists()
+    assert Reflection.objects.shared_with(coaches[0]).exists() or Reflection.objects.shared_with(coaches[1]).exists()
+    client.force_login(coaches[0])
+    assert client.get(reverse("coach:dashboard")).status_code == 200
