@@ -17,6 +17,7 @@ from reflections.selectors import (
     PromptRow,
     ReflectionStatus,
     prompt_rows,
+    prompts_of,
     sharing_with_coaches,
     status_of,
 )
@@ -24,8 +25,11 @@ from reflections.selectors import (
 from .models import REPLY_MAX_LENGTH, Reaction
 from .selectors import (
     NoteForm,
+    Talked,
+    Thread,
     WhatNext,
     conversation_fingerprint,
+    far_apart,
     follow_up_for,
     notes_for,
     scale_summary,
@@ -103,3 +107,62 @@ def shared_view(
     shared_view_of takes them)."""
     page = shared_view_of(request.user, opened, unsaved_notes=unsaved_notes, **read)
     return render(request, "conversation/shared.html", as_context(page), status=status)
+
+
+@dataclass(frozen=True)
+class TogetherPage:
+    """Together mode: one question of a revealed reflection, both answers,
+    its conversation and talked marks, and both joint notes beside it."""
+
+    reflection: Reflection
+    row: PromptRow
+    partner: User
+    number: int
+    total: int
+    talked: Talked
+    talked_count: int
+    notes: list[NoteForm]
+    thread: Thread
+    starter: str | None
+    fingerprint: str
+    what_next: WhatNext | None = None  # on the last question, once all are talked about
+    reactions: list = field(default_factory=lambda: Reaction.Kind.choices)
+    reply_max_length: int = REPLY_MAX_LENGTH
+    previous: int | None = None  # the question before, if any
+    next: int | None = None  # and after
+
+
+def together_page_of(
+    viewer: User, opened: Opened, number: int, *, unsaved_notes: dict[str, NoteForm] | None = None
+) -> TogetherPage | None:
+    """Question `number` (from 1), reading the answers of that question
+    alone; None when there is no such question. A note whose save came back
+    (`unsaved_notes`) shows again with what was typed."""
+    reflection = opened.reflection
+    prompts = prompts_of(reflection)
+    if not 1 <= number <= len(prompts):
+        return None
+    (row,) = prompt_rows(reflection, viewer, prompts=[prompts[number - 1]])
+    marks = talked_marks(opened, viewer, prompts)
+    talked = {prompt.pk for prompt, mark in zip(prompts, marks, strict=True) if mark.any}
+    (thread,) = threads_for(reflection, viewer, [row.prompt])
+    offer = None
+    if number == len(prompts) and len(talked) == len(prompts):
+        follow_up = follow_up_for(reflection)
+        offer = what_next(reflection, viewer, prompts=prompts, talked=talked, follow_up=follow_up)
+    return TogetherPage(
+        reflection=reflection,
+        row=row,
+        partner=status_of(opened, viewer).partner.user,
+        number=number,
+        total=len(prompts),
+        talked=marks[number - 1],
+        talked_count=len(talked),
+        notes=notes_for(opened, viewer, unsaved=unsaved_notes),
+        thread=thread,
+        starter=next((d.starter for d in far_apart([row])), None),
+        fingerprint=conversation_fingerprint([thread]),
+        what_next=offer,
+        previous=number - 1 if number > 1 else None,
+        next=number + 1 if number < len(prompts) else None,
+    )

@@ -16,21 +16,16 @@ from core.errors import DomainError
 from core.numbers import whole_number
 from reflections.access import Stage
 from reflections.models import Reflection
-from reflections.selectors import Opened, prompt_rows, prompts_of, status_of
+from reflections.pages import as_context
+from reflections.selectors import Opened, prompts_of
 from reflections.shortcuts import reflection_or_404
 
 from . import services
-from .models import REPLY_MAX_LENGTH, JointNote, Reaction
-from .pages import shared_view
+from .models import JointNote
+from .pages import shared_view, together_page_of
 from .selectors import (
     NoteForm,
-    conversation_fingerprint,
-    far_apart,
-    follow_up_for,
     notes_for,
-    talked_marks,
-    threads_for,
-    what_next,
 )
 
 
@@ -42,46 +37,10 @@ def _together_page(
     unsaved_notes: dict[str, NoteForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """Question `number` in together mode, with both joint notes; a note
-    whose save came back (`unsaved_notes`) shows again with what was typed."""
-    reflection = opened.reflection
-    prompts = prompts_of(reflection)
-    if not 1 <= number <= len(prompts):
+    page = together_page_of(request.user, opened, number, unsaved_notes=unsaved_notes)
+    if page is None:
         raise Http404("No such question.")
-    # The one question shown, with the answers the gate lets the viewer read.
-    (row,) = prompt_rows(reflection, request.user, prompts=[prompts[number - 1]])
-    marks = talked_marks(opened, request.user, prompts)
-    talked = {prompt.pk for prompt, mark in zip(prompts, marks, strict=True) if mark.any}
-    (thread,) = threads_for(reflection, request.user, [row.prompt])
-    # The last question offers what next once all are talked about.
-    if number == len(prompts) and len(talked) == len(prompts):
-        follow_up = follow_up_for(reflection)
-        offer = what_next(reflection, request.user, prompts=prompts, talked=talked, follow_up=follow_up)
-    else:
-        offer = None
-    return render(
-        request,
-        "conversation/together.html",
-        {
-            "reflection": reflection,
-            "row": row,
-            "partner": status_of(opened, request.user).partner.user,
-            "number": number,
-            "total": len(prompts),
-            "previous": number - 1 if number > 1 else None,
-            "next": number + 1 if number < len(prompts) else None,
-            "talked": marks[number - 1],
-            "talked_count": len(talked),
-            "notes": notes_for(opened, request.user, unsaved=unsaved_notes),
-            "what_next": offer,
-            "thread": thread,
-            "starter": next((d.starter for d in far_apart([row])), None),
-            "fingerprint": conversation_fingerprint([thread]),
-            "reactions": Reaction.Kind.choices,
-            "reply_max_length": REPLY_MAX_LENGTH,
-        },
-        status=status,
-    )
+    return render(request, "conversation/together.html", as_context(page), status=status)
 
 
 @login_required

@@ -1,7 +1,7 @@
-"""Reads for reflections, and the page models built from them. Answer and
-note text is read only through the gates, Answer.objects.visible_to and
-JointNote.objects.visible_to (P8); everything else here is counts, states
-and names."""
+"""Reads for reflections, and the page models built from them. Answer text
+is read only through its gate, Answer.objects.visible_to (P8; the
+conversation's notes and replies have theirs in conversation/models.py);
+everything else here is counts, states and names."""
 
 import hashlib
 from dataclasses import dataclass, field
