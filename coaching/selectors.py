@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from accounts.models import CoachingLink, User
 from accounts.selectors import clients_of
+from conversation.selectors import NoteForm, Talked, Thread, notes_for, talked_marks, threads_for
 from reflections.models import Reflection
-from reflections.selectors import with_partners
+from reflections.selectors import AuthorsRow, Opened, rows_by_author, with_partners
 
 
 @dataclass(frozen=True)
@@ -51,3 +52,28 @@ def coach_overview(coach: User) -> list[tuple[CoachingLink, list[CoachRow]]]:
         partners = [ParticipantProgress(p.user.name, p.answered, p.is_ready) for p in r.participants.all()]
         rows.setdefault(r.couple_id, []).append(CoachRow(r, r.prompt_total, partners, r.pk in shared_ids))
     return [(link, rows.get(link.couple_id, [])) for link in links]
+
+
+@dataclass(frozen=True)
+class CoachView:
+    """A revealed reflection as a coach both partners shared it with reads
+    it: both answers to each prompt (through the gate), its replies,
+    reactions and talked marks, read-only, and the joint notes."""
+
+    reflection: Reflection
+    partners: list[User]
+    conversation: list[tuple[AuthorsRow, Thread, Talked]]  # one a prompt
+    notes: list[NoteForm]
+
+
+def coach_view_of(coach: User, opened: Opened) -> CoachView:
+    rows = rows_by_author(opened, coach)
+    prompts = [row.prompt for row in rows]
+    threads = threads_for(opened.reflection, coach, prompts)
+    marks = talked_marks(opened, coach, prompts)
+    return CoachView(
+        reflection=opened.reflection,
+        partners=[p.user for p in opened.participants],
+        conversation=list(zip(rows, threads, marks, strict=True)),
+        notes=notes_for(opened, coach),
+    )

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from conversation.selectors import notes_for, talked_marks, threads_for
 from core.errors import DomainError
 from core.http import posted
 from library.fetching import FetchError
@@ -18,13 +17,14 @@ from library.suggesting import suggest
 from reflections.access import Role
 from reflections.forms import answer_form
 from reflections.models import Reflection
-from reflections.selectors import PromptRow, rows_by_author
+from reflections.pages import as_context
+from reflections.selectors import PromptRow
 from reflections.shortcuts import reflection_or_404
 
 from . import authoring
 from .decorators import coach_required
 from .forms import ArticleForm, ArticleLinkForm, AssignForm, BankPickForm
-from .selectors import coach_overview
+from .selectors import coach_overview, coach_view_of
 
 
 def _my_article(request, pk):
@@ -237,32 +237,9 @@ def assignment_create(request):
     return render(request, "coaching/assign.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _with_threads(opened, rows, viewer):
-    """Each row with its prompt's replies and reactions, and who marked it
-    talked about, read-only."""
-    prompts = [row.prompt for row in rows]
-    return list(
-        zip(
-            rows,
-            threads_for(opened.reflection, viewer, prompts),
-            talked_marks(opened, viewer, prompts),
-            strict=True,
-        )
-    )
-
-
 @coach_required
 @require_safe
 def shared_reflection(request, pk):
     """Read-only, and only what both partners shared with me (P5)."""
     opened = reflection_or_404(request.user, pk, role=Role.COACH)
-    return render(
-        request,
-        "coaching/shared.html",
-        {
-            "reflection": opened.reflection,
-            "partners": [p.user for p in opened.participants],
-            "conversation": _with_threads(opened, rows_by_author(opened, request.user), request.user),
-            "notes": notes_for(opened, request.user),
-        },
-    )
+    return render(request, "coaching/shared.html", as_context(coach_view_of(request.user, opened)))
