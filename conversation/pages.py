@@ -1,7 +1,8 @@
-"""The shared view: a revealed reflection's page, both partners' answers
-side by side with the conversation around them (threads, talked marks,
-notes, where the answers differ, sharing with a coach, what next).
-reflections.pages hands a revealed reflection's page here."""
+"""The conversation's pages. The shared view: a revealed reflection's page,
+both partners' answers side by side with the conversation around them
+(threads, talked marks, notes, where the answers differ, sharing with a
+coach, what next); reflections.pages hands a revealed reflection's page
+here. Together mode: one question at a time."""
 
 from dataclasses import dataclass, field
 
