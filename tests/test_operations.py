@@ -13,7 +13,7 @@ from unittest import mock
 
 import pytest
 import redis
-from django.db import OperationalError, ProgrammingError
+from django.db import OperationalError, ProgrammingError, connection
 from django.urls import reverse
 
 from config.logs import LogFormatter, RoutesNotPaths
@@ -162,11 +162,12 @@ print(cache.get("probe"), *in_redis)
 
 
 def test_with_redis_url_the_cache_and_sessions_live_in_redis(tmp_path):
-    """Against the real Redis on this machine (a database number of its own):
-    cache entries and sessions land there, so every app server shares them."""
+    """Against the real Redis on this machine (a database number of its own,
+    one for each suite, since .ci/run runs them side by side): cache entries
+    and sessions land there, so every app server shares them."""
     from .test_security import manage, production_environment
 
-    redis_url = "redis://127.0.0.1:6379/13"
+    redis_url = f"redis://127.0.0.1:6379/{13 if connection.vendor == 'sqlite' else 14}"
     env = production_environment(REDIS_URL=redis_url, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
     assert manage("migrate", "--noinput", env=env).returncode == 0
     result = manage("shell", "-v", "0", "-c", REDIS_PROBE, env=env)

@@ -33,7 +33,9 @@ def make_run(tmp_path_factory):
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PYTEST_"))}
     for key in ("DEBUG", "SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "ALLOWED_HOSTS", "HTTPS", "EMAIL_BACKEND"):
         env.pop(key, None)
-    env.update(DATABASE_URL=f"sqlite:///{database}", PORT=str(port))
+    # Its static files go beside its database, so a suite running at the same
+    # time (.ci/run runs SQLite and PostgreSQL side by side) keeps its own.
+    env.update(DATABASE_URL=f"sqlite:///{database}", PORT=str(port), STATIC_ROOT=str(database.with_name("static")))
     log = open(database.with_name("run.log"), "w")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
         ["bin/run"], cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
