@@ -38,12 +38,28 @@ def field_name(prompt, name):
     return f"p{prompt.pk}-{name}"
 
 
+# What a posted version that is no number becomes: one no saved answer has
+# (versions start at 1), so the save is a conflict rather than an overwrite.
+UNREADABLE_VERSION = -1
+
+
+def posted_version(raw: str | None) -> int | None:
+    """The saved version an answer's form was loaded with: None when the
+    form sent none (nothing to compare), UNREADABLE_VERSION when what it
+    sent is not one (tampered or mangled: it cannot prove it edits the
+    latest answer)."""
+    if raw is None or raw == "":
+        return None
+    version = whole_number(raw)
+    return UNREADABLE_VERSION if version is None else version
+
+
 def parse_answer(prompt, data):
     """The answer posted for `prompt`, or None when the form did not show it."""
     if field_name(prompt, "shown") not in data:
         return None
     answer = PostedAnswer(passed=data.get(field_name(prompt, "passed")) == "on")
-    answer.version = whole_number(data.get(field_name(prompt, "version")))
+    answer.version = posted_version(data.get(field_name(prompt, "version")))
     if prompt.is_scale:
         raw = data.get(field_name(prompt, "scale"), "").strip()
         if raw:

@@ -302,9 +302,9 @@ def _must_be_refused(prompt, fields, current_version):
         return True
     if as_sent(fields.get("passed", "")) == "on":
         return False
-    version = as_sent(fields.get("version", ""))
-    if version.isascii() and version.isdigit() and current_version is not None and int(version) != current_version:
-        return True  # an edit over a newer version: a conflict, never an overwrite
+    version = as_sent(fields.get("version", "")) if "version" in fields else ""
+    if version and current_version is not None and (version.lstrip("0") or "0") != str(current_version):
+        return True  # an edit over another version (or one that is no number): a conflict, never an overwrite
     if prompt.is_scale:
         raw = as_sent(fields.get("scale", "")).strip()
         if not raw:

@@ -86,3 +86,30 @@ def test_autosave_hands_the_page_the_new_version(client, alice, reflection, prom
 
     assert post(client, reflection, prompt, "two", version, **HTMX).status_code == 200
     assert Answer.objects.get().text == "two"
+
+
+@pytest.mark.parametrize("version", ["100000000000000000000", "1.0", "one", " 1", "²"])
+def test_a_version_that_is_no_number_is_a_conflict_never_an_overwrite(client, alice, reflection, prompt, version):
+    """A tampered or mangled form cannot show it edits the latest answer: the
+    save is refused as a conflict, with what was typed kept on the page."""
+    answer_save(prompt=prompt, author=alice, text="Written in tab one", base_version=0)
+    client.force_login(alice)
+
+    response = post(client, reflection, prompt, "Written in tab two", version)
+
+    assert response.status_code == 409
+    assert "Written in tab two" in response.content.decode()
+    assert Answer.objects.get().text == "Written in tab one"
+
+
+def test_a_form_that_sends_no_version_still_saves(client, alice, reflection, prompt):
+    answer_save(prompt=prompt, author=alice, text="Written in tab one", base_version=0)
+    client.force_login(alice)
+
+    response = client.post(
+        reverse("reflections:answers_save", args=[reflection.pk]),
+        {f"p{prompt.pk}-shown": "1", f"p{prompt.pk}-text": "Written again"},
+    )
+
+    assert response.status_code in (200, 302)
+    assert Answer.objects.get().text == "Written again"
