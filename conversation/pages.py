@@ -72,7 +72,7 @@ def shared_view_of(
     rows = rows if rows is not None else prompt_rows(reflection, viewer)
     state = state or status_of(opened, viewer)
     prompts = [row.prompt for row in rows]
-    threads = threads_for(reflection, viewer, prompts)
+    threads = threads_for(reflection, viewer, prompts, people=[p.user for p in opened.participants])
     marks = talked_marks(opened, viewer, prompts)
     talked = {prompt.pk for prompt, mark in zip(prompts, marks, strict=True) if mark.any}
     summary = scale_summary(rows)
@@ -146,7 +146,7 @@ def together_page_of(
     (row,) = prompt_rows(reflection, viewer, prompts=[prompts[number - 1]])
     marks = talked_marks(opened, viewer, prompts)
     talked = {prompt.pk for prompt, mark in zip(prompts, marks, strict=True) if mark.any}
-    (thread,) = threads_for(reflection, viewer, [row.prompt])
+    (thread,) = threads_for(reflection, viewer, [row.prompt], people=[p.user for p in opened.participants])
     offer = None
     if number == len(prompts) and len(talked) == len(prompts):
         follow_up = follow_up_for(reflection)

@@ -50,8 +50,12 @@ def notes_for(opened: Opened, viewer: User, *, unsaved: dict | None = None) -> l
     """The joint notes `viewer` may read, one per kind (empty ones made up);
     `unsaved` ({kind: NoteForm}) replaces a note whose save came back."""
     reflection = opened.reflection
-    gated = JointNote.objects.visible_to(viewer).filter(reflection=reflection).select_related("updated_by")
-    saved = {n.kind: n for n in gated}
+    # Only the partners write notes: their users are loaded already.
+    partners = {p.user_id: p.user for p in opened.participants}
+    saved = {n.kind: n for n in JointNote.objects.visible_to(viewer).filter(reflection=reflection)}
+    for note in saved.values():
+        if note.updated_by_id in partners:
+            note.updated_by = partners[note.updated_by_id]
     unsaved = unsaved or {}
     return [
         unsaved.get(kind) or NoteForm.of(saved.get(kind) or JointNote(reflection=reflection, kind=kind))
@@ -137,13 +141,17 @@ class Thread:
     mine: Reaction | None  # the viewer's own reaction
 
 
-def threads_for(reflection: Reflection, viewer: User, prompts: list[ReflectionPrompt]) -> list[Thread]:
+def threads_for(
+    reflection: Reflection, viewer: User, prompts: list[ReflectionPrompt], *, people: list[User] | None = None
+) -> list[Thread]:
     """Each prompt's replies and reactions, through their gate (two queries
-    whatever their number), in the prompts' order."""
+    whatever their number), in the prompts' order. Only the partners write
+    them: `people`, when the page has loaded the partners already, name the
+    authors without loading them again."""
     replies, reactions = {}, {}
-    for reply in Reply.objects.visible_to(viewer).filter(prompt__reflection=reflection).select_related("author"):
+    for reply in _authored(Reply.objects.visible_to(viewer).filter(prompt__reflection=reflection), people):
         replies.setdefault(reply.prompt_id, []).append(reply)
-    for reaction in Reaction.objects.visible_to(viewer).filter(prompt__reflection=reflection).select_related("author"):
+    for reaction in _authored(Reaction.objects.visible_to(viewer).filter(prompt__reflection=reflection), people):
         reactions.setdefault(reaction.prompt_id, []).append(reaction)
     return [
         Thread(
@@ -154,6 +162,20 @@ def threads_for(reflection: Reflection, viewer: User, prompts: list[ReflectionPr
         )
         for p in prompts
     ]
+
+
+def _authored(rows, people: list[User] | None):
+    """`rows` (replies or reactions) with their authors: the people given
+    (anyone else, which only a change of who may write would bring, is
+    loaded when read), else loaded with them."""
+    if people is None:
+        return rows.select_related("author")
+    by_pk = {person.pk: person for person in people}
+    rows = list(rows)
+    for row in rows:
+        if row.author_id in by_pk:
+            row.author = by_pk[row.author_id]
+    return rows
 
 
 def conversation_fingerprint(threads: list[Thread]) -> str:
@@ -252,7 +274,7 @@ def what_next(
     else:
         marked = {t.prompt.pk for t in threads if any(r.kind == Reaction.Kind.IN_PERSON for r in t.reactions)}
     return WhatNext(
-        guide=next_guide_for(viewer, like=reflection.article),
+        guide=next_guide_for(reflection.couple, like=reflection.article),
         in_person=[p for p in prompts if p.pk in marked],
         follow_up=follow_up,
     )

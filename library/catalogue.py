@@ -113,17 +113,20 @@ def library_for(viewer: User, data) -> LibraryPage:
     )
 
 
-def next_guide_for(viewer: User, *, like: Article | None = None) -> Article | None:
-    """One guide to suggest: from a theme the couple has not explored yet if
-    there is one, else any guide they have not started. `like` (the article
-    of a reflection just talked through) puts guides sharing its main theme
+def next_guide_for(couple: Couple | None, *, like: Article | None = None) -> Article | None:
+    """One guide to suggest to `couple` (None: someone not linked, to whom
+    every guide is new): from a theme they have not explored yet if there is
+    one, else any guide they have not started. `like` (the article of a
+    reflection just talked through) puts guides sharing its main theme
     first. Never a streak or a count to keep up (one query)."""
-    ours = _our_couples(viewer)
-    explored = Exists(ours.filter(reflections__article__theme=OuterRef("theme")))
-    started = Exists(ours.filter(reflections__article=OuterRef("pk")))
-    guides = Article.objects.in_library().select_related("theme").filter(theme__isnull=False).exclude(started)
-    order = ["explored", "theme__order", "created_at", "pk"]
+    guides = Article.objects.in_library().select_related("theme").filter(theme__isnull=False)
+    order = ["theme__order", "created_at", "pk"]
+    if couple is not None:
+        ours = couple.reflections.all()
+        explored = Exists(ours.filter(article__theme=OuterRef("theme")))
+        guides = guides.exclude(Exists(ours.filter(article=OuterRef("pk")))).annotate(explored=explored)
+        order = ["explored", *order]
     if like is not None and like.theme_id is not None:
         related = Exists(Article.themes.through.objects.filter(article=OuterRef("pk"), theme=like.theme_id))
         guides, order = guides.annotate(related=related), ["-related", *order]
-    return guides.annotate(explored=explored).order_by(*order).first()
+    return guides.order_by(*order).first()

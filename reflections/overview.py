@@ -60,7 +60,7 @@ def home_page(user: User) -> HomePage:
         revealed=[s for s in finished[:HOME_FINISHED] if s.state == "revealed"],
         archived=[s for s in finished[:HOME_FINISHED] if s.state == "archived"],
         more_in_history=len(finished) > HOME_FINISHED,
-        suggestion=next_guide_for(user),
+        suggestion=next_guide_for(linked.couple if linked else None),
     )
 
 
