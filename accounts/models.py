@@ -41,6 +41,11 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField("email address", unique=True)
     display_name = models.CharField(max_length=60, blank=True)
+    # How many of their notices are unread, kept by notifications.services in
+    # the transaction of every notice written or put away, so that home reads
+    # notices only when there are some. An upper bound: a notice deleted with
+    # its reflection is not taken off (notices_recount mends that).
+    unread_notices = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -33,6 +33,7 @@ from conversation.models import JointNote, Reaction, Reply
 from core.encryption import PREFIX
 from library.models import Article, Prompt, PromptKind
 from notifications.models import Kind, Notification
+from notifications.services import notices_recount
 from reflections.models import Answer, Participant, Reflection, ReflectionEvent, ReflectionPrompt
 from reflections.services import SNAPSHOT_FIELDS
 
@@ -212,6 +213,7 @@ def ensure_dataset(couples, *, reseed=False, out=print, seed=20240601):
     # connection.queries would only cost memory.
     with override_settings(DEBUG=False):
         Seeder(random.Random(seed), out=out).run(couples)
+        notices_recount()  # the notices were written in bulk, around notification_create
     verify_encryption()
     refresh_statistics()
     took = time.monotonic() - started

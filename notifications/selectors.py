@@ -9,7 +9,7 @@ def whats_new_for(user: User) -> list[Notification]:
     """The newest unread notices of `user` (WHATS_NEW_LIMIT at most) that
     still mean something, with everything their sentences name loaded (one
     query)."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or not user.unread_notices:  # a count kept on write: no query for none
         return []
     return list(
         Notification.objects.unread()

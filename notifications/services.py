@@ -11,7 +11,8 @@ from functools import partial
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from accounts.models import User
@@ -30,10 +31,48 @@ def notification_create(
     """A notice for `user`; its email (unless `email` is off) follows in the
     background after commit (the task checks the person's preferences when
     it runs)."""
-    notification = Notification.objects.create(user=user, kind=kind, reflection=reflection, actor=actor)
+    with transaction.atomic():
+        notification = Notification.objects.create(user=user, kind=kind, reflection=reflection, actor=actor)
+        _count_unread(user.pk, 1)
     if email:
         transaction.on_commit(partial(_email_enqueue, notification.pk), robust=True)
     return notification
+
+
+def _count_unread(user_id: int, change: int) -> None:
+    """Moves `user_id`'s count of unread notices by `change`, in the
+    caller's transaction (never below zero)."""
+    User.objects.filter(pk=user_id).update(unread_notices=Greatest(F("unread_notices") + change, Value(0)))
+
+
+def _put_away(notices, user_id: int) -> int:
+    """Marks `user_id`'s unread `notices` read and takes exactly those off
+    their count (the rows this update changed: a notice put away twice at
+    once is counted once). Returns how many."""
+    with transaction.atomic():
+        put_away = notices.filter(user=user_id, read_at__isnull=True).update(read_at=timezone.now())
+        if put_away:
+            _count_unread(user_id, -put_away)
+    return put_away
+
+
+def notices_recount(users=None) -> int:
+    """Sets each person's count of unread notices (everyone's, or `users'`)
+    from the notices themselves: for data loaded around notification_create
+    (the bench's seeding) and to check that the counts hold. Returns how
+    many were wrong."""
+    people = User.objects.all() if users is None else User.objects.filter(pk__in=[u.pk for u in users])
+    unread = (
+        Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("user")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    actual = Coalesce(Subquery(unread), 0)
+    wrong = list(people.annotate(actual=actual).exclude(unread_notices=F("actual")).values_list("pk", flat=True))
+    User.objects.filter(pk__in=wrong).update(unread_notices=actual)
+    return len(wrong)
 
 
 def _email_enqueue(notification_id: int) -> None:
@@ -69,9 +108,9 @@ def notify_revealed(*, reflection: Reflection) -> list[Notification]:
     and reminders about it have nothing left to ask, so they are put away."""
     with transaction.atomic():
         participants = list(reflection.participants.select_related("user"))
-        Notification.objects.unread().filter(
-            reflection=reflection, kind__in=[Kind.PARTNER_READY, Kind.REMINDER]
-        ).update(read_at=timezone.now())
+        waiting = Notification.objects.filter(reflection=reflection, kind__in=[Kind.PARTNER_READY, Kind.REMINDER])
+        for p in participants:
+            _put_away(waiting, p.user_id)
         return [
             notification_create(
                 user=p.user,
@@ -160,11 +199,11 @@ def reminders_send(*, now: datetime | None = None) -> int:
 
 def notification_mark_read(*, notification: Notification, user: User) -> None:
     """Only the person it is for can put a notice away."""
-    Notification.objects.filter(pk=notification.pk, user=user, read_at__isnull=True).update(read_at=timezone.now())
+    _put_away(Notification.objects.filter(pk=notification.pk), user.pk)
 
 
 def notifications_mark_all_read(*, user: User) -> int:
-    return Notification.objects.unread().filter(user=user).update(read_at=timezone.now())
+    return _put_away(Notification.objects.all(), user.pk)
 
 
 def email_preferences_save(*, user: User, **choices: bool) -> EmailPreferences:
