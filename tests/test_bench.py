@@ -16,7 +16,7 @@ from bench.coaches import ensure_coaches
 from bench.load import Result
 from bench.run import evaluate, print_table, slices
 from bench.scale import compare
-from bench.seed import Seeder
+from bench.seed import Seeder, dataset_present
 from reflections.models import Reflection
 from tools.check_structure import PACKAGES
 
@@ -303,6 +303,7 @@ def test_the_bench_coaches_have_clients_with_assigned_and_shared_reflections(cli
 
     coaches = ensure_coaches(count=2, clients_each=3, out=lambda *_: None)
     assert ensure_coaches(count=2, clients_each=3, out=lambda *_: None) == coaches  # once
+    assert dataset_present(12)  # the coaches beside them do not make the next run seed again
 
     for coach in coaches:
         assert CoachingLink.objects.active().filter(coach=coach).count() == 3
