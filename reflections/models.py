@@ -146,7 +146,7 @@ def shared_view_open(viewer, reflection_path):
 
 
 class AnswerQuerySet(models.QuerySet):
-    def visible_to(self, viewer):
+    def visible_to(self, viewer, *, own_only=False):
         """P8: the one gate to answer text. P1–P5 in one place:
         - my own answers, always;
         - my linked partner's, once our reflection is revealed and only while
@@ -154,9 +154,14 @@ class AnswerQuerySet(models.QuerySet):
         - as a coach, a revealed reflection both partners shared with me,
           while they are linked and my coaching link is active.
         Nobody else, staff included, reads anything. Callers narrow it
-        further (one reflection, my own), never widen it."""
+        further (one reflection, my own), never widen it. `own_only` is
+        the first rule alone, for a page that shows nobody else's answers
+        (before the reveal, after an unlink): it narrows, and it spares
+        building the rest."""
         if not viewer.is_authenticated:
             return self.none()
+        if own_only:
+            return self.filter(author=viewer)
         return self.filter(Q(author=viewer) | shared_view_open(viewer, "prompt__reflection"))
 
 

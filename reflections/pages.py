@@ -32,7 +32,9 @@ def reflection_page(
     status line's poll be answered without Django while nothing changes.
     `shared_view` goes to the shared view (just_revealed, unsaved notes)."""
     viewer, reflection = request.user, opened.reflection
-    rows = prompt_rows(reflection, viewer, posted=posted, errors=errors, conflicts=conflicts)
+    # Before the reveal and after an unlink the page shows only the viewer's own answers.
+    own_only = opened.access.stage != Stage.REVEALED
+    rows = prompt_rows(reflection, viewer, own_only=own_only, posted=posted, errors=errors, conflicts=conflicts)
     state = status_of(opened, viewer)
     if state.stage == Stage.REVEALED:
         page = import_string(settings.SHARED_VIEW)

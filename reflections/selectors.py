@@ -263,6 +263,7 @@ def prompt_rows(
     viewer: User,
     *,
     prompts: list[ReflectionPrompt] | None = None,
+    own_only: bool = False,
     posted: dict | None = None,
     errors: dict | None = None,
     conflicts: set | None = None,
@@ -271,9 +272,10 @@ def prompt_rows(
     as far as the gate lets `viewer` read them; what was posted (and why it
     did not save) overrides the saved answer in the form, so nothing typed
     is lost. `prompts`: only these of the reflection's (a page showing one
-    reads one's answers), else all of them."""
+    reads one's answers), else all of them. `own_only` when the page shows
+    nobody else's answers (the gate's first rule alone)."""
     posted, errors, conflicts = posted or {}, errors or {}, conflicts or set()
-    gated = Answer.objects.visible_to(viewer).filter(prompt__reflection=reflection)
+    gated = Answer.objects.visible_to(viewer, own_only=own_only).filter(prompt__reflection=reflection)
     if prompts is not None:
         gated = gated.filter(prompt__in=[prompt.pk for prompt in prompts])
     answers: dict[int, dict[int, Answer]] = {}

@@ -1132,7 +1132,7 @@ def test_every_page_reads_text_only_through_the_gates(client, world, monkeypatch
     """With both gates shut, no page, fragment, export or form that comes
     back unsaved shows a single answer or note: nothing reads text for
     display any other way (P8)."""
-    monkeypatch.setattr(AnswerQuerySet, "visible_to", lambda self, viewer: self.none())
+    monkeypatch.setattr(AnswerQuerySet, "visible_to", lambda self, viewer, **narrowed: self.none())
     monkeypatch.setattr(JointNoteQuerySet, "visible_to", lambda self, viewer: self.none())
     monkeypatch.setattr(ConversationQuerySet, "visible_to", lambda self, viewer: self.none())
     for persona, method, name, url, response in every_response(client, world):

@@ -124,3 +124,15 @@ def test_the_gate_composes_with_other_filters(revealed, alice, bob):
     bobs = Answer.objects.filter(author=bob).visible_to(alice)
 
     assert bobs.count() == Answer.objects.filter(author=bob).count() > 0
+
+
+def test_own_only_is_the_first_rule_alone_and_only_narrows(revealed, alice, bob):
+    """A page that shows nobody else's answers asks for the first rule alone:
+    after the reveal too it gives my own and never my partner's, and an
+    anonymous visitor still reads nothing."""
+    assert visible_authors(alice) == {"Alice", "Bob"}
+
+    own = set(Answer.objects.visible_to(alice, own_only=True))
+
+    assert own == set(Answer.objects.filter(author=alice)) and own
+    assert not Answer.objects.visible_to(AnonymousUser(), own_only=True).exists()
