@@ -61,7 +61,7 @@ def follow_up_start(*, reflection: Reflection, user: User) -> tuple[Reflection, 
         title = FOLLOW_UP_PREFIX + reflection.title.removeprefix(FOLLOW_UP_PREFIX)
         follow_up = new_reflection(
             prompts=chosen,
-            user_ids=[p.user_id for p in reflection.participants.all()],
+            user_ids=[p.user_id for p in reflection.participants.order_by("pk")],
             couple=reflection.couple,
             article=reflection.article,
             title=title[: Reflection._meta.get_field("title").max_length],

@@ -51,7 +51,7 @@ def reflection_create(*, couple: Couple, article: Article, started_by: User | No
         raise DomainError(f"“{article.title}” has no questions yet.")
     return new_reflection(
         prompts=prompts,
-        user_ids=[m.user_id for m in couple.memberships.all()],
+        user_ids=[m.user_id for m in couple.memberships.order_by("pk")],  # the inviter first, always
         couple=couple,
         article=article,
         title=article.title,
