@@ -20,7 +20,7 @@ help:
 	@echo "make run            set up and serve Twofold with demo content on http://127.0.0.1:8000"
 	@echo "make test           run the test suite (SQLite)"
 	@echo "make dev            the same with DEBUG on (Django's error pages, reloading), for working on the code"
-	@echo "make serve          the production setup locally: gunicorn, DEBUG off, http://127.0.0.1:8001"
+	@echo "make serve          the production setup locally: gunicorn with uvicorn workers, DEBUG off, http://127.0.0.1:8001"
 	@echo "make serve-cluster  two app servers behind HAProxy on http://127.0.0.1:8001, sharing PostgreSQL and Redis"
 	@echo "make cluster-tools  install HAProxy and Redis from Debian's packages (for serve-cluster and the fault tests)"
 	@echo "make test-postgres  run the test suite against PostgreSQL ($(POSTGRES_URL))"
@@ -67,14 +67,16 @@ demo: migrate
 run: $(STAMP)
 	@bin/run
 
-# For working on the code: DEBUG on (Django's technical error pages, the
-# autoreloader). The background worker runs beside the server; the trap stops
-# it whenever runserver stops, Ctrl-C included.
+# For working on the code: DEBUG on (Django's technical error pages), served
+# under ASGI as everywhere else (Django's runserver speaks WSGI, which cannot
+# hold an event stream open), by uvicorn, which restarts when the code
+# changes. The background worker runs beside the server; the trap stops it
+# whenever the server stops, Ctrl-C included.
 dev: demo
 	@echo "Serving Twofold (DEBUG on) on http://127.0.0.1:8000 with its background worker (Ctrl-C stops both)"
 	@$(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(VENV)/bin/uvicorn config.asgi:application --reload --host 127.0.0.1 --port 8000 --lifespan off
 
 # Production settings on this machine (bin/serve says how); DATABASE_URL and
 # REDIS_URL are honoured. `make run` first if you want the demo content.

@@ -1,27 +1,35 @@
-"""gunicorn settings for `make serve` and production: `gunicorn -c config/gunicorn.py`.
+"""gunicorn settings for every app server (`make run`, `make serve`,
+`make serve-cluster`, production): `gunicorn -c config/gunicorn.py`.
 
-Every value can be overridden from the environment (see README, "Running in
-production")."""
+gunicorn manages the worker processes (starts them, replaces one that
+dies, stops them gracefully); each worker is uvicorn running Django's ASGI
+handler (config/workers.py), so an open page's event stream waits on the
+event loop instead of holding a process. Every value can be overridden
+from the environment (see README, "Running in production")."""
 
 import gc
 import os
-import resource
 
 from config.settings import FORWARDED_ALLOW_IPS, LOGGING
 
-wsgi_app = "config.wsgi:application"
+wsgi_app = "config.asgi:application"
+worker_class = "config.workers.Worker"
 bind = os.environ.get("BIND", "127.0.0.1:8001")
-# Sync workers: each request is short and the database does the waiting. Two
-# per core plus one keeps the cores busy while some workers wait on I/O.
+# A worker's event loop holds thousands of open streams; the views run in
+# threads, and the interpreter runs one at a time, so more workers than
+# cores keep the cores busy while some wait on the database.
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))
+# How long a worker's event loop may go without telling the master it is alive.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+# Open streams never end by themselves: a stopping worker closes them after
+# config/workers.py's grace, and the pages reconnect to another.
 graceful_timeout = 20
-# A worker is recycled only when its memory has grown past a ceiling (see
-# post_request), which a slow leak would reach, never after a count of
-# requests: each restart put a cold worker, and its wait, in the slowest
-# answers of every page.
+# The balancer keeps its connections between requests (HAProxy's own idle
+# timeout is longer), so a worker must not close them first.
+keepalive = 75
+# Never recycled after a count of requests: each restart put a cold worker,
+# and its wait, in the slowest answers of every page, and cut every open stream.
 max_requests = 0
-WORKER_MEMORY_MB = int(os.environ.get("GUNICORN_WORKER_MEMORY_MB", 512))
 # Several servers may share a machine (bench, serve); none uses the socket.
 control_socket_disable = True
 # Fail at start, not at the first request, when settings are wrong.
@@ -46,13 +54,3 @@ def when_ready(server):
     objects out of every collection the workers run, so the collector never
     walks them again, and leaves their memory pages shared."""
     gc.freeze()
-
-
-def post_request(worker, req, environ, resp):
-    """The memory guard: a worker whose resident memory has ever passed
-    WORKER_MEMORY_MB finishes this request and is replaced, as gunicorn
-    itself replaces one after max_requests."""
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
-    if worker.alive and peak_mb > WORKER_MEMORY_MB:
-        worker.log.info("Restarting worker: %d MB of memory, over GUNICORN_WORKER_MEMORY_MB", peak_mb)
-        worker.alive = False

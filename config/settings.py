@@ -8,6 +8,7 @@ without a real SECRET_KEY.
 import ipaddress
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from cryptography.fernet import Fernet
@@ -117,7 +118,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
-WSGI_APPLICATION = "config.wsgi.application"
+# Every app server runs Django under ASGI (config/gunicorn.py: uvicorn
+# workers), so the open pages' event streams wait on an event loop.
+ASGI_APPLICATION = "config.asgi.application"
 
 TEMPLATES = [
     {
@@ -171,10 +174,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
     # off behind a pooler that cannot keep prepared statements.
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_int("DATABASE_POOL_SIZE", 0):
-    # The live servers (bin/serve-live) run Django under ASGI, where each
-    # request has a thread of its own and a kept connection would be lost
-    # with it: a pool shared by the threads keeps a few open instead
-    # (psycopg_pool; CONN_MAX_AGE must be 0 with it).
+    # Under ASGI each request has a thread of its own, and a connection kept
+    # per thread would be lost with it: a pool shared by a worker's threads
+    # keeps a few open instead (psycopg_pool; CONN_MAX_AGE must be 0 with
+    # it). The app servers set it (bin/serve, tools/servers.py).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
@@ -215,6 +218,22 @@ CACHES = {
 # (a Redis restart signs nobody out), and a sign-out ends them in both or
 # fails saying so (config/sessions.py); without it they live in the database.
 SESSION_ENGINE = "config.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
+
+# Live updates (core/live.py) reach the open pages on every app server
+# through Redis pub/sub. Without Redis one process serves everything (make
+# run), and they stay in it. Pub/sub ignores Redis's database numbers, so
+# the number goes in the prefix: two sites (or test runs) on one Redis do
+# not hear each other.
+CHANNEL_LAYERS = {
+    "default": (
+        {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"twofold{urlsplit(REDIS_URL).path.strip('/') or '0'}."},
+        }
+        if REDIS_URL
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.errors import DomainError
+from reflections import live
 from reflections.access import Stage, require_partner
 from reflections.models import ANSWER_MAX_LENGTH, Reflection, ReflectionPrompt
 from reflections.services import locked_reflection, new_reflection, written_text
@@ -24,6 +25,7 @@ def talked_toggle(*, prompt: ReflectionPrompt, user: User) -> bool:
     with transaction.atomic():
         reflection = locked_reflection(prompt.reflection_id)
         require_partner(reflection, user, stage=Stage.REVEALED)
+        live.conversation_changed(reflection, author_id=user.pk)
         deleted, _ = TalkedMark.objects.filter(prompt=prompt, user=user).delete()
         if deleted:
             return False
@@ -107,6 +109,7 @@ def note_save(*, reflection: Reflection, user: User, kind: str, text: str, base_
             note.updated_by = user
             note.updated_at = timezone.now()
             note.save()
+            live.conversation_changed(reflection, author_id=user.pk)
     return note
 
 
@@ -133,6 +136,7 @@ def reply_create(*, prompt: ReflectionPrompt, user: User, text: str) -> Reply:
         reflection = locked_reflection(prompt.reflection_id)
         require_partner(reflection, user, stage=Stage.REVEALED)
         reply = Reply.objects.create(prompt=prompt, author=user, text=text)
+        live.conversation_changed(reflection, author_id=user.pk)
         partner_replied.send(sender=Reflection, reflection=reflection, user=user)
     return reply
 
@@ -146,6 +150,7 @@ def reply_edit(*, reply: Reply, user: User, text: str) -> Reply:
             raise DomainError("You can only change your own replies.")
         reply.text, reply.updated_at = text, timezone.now()
         reply.save(update_fields=["text", "updated_at"])
+        live.conversation_changed(reflection, author_id=user.pk)
     return reply
 
 
@@ -156,6 +161,7 @@ def reply_delete(*, reply: Reply, user: User) -> None:
         if reply.author_id != user.pk:
             raise DomainError("You can only delete your own replies.")
         reply.delete()
+        live.conversation_changed(reflection, author_id=user.pk)
 
 
 def reaction_set(*, prompt: ReflectionPrompt, user: User, kind: str) -> Reaction | None:
@@ -166,6 +172,7 @@ def reaction_set(*, prompt: ReflectionPrompt, user: User, kind: str) -> Reaction
     with transaction.atomic():
         reflection = locked_reflection(prompt.reflection_id)
         require_partner(reflection, user, stage=Stage.REVEALED)
+        live.conversation_changed(reflection, author_id=user.pk)
         current = Reaction.objects.filter(prompt=prompt, author=user).first()
         if current is not None:
             current.delete()

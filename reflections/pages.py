@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.module_loading import import_string
 
-from . import live
 from .access import Stage
 from .models import ANSWER_MAX_LENGTH, Reflection, ReflectionEvent
 from .selectors import Opened, PromptRow, ReflectionStatus, prompt_rows, status_of, trail_of
@@ -24,13 +23,10 @@ def reflection_page(
     posted: dict | None = None,
     errors: dict | None = None,
     conflicts: set | None = None,
-    live_version: str | None = None,
     status: int = 200,
     **shared_view,
 ) -> HttpResponse:
-    """`live_version` (live.live_version, read before `opened`) lets the
-    status line's poll be answered without Django while nothing changes.
-    `shared_view` goes to the shared view (just_revealed, unsaved notes)."""
+    """`shared_view` goes to the shared view (just_revealed, unsaved notes)."""
     viewer, reflection = request.user, opened.reflection
     # Before the reveal and after an unlink the page shows only the viewer's own answers.
     own_only = opened.access.stage != Stage.REVEALED
@@ -39,8 +35,7 @@ def reflection_page(
     if state.stage == Stage.REVEALED:
         page = import_string(settings.SHARED_VIEW)
         return page(request, opened, rows=rows, state=state, status=status, **shared_view)
-    token = live_token(request, reflection.pk, live_version) if live_version is not None else None
-    page = AnsweringPage(**vars(answering_page(opened, rows, state)), live_token=token)
+    page = answering_page(opened, rows, state)
     return render(request, "reflections/reflection.html", as_context(page), status=status)
 
 
@@ -56,11 +51,6 @@ class ReflectionPage:
     max_length: int = ANSWER_MAX_LENGTH
 
 
-@dataclass(frozen=True)
-class AnsweringPage(ReflectionPage):
-    live_token: str | None = None  # the status poll's, when the page polls
-
-
 def answering_page(opened: Opened, rows: list[PromptRow], state: ReflectionStatus) -> ReflectionPage:
     return ReflectionPage(opened.reflection, rows, state, trail_of(opened))
 
@@ -69,13 +59,3 @@ def as_context(page) -> dict:
     """A page model's fields as a template's context (shallow: the rows stay
     the objects they are)."""
     return {field.name: getattr(page, field.name) for field in fields(page)}
-
-
-def live_token(request: HttpRequest, reflection_id: int, version: str) -> str:
-    """The status poll's token for this viewer and session (live.poll_token)."""
-    return live.poll_token(
-        reflection_id=reflection_id,
-        user_id=request.user.pk,
-        session_key=request.session.session_key or "",
-        version=version,
-    )

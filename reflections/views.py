@@ -15,11 +15,11 @@ from core.errors import DomainError
 from core.numbers import whole_number
 from library.models import Article
 
-from . import live, services
+from . import services
 from .access import Stage
 from .forms import parse_answer
 from .overview import history_page, home_page
-from .pages import live_token, reflection_page
+from .pages import reflection_page
 from .selectors import my_progress, own_answers, prompts_of, status_of
 from .shortcuts import reflection_or_404
 
@@ -46,19 +46,17 @@ def reflection_start(request, slug):
 @login_required
 @require_safe
 def reflection(request, pk):
-    version = live.live_version(pk, request.user)  # before the read it vouches for
-    return reflection_page(request, reflection_or_404(request.user, pk), live_version=version)
+    return reflection_page(request, reflection_or_404(request.user, pk))
 
 
 @login_required
 @require_safe
 def live_status(request, pk):
-    """Polled by the reflection page while the tab is visible: the partner's
-    progress and readiness (P6: never text). 204 when nothing changed; the
-    shared view itself, swapped into the page, once the reveal happened.
-    Polls whose live version still stands never get here: config/live_polls.py
-    answers them 204 before Django."""
-    version = live.live_version(pk, request.user)  # before the read it vouches for
+    """Fetched by the reflection page when its event stream says the status
+    changed (reflections/streams.py), or polled where no stream can reach
+    it: the partner's progress and readiness (P6: never text). 204 when
+    nothing changed since `seen`; the shared view itself, swapped into the
+    page, once the reveal happened."""
     opened = reflection_or_404(request.user, pk)
     state = status_of(opened, request.user)
     if state.stage == Stage.REVEALED:
@@ -69,7 +67,7 @@ def live_status(request, pk):
     return render(
         request,
         "reflections/reflection.html#live-status",
-        {"reflection": opened.reflection, "status": state, "live_token": live_token(request, pk, version)},
+        {"reflection": opened.reflection, "status": state},
     )
 
 
@@ -118,7 +116,6 @@ def answers_save(request, pk):
         reasons = " ".join(sorted(set(errors.values())))
         messages.error(request, f"Some answers were not saved. {reasons} Your text is still on this page.")
         # Opened again, so the progress shown counts the saves that went through.
-        version = live.live_version(pk, request.user)
         reopened = reflection_or_404(request.user, pk)
         return reflection_page(
             request,
@@ -126,7 +123,6 @@ def answers_save(request, pk):
             posted=posted,
             errors=errors,
             conflicts=conflicts,
-            live_version=version,
             status=status if conflicts else 400,
         )
     messages.success(request, "Saved.")

@@ -17,10 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
+from django.test import AsyncClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import CoachingLink, Invitation
@@ -51,6 +53,7 @@ from reflections.services import (
 )
 
 from .conftest import PASSWORD, link, make_article
+from .live_streams import Stream, first_events
 
 # The project's own URL names. Adding a URL means adding it here and to
 # url_arguments() if it takes arguments: the persona test must cover it.
@@ -65,6 +68,8 @@ PROJECT_URLS = {
     "reflections:reflection_start",
     "reflections:reflection",
     "reflections:live_status",
+    "reflections:reflection_events",
+    "reflections:home_events",
     "reflections:answers_save",
     "reflections:readiness_set",
     "reflections:readiness_withdraw",
@@ -341,6 +346,7 @@ def url_arguments(name, world):
         "reflections:reflection_start": [{"slug": a.slug} for a in world.articles],
         "reflections:reflection": reflections,
         "reflections:live_status": reflections,
+        "reflections:reflection_events": reflections,
         "conversation:conversation_live": reflections,
         "reflections:answers_save": reflections,
         "reflections:readiness_set": reflections,
@@ -695,7 +701,8 @@ def send(client, method, url, data=None):
     signed in (deleting their account signed them out: rolled back too)."""
     headers = {"HX-Request": "true"} if method.startswith("htmx") else {}
     if not method.endswith("POST"):
-        return client.get(url, headers=headers)
+        response = client.get(url, headers=headers)
+        return first_events(response) if response.streaming else response
     session = client.cookies.get(settings.SESSION_COOKIE_NAME)
     with transaction.atomic():
         response = client.post(url, data, headers=headers)
@@ -963,6 +970,9 @@ EXPECTED = {
     "reflections:reflection_start": action(allowed=may_read_article, invalid=IGNORED),
     "reflections:reflection": page(reader=partner),
     "reflections:live_status": page(reader=partner),
+    # The event streams: what a page sees before anything changes (`ready`).
+    "reflections:reflection_events": page(reader=partner),
+    "reflections:home_events": page(),
     "conversation:together_start": page(reader=partner_after_reveal),
     "conversation:together": page(reader=partner_after_reveal),
     "conversation:reflection_export": page(reader=partner_after_reveal),
@@ -1154,6 +1164,7 @@ def test_every_reflection_view_and_service_asks_the_one_rule(client, world, monk
     pages = {
         "reflections:reflection",
         "reflections:live_status",
+        "reflections:reflection_events",
         "conversation:conversation_live",
         "conversation:together_start",
         "conversation:together",
@@ -1185,3 +1196,66 @@ def test_every_reflection_view_and_service_asks_the_one_rule(client, world, monk
     for service in refused:
         with pytest.raises(DomainError, match="not part of this reflection"):
             service()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_event_says_what_changed_and_only_the_partners_hear_of_it(world):
+    """Every signed-in persona holds home's stream and every reflection's it
+    may open (404 for the rest, as the persona test above checks). Then
+    the partners of one revealed and one open reflection reply, write a
+    note and answer, each with a marker: no event carries any text, only
+    the kind of change (P6), and nobody but those partners hears of it."""
+    revealed = next(r for r in world.reflections if world.stage[r.pk] == "revealed")
+    answering = next(
+        r
+        for r in world.reflections
+        if world.stage[r.pk] == "open" and not world.ready[r.pk] and r.couple_id == revealed.couple_id
+    )
+    hearers = world.partners[revealed.pk] | world.partners[answering.pk]
+    alice, bob = (world.personas[name] for name in sorted(world.partners[revealed.pk]))
+    markers = [f"MARKER{uuid.uuid4().hex}" for _ in range(4)]
+
+    def change():
+        prompt = revealed.prompts.first()
+        reply_create(prompt=prompt, user=bob, text=markers[0])
+        version = JointNote.objects.filter(reflection=revealed, kind="try").values_list("version", flat=True).first()
+        note_save(reflection=revealed, user=alice, kind="try", text=markers[1], base_version=version or 0)
+        text_prompts = [p for p in answering.prompts.all() if not (p.is_scale or p.is_choice)]
+        for author, marker in zip((alice, bob), markers[2:], strict=True):
+            for prompt in text_prompts:  # emptied, then answered: the partner's count changes
+                answer_save(prompt=prompt, author=author, text="")
+                answer_save(prompt=prompt, author=author, text=marker)
+
+    reflections = world.reflections
+
+    async def scenario():
+        streams = {}
+        for persona, user in world.personas.items():
+            if user is None:
+                continue
+            client = AsyncClient()
+            await client.aforce_login(user)
+            urls = [(reverse("reflections:home_events"), "open")]
+            urls += [(reverse("reflections:reflection_events", args=[r.pk]), world.stage[r.pk]) for r in reflections]
+            for url, stage in urls:
+                response = await client.get(url)
+                if response.status_code == 200:
+                    streams[persona, url] = stream = Stream(response)
+                    assert await stream.event() == "ready"
+                    if stage == "closed":  # unlinked: nothing more can change
+                        assert await stream.event() == "closed"
+        await sync_to_async(change)()
+        heard = {}
+        for (persona, _url), stream in streams.items():
+            while chunk := await stream.chunk(timeout=0.3):
+                heard.setdefault(persona, []).append(chunk)
+            await stream.close()
+        return heard
+
+    heard = async_to_sync(scenario)()
+
+    assert set(heard) == hearers
+    for persona, chunks in heard.items():
+        for chunk in chunks:
+            assert not any(marker in chunk for marker in markers), f"{persona} heard text: {chunk!r}"
+            assert chunk in {f"event: {kind}\ndata: {kind}\n\n" for kind in ("status", "conversation")}, chunk

@@ -1,19 +1,92 @@
-// Live status: every few seconds, while this tab is visible, ask each
-// [data-poll] element to refresh itself (its hx-trigger is "twofold:poll").
-// Hidden tabs ask nothing; coming back asks at once.
+// Live updates. A page that can still change holds one event stream: its
+// <main> has sse-connect, and htmx's SSE extension keeps the stream open and
+// reconnects it. The page's [data-live] parts fetch themselves through the
+// normal views when the stream says something changed, and once each time it
+// is (re)connected ("ready"), so nothing that changed while it was away is
+// missed. Where no stream gets through (a proxy that buffers it, so "ready"
+// never comes), the page polls instead: every 15 seconds, backing off to two
+// minutes while nothing changes, and not at all while the tab is hidden.
 (function () {
   "use strict";
-  var INTERVAL_MS = 4000;
+  var READY_WITHIN_MS = 10000;
+  var FAILURES_BEFORE_POLLING = 5; // the extension waits longer each time: about 15 s in all
+  var POLL_MS = 15000;
+  var POLL_MAX_MS = 120000;
+  var sources = [];
+  var failures = 0;
+  var polling = false;
+  var delay = POLL_MS;
+  var timer = null;
+  var lastAnswer = {};
 
-  function poll() {
-    if (document.visibilityState !== "visible" || !window.htmx) return;
-    document.querySelectorAll("[data-poll]").forEach(function (element) {
-      window.htmx.trigger(element, "twofold:poll");
+  function track(source) {
+    if (polling) {
+      source.close();
+      return;
+    }
+    sources.push(source);
+    var ready = false;
+    var deadline = setTimeout(function () { if (!ready) fallBack(); }, READY_WITHIN_MS);
+    source.addEventListener("ready", function () {
+      ready = true;
+      failures = 0;
+      clearTimeout(deadline);
+    });
+    source.addEventListener("error", function () {
+      if (ready) return; // it was working: the browser reconnects it, and "ready" comes again
+      clearTimeout(deadline);
+      failures += 1;
+      if (failures >= FAILURES_BEFORE_POLLING) fallBack();
     });
   }
 
-  setInterval(poll, INTERVAL_MS);
-  document.addEventListener("visibilitychange", poll);
+  function fallBack() {
+    if (polling) return;
+    polling = true;
+    // Without the attribute the extension opens no new stream.
+    document.querySelectorAll("[sse-connect]").forEach(function (element) {
+      element.removeAttribute("sse-connect");
+    });
+    sources.forEach(function (source) { source.close(); });
+    sources = [];
+    poll();
+  }
+
+  function poll() {
+    clearTimeout(timer);
+    timer = null;
+    if (document.visibilityState !== "visible") return; // coming back polls at once
+    document.querySelectorAll("[data-live]").forEach(function (element) {
+      window.htmx.trigger(element, "twofold:poll");
+    });
+    timer = setTimeout(poll, delay);
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (polling && document.visibilityState === "visible") {
+      delay = POLL_MS;
+      poll();
+    }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var element = event.detail.elt;
+    if (!polling || !element.matches("[data-live]")) return;
+    var xhr = event.detail.xhr;
+    var answer = xhr.status + " " + xhr.responseText;
+    var unchanged = xhr.status === 204 || lastAnswer[element.id] === answer;
+    lastAnswer[element.id] = answer;
+    delay = unchanged ? Math.min(delay * 2, POLL_MAX_MS) : POLL_MS;
+  });
+
+  if (window.htmx && window.htmx.createEventSource) {
+    var open = window.htmx.createEventSource;
+    window.htmx.createEventSource = function (url) {
+      var source = open(url);
+      track(source);
+      return source;
+    };
+  }
 })();
 
 // Together mode: the left and right arrow keys follow the previous and next

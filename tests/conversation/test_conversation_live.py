@@ -112,7 +112,7 @@ def test_after_an_unlink_the_poll_says_so_and_stops(client, alice, bob, revealed
     body = response.content.decode()
     assert response.status_code == 200
     assert "This shared view has closed" in body
-    assert "data-poll" not in body
+    assert "data-live" not in body
     assert "Before the unlink" not in body
 
 

@@ -1,4 +1,5 @@
-"""The polled partner status on the reflection page (P6: that, never what)."""
+"""The partner status on the reflection page, fetched again when its event
+stream says it changed (P6: that, never what)."""
 
 import re
 
@@ -19,10 +20,11 @@ def seen_value(html):
     return re.search(r"\?seen=([\w.]+)", html).group(1)
 
 
-def test_page_polls_for_partner_status(client, alice, reflection):
+def test_page_fetches_partner_status_when_its_stream_says_so(client, alice, reflection):
     client.force_login(alice)
     html = client.get(reverse("reflections:reflection", args=[reflection.pk])).content.decode()
-    assert 'hx-trigger="twofold:poll"' in html
+    assert f'sse-connect="{reverse("reflections:reflection_events", args=[reflection.pk])}"' in html
+    assert 'hx-trigger="sse:ready, sse:status, sse:closed, twofold:poll"' in html
     assert status_url(reflection) in html
 
 
@@ -62,9 +64,11 @@ def test_reveal_swaps_in_the_shared_view(client, alice, bob, reflection):
     html = response.content.decode()
     assert 'role="alert"' in html
     assert "Bob&#x27;s words" in html and "Alice&#x27;s words" in html
-    # The status poll has done its work; the conversation's poll takes over.
+    # The status line has done its work; the conversation's live part takes
+    # over, on a stream of the new <main>'s own.
     assert "/status/" not in html
-    assert html.count("data-poll") == 1 and reverse("conversation:conversation_live", args=[reflection.pk]) in html
+    assert html.count("data-live") == 1 and reverse("conversation:conversation_live", args=[reflection.pk]) in html
+    assert f'sse-connect="{reverse("reflections:reflection_events", args=[reflection.pk])}"' in html
 
 
 def test_strangers_get_404(client, carol, reflection):
