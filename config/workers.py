@@ -1,6 +1,16 @@
 """The app servers' worker: uvicorn in a gunicorn worker (config/gunicorn.py)."""
 
+import os
+import resource
+import signal
+
 from uvicorn_worker import UvicornWorker
+
+# A worker is replaced once its memory has ever passed this ceiling, which a
+# slow leak would reach, never after a count of requests: each restart puts
+# a cold worker, and its wait, in the slowest answers of every page, and
+# sends its open streams to reconnect.
+WORKER_MEMORY_MB = int(os.environ.get("GUNICORN_WORKER_MEMORY_MB", 512))
 
 
 class Worker(UvicornWorker):
@@ -10,3 +20,14 @@ class Worker(UvicornWorker):
     gunicorn's graceful_timeout: the pages reconnect to another worker."""
 
     CONFIG_KWARGS = {"loop": "uvloop", "http": "httptools", "lifespan": "off", "timeout_graceful_shutdown": 5}
+
+    async def callback_notify(self) -> None:
+        """uvicorn's tick, every few seconds: the master hears the worker
+        is alive, and a worker past its memory ceiling stops gracefully
+        (as on SIGTERM), for the master to start a fresh one."""
+        await super().callback_notify()
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+        if self.alive and peak_mb > WORKER_MEMORY_MB:
+            self.log.info("Restarting worker: %d MB of memory, over GUNICORN_WORKER_MEMORY_MB", peak_mb)
+            self.alive = False
+            os.kill(os.getpid(), signal.SIGTERM)

@@ -59,8 +59,10 @@ def live_status(request, pk):
     page, once the reveal happened."""
     opened = reflection_or_404(request.user, pk)
     state = status_of(opened, request.user)
-    if state.stage == Stage.REVEALED:
-        response = reflection_page(request, opened, just_revealed=True)
+    if state.stage != Stage.OPEN:
+        # Revealed, or closed by an unlink: the page the stage shows now
+        # takes the place of the one that asked.
+        response = reflection_page(request, opened, just_revealed=state.stage == Stage.REVEALED)
         return reselect(reswap(retarget(response, "#main"), "outerHTML"), "#main")
     if request.GET.get("seen") == state.fingerprint:
         return HttpResponse(status=204)

@@ -38,15 +38,12 @@ FEW_PROMPTS, MANY_PROMPTS = 1, 50
 # The bounds, one per page: what the page costs with the least data.
 HOME_QUERIES = 6  # one of them the guide to read next; progress and passes are counts on the participant rows
 HISTORY_QUERIES = 3  # a page of status lines is one query
-# A reflection's page reads the viewer's live version first, before it knows
-# the stage (reflections/live.py): one read of the cache, which is the
-# database's table here and Redis in production.
-REFLECTION_ANSWERING_QUERIES = 6  # before the reveal, answering, nobody ready yet (no trail to read)
-REFLECTION_WAITING_QUERIES = 7  # before the reveal, ready and waiting for the partner
+REFLECTION_ANSWERING_QUERIES = 5  # before the reveal, answering, nobody ready yet (no trail to read)
+REFLECTION_WAITING_QUERIES = 6  # before the reveal, ready and waiting for the partner
 # The shared view: the same URL after the reveal, with its conversation, the
 # talked marks and the follow-up started from it, if any (what next).
-REFLECTION_REVEALED_QUERIES = 14
-REFLECTION_TALKED_THROUGH_QUERIES = 15  # every question talked about: what next adds the guide to read next
+REFLECTION_REVEALED_QUERIES = 13
+REFLECTION_TALKED_THROUGH_QUERIES = 14  # every question talked about: what next adds the guide to read next
 TOGETHER_QUERIES = 9  # one question, its talked marks, its conversation and both joint notes
 # The last question once all are talked about: what next adds the follow-up,
 # the in-person reactions and the guide to read next.
@@ -180,8 +177,7 @@ def cold_request(client, url):
     """(the queries, page) of one request, as a worker would serve it before
     this reflection's prompts are in the snapshots cache
     (reflections.selectors.prompts_of), to someone who has opened the page
-    before: the first visit of a reflection page also makes the viewer's
-    live version (reflections/live.py), which later visits only read."""
+    before."""
     get(client, url)
     caches["snapshots"].clear()
     with CaptureQueriesContext(connection) as captured:

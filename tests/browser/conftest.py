@@ -1,4 +1,5 @@
-"""Browser tests: Playwright driving Debian's Chromium against a live server.
+"""Browser tests: Playwright driving Debian's Chromium against a live server
+(asgi_server.py: Django under ASGI, as in production).
 
 Without Chromium (or Playwright, or axe-core) `make test` skips them with one
 line saying how to enable them; with CI=true a missing piece is a failure.
@@ -18,6 +19,8 @@ from django.core.cache import cache
 from accounts.models import User
 from library.content import library_load
 from library.models import Article
+
+from .asgi_server import AsgiLiveServer
 
 # The Playwright sync API runs an event loop in this thread; the ORM calls the
 # tests make between browser steps are still plain synchronous code.
@@ -70,15 +73,24 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def live_server(django_db_setup):
+    """Takes the place of pytest-django's (whose helper still gives each
+    test that uses it a transactional database)."""
+    server = AsgiLiveServer()
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def new_page(browser, live_server):
     """Pages in fresh contexts (separate cookies): one per person."""
     contexts, errors = [], []
 
     def make(*, viewport=PHONE, javascript=True, **options):
-        context = browser.new_context(
-            viewport=viewport, java_script_enabled=javascript, base_url=live_server.url, **options
-        )
+        options.setdefault("base_url", live_server.url)
+        context = browser.new_context(viewport=viewport, java_script_enabled=javascript, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()

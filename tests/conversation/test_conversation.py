@@ -162,10 +162,8 @@ def test_the_shared_view_costs_the_same_whatever_the_number_of_replies(client, a
 
     assert f"Reply {replies - 1}" in response.content.decode()
     # Replies and reactions: two queries, whatever their number; the talked
-    # marks, the joint notes and the follow-up (what next): three more; and
-    # the viewer's live version, read before the page knows its stage (the
-    # cache is the database's table here).
-    assert len(queries) == 12
+    # marks, the joint notes and the follow-up (what next): three more.
+    assert len(queries) == 11
 
 
 def test_the_reflections_download_carries_its_conversation(client, alice, bob, revealed, prompt):
