@@ -1,9 +1,12 @@
 // Live updates. A page that can still change holds one event stream: its
 // <main> has sse-connect, and htmx's SSE extension keeps the stream open and
 // reconnects it. The page's [data-live] parts fetch themselves through the
-// normal views when the stream says something changed, and once each time it
-// is (re)connected ("ready"), so nothing that changed while it was away is
-// missed. Where no stream gets through (a proxy that buffers it, so "ready"
+// normal views when the stream says something changed, and when it is back
+// after a drop ("ready" again: twofold:reconnected), so nothing that changed
+// while it was away is missed; the parts that must not miss a change made
+// while the page was loading fetch on the first "ready" too (sse:ready).
+// <body data-stream> says how the page hears: "listening" or "polling".
+// Where no stream gets through (a proxy that buffers it, so "ready"
 // never comes), the page polls instead: every 15 seconds, backing off to two
 // minutes while nothing changes, and not at all while the tab is hidden.
 (function () {
@@ -13,6 +16,7 @@
   var POLL_MS = 15000;
   var POLL_MAX_MS = 120000;
   var sources = [];
+  var readies = 0;
   var failures = 0;
   var polling = false;
   var delay = POLL_MS;
@@ -31,6 +35,13 @@
       ready = true;
       failures = 0;
       clearTimeout(deadline);
+      document.body.dataset.stream = "listening";
+      readies += 1;
+      if (readies > 1) {
+        document.querySelectorAll("[data-live]").forEach(function (element) {
+          window.htmx.trigger(element, "twofold:reconnected");
+        });
+      }
     });
     source.addEventListener("error", function () {
       if (ready) return; // it was working: the browser reconnects it, and "ready" comes again
@@ -43,6 +54,7 @@
   function fallBack() {
     if (polling) return;
     polling = true;
+    document.body.dataset.stream = "polling";
     // Without the attribute the extension opens no new stream.
     document.querySelectorAll("[sse-connect]").forEach(function (element) {
       element.removeAttribute("sse-connect");

@@ -66,8 +66,7 @@ class AsgiLiveServer:
             return change(**arguments)
 
         if not self.thread.is_alive():
-            with ThreadPoolExecutor(max_workers=1) as elsewhere:
-                return elsewhere.submit(in_a_request).result(timeout=30)
+            return elsewhere(change, **arguments)
         running = sync_to_async(in_a_request, thread_sensitive=False)()
         return asyncio.run_coroutine_threadsafe(running, self.loop).result(timeout=30)
 
@@ -91,3 +90,25 @@ class AsgiLiveServer:
 
     def __add__(self, other):
         return f"{self}{other}"
+
+
+def elsewhere(change, /, **arguments):
+    """`change(**arguments)` made in a thread of its own, as another app
+    server would make it: what it publishes reaches nobody here. The test
+    itself runs inside Playwright's event loop, where a change could not
+    wait for its publishing (core.live) to finish."""
+    shared = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
+
+    def made():
+        for alias, connection in shared.items():
+            connections[alias] = connection
+        return change(**arguments)
+
+    for connection in shared.values():
+        connection.inc_thread_sharing()
+    try:
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            return thread.submit(made).result(timeout=60)
+    finally:
+        for connection in shared.values():
+            connection.dec_thread_sharing()

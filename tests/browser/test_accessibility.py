@@ -11,6 +11,7 @@ from reflections.services import readiness_set, reflection_start
 from tests.conftest import answer_all, link, make_article
 from tests.test_persona import all_url_patterns
 
+from .asgi_server import elsewhere
 from .conftest import PASSWORD, check_accessibility, check_page, log_in, make_person
 
 NARROW = {"width": 320, "height": 800}
@@ -25,20 +26,23 @@ def cast(library):
     alice, bob, carol, dan = (make_person(n) for n in ["Alice", "Bob", "Carol", "Dan"])
     demo, second, third, fourth = library[0], make_article(), make_article(), make_article()
 
-    past = link(alice, dan)
-    archived = reflection_start(article=demo, by=alice)
-    answer_all(archived, alice)
-    couple_unlink(couple=past, by=dan)
+    def made():
+        past = link(alice, dan)
+        archived = reflection_start(article=demo, by=alice)
+        answer_all(archived, alice)
+        couple_unlink(couple=past, by=dan)
+        link(alice, bob)
+        answering = reflection_start(article=demo, by=alice)
+        waiting = reflection_start(article=second, by=alice)
+        answer_all(waiting, alice)
+        readiness_set(reflection=waiting, user=alice)
+        revealed = reflection_start(article=third, by=bob)
+        for person in (alice, bob):
+            answer_all(revealed, person)
+            readiness_set(reflection=revealed, user=person)
+        return answering, waiting, revealed, archived
 
-    link(alice, bob)
-    answering = reflection_start(article=demo, by=alice)
-    waiting = reflection_start(article=second, by=alice)
-    answer_all(waiting, alice)
-    readiness_set(reflection=waiting, user=alice)
-    revealed = reflection_start(article=third, by=bob)
-    for person in (alice, bob):
-        answer_all(revealed, person)
-        readiness_set(reflection=revealed, user=person)
+    answering, waiting, revealed, archived = elsewhere(made)
 
     arguments = {
         "article": [{"slug": a.slug} for a in (demo, fourth)],

@@ -7,6 +7,7 @@ from reflections.models import Reflection
 from reflections.services import readiness_set
 from tests.conftest import answer_all, link
 
+from .asgi_server import elsewhere
 from .conftest import PASSWORD, check_page, log_in, make_person, sent_code
 
 
@@ -116,14 +117,14 @@ def test_coach_authors_invites_assigns_follows_and_reads_what_is_shared(new_page
     assert coach.get_by_text("Alice: 0 of 3").is_visible()
 
     reflection = Reflection.objects.get(title="Coming back after space")
-    answer_all(reflection, alice, text="Alice's private walk")
-    answer_all(reflection, bob, text="Bob's private call")
+    elsewhere(answer_all, reflection=reflection, user=alice, text="Alice's private walk")
+    elsewhere(answer_all, reflection=reflection, user=bob, text="Bob's private call")
     coach.reload()
     assert coach.get_by_text("Alice: 3 of 3").is_visible()
     assert "private walk" not in coach.content() and "private call" not in coach.content()
     check_page(coach, "dashboard with progress")
     for person in (alice, bob):
-        readiness_set(reflection=reflection, user=person)
+        elsewhere(readiness_set, reflection=reflection, user=person)
 
     # Both partners share the reveal; the coach reads it, read-only.
     for page in (partner, new_page()):

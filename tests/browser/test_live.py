@@ -11,7 +11,7 @@ from accounts.services import couple_unlink
 from reflections.services import answer_save, readiness_set, reflection_start
 
 from ..conftest import link
-from .asgi_server import AsgiLiveServer
+from .asgi_server import AsgiLiveServer, elsewhere
 from .conftest import log_in, make_person
 from .test_conversation import reply_box, said
 from .test_together import revealed_reflection
@@ -34,17 +34,16 @@ def answering(library):
     alice, bob = make_person("Alice"), make_person("Bob")
     couple = link(alice, bob)
     reflection = reflection_start(article=library[0], by=alice)
-    answered_by(reflection, bob)
+    elsewhere(answered_by, reflection=reflection, person=bob)
     return alice, bob, couple, reflection
 
 
 def opened(new_page, person, path, **options):
-    """`person`'s page at `path`, once its stream is listening (the page
-    fetches its live parts on `ready`, which the response to wait for is)."""
+    """`person`'s page at `path`, once its stream is listening."""
     page = new_page(**options)
     log_in(page, person.email)
-    with page.expect_response(lambda response: "/status/" in response.url or "/conversation/" in response.url):
-        page.goto(path)
+    page.goto(path)
+    page.locator("body[data-stream=listening]").wait_for()
     page.evaluate("window.notReloaded = true")
     return page
 
@@ -86,20 +85,10 @@ def test_a_reply_in_together_mode_shows_within_two_seconds(new_page, library):
 
 def test_home_follows_the_partners_status(new_page, live_server, library):
     alice, bob, _, reflection = answering(library)
-    home = opened_home(new_page, alice)
+    home = opened(new_page, alice, "/")
     live_server.meanwhile(readiness_set, reflection=reflection, user=bob)
     home.locator(".status-line").filter(has_text=re.compile(r"Bob: .*, ready\.")).wait_for(timeout=WITHIN_MS)
     assert still_the_same_page(home)
-
-
-def opened_home(new_page, person):
-    page = new_page()
-    log_in(page, person.email)
-    # The list fetched again on `ready`: htmx's own request for the page.
-    with page.expect_response(lambda response: "hx-request" in response.request.headers):
-        page.goto("/")
-    page.evaluate("window.notReloaded = true")
-    return page
 
 
 def test_a_change_made_while_the_server_was_down_shows_once_it_is_back(new_page, library):
@@ -134,7 +123,8 @@ def test_where_no_stream_gets_through_the_page_polls(new_page, live_server, libr
     page.goto(f"/reflections/{reflection.pk}/")
     live_server.meanwhile(readiness_set, reflection=reflection, user=bob)
     # No stream within 10 s: the page polls at once, then every 15 s or more.
-    page.get_by_text("Bob has answered 8 of 8 and is ready to reveal").wait_for(timeout=14_000)
+    page.locator("body[data-stream=polling]").wait_for(timeout=12_000)
+    page.get_by_text("Bob has answered 8 of 8 and is ready to reveal").wait_for(timeout=2_000)
 
 
 def test_unlinking_closes_the_stream_and_the_page_says_so(new_page, live_server, library):

@@ -8,6 +8,7 @@ from library.content import CONTENT_DIR, read_guide
 from reflections.services import answer_save, readiness_set, reflection_start
 from tests.conftest import link, make_article
 
+from .asgi_server import elsewhere
 from .conftest import DESKTOP, PHONE, check_page, log_in, make_person, screenshot
 
 DEMO_PROMPTS = read_guide(CONTENT_DIR / "guides" / "closeness-then-distance.md").prompts
@@ -34,17 +35,21 @@ def test_key_pages_look_right(new_page, library, device):
     sam, robin = make_person("Sam"), make_person("Robin")
     link(sam, robin)
     answering = reflection_start(article=library[0], by=sam)
-    for prompt, words in zip(answering.prompts.filter(kind="text")[:2], WORDS, strict=False):
-        answer_save(prompt=prompt, author=sam, text=words)
     waiting = reflection_start(
         article=make_article(title="Small rituals of reconnecting", prompts=DEMO_PROMPTS), by=robin
     )
-    answer_as(waiting, sam, 0)
-    readiness_set(reflection=waiting, user=sam)
     revealed = reflection_start(article=make_article(title="Arguing without winning", prompts=DEMO_PROMPTS), by=sam)
-    for offset, person in enumerate((sam, robin)):
-        answer_as(revealed, person, offset)
-        readiness_set(reflection=revealed, user=person)
+
+    def answered():
+        for prompt, words in zip(answering.prompts.filter(kind="text")[:2], WORDS, strict=False):
+            answer_save(prompt=prompt, author=sam, text=words)
+        answer_as(waiting, sam, 0)
+        readiness_set(reflection=waiting, user=sam)
+        for offset, person in enumerate((sam, robin)):
+            answer_as(revealed, person, offset)
+            readiness_set(reflection=revealed, user=person)
+
+    elsewhere(answered)
 
     page = new_page(viewport=PHONE if device == "phone" else DESKTOP)
     log_in(page, sam.email)

@@ -7,6 +7,7 @@ from conversation.services import reaction_set, talked_toggle
 from reflections.services import answer_save, readiness_set, reflection_start
 from tests.conftest import link
 
+from .asgi_server import elsewhere
 from .conftest import check_page, log_in, make_person
 
 
@@ -14,15 +15,19 @@ def revealed_reflection(library):
     alice, bob = make_person("Alice"), make_person("Bob")
     link(alice, bob)
     reflection = reflection_start(article=library[0], by=alice)
-    for offset, person in enumerate((alice, bob)):
-        for i, prompt in enumerate(reflection.prompts.all()):
-            if prompt.is_scale:
-                answer_save(prompt=prompt, author=person, scale_value=[2, 9][offset] if i == 1 else 5)
-            elif prompt.is_choice:
-                answer_save(prompt=prompt, author=person, text=prompt.choices[offset])
-            else:
-                answer_save(prompt=prompt, author=person, text=f"{person.name} on question {i + 1}")
-        readiness_set(reflection=reflection, user=person)
+
+    def revealed():
+        for offset, person in enumerate((alice, bob)):
+            for i, prompt in enumerate(reflection.prompts.all()):
+                if prompt.is_scale:
+                    answer_save(prompt=prompt, author=person, scale_value=[2, 9][offset] if i == 1 else 5)
+                elif prompt.is_choice:
+                    answer_save(prompt=prompt, author=person, text=prompt.choices[offset])
+                else:
+                    answer_save(prompt=prompt, author=person, text=f"{person.name} on question {i + 1}")
+            readiness_set(reflection=reflection, user=person)
+
+    elsewhere(revealed)
     return alice, bob, reflection
 
 
@@ -125,8 +130,8 @@ def test_talked_through_a_couple_starts_a_follow_up_on_what_needs_more(new_page,
     alice, bob, reflection = revealed_reflection(library)
     prompts = list(reflection.prompts.all())
     for prompt in prompts:
-        talked_toggle(prompt=prompt, user=bob)
-    reaction_set(prompt=prompts[1], user=bob, kind=Reaction.Kind.IN_PERSON)
+        elsewhere(talked_toggle, prompt=prompt, user=bob)
+    elsewhere(reaction_set, prompt=prompts[1], user=bob, kind=Reaction.Kind.IN_PERSON)
     page = new_page()
     log_in(page, alice.email)
     page.goto(f"/reflections/{reflection.pk}/")
