@@ -4,6 +4,7 @@ that a stream ends when its access does."""
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
+from django.contrib.auth import HASH_SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.test import AsyncClient, Client
@@ -136,7 +137,9 @@ def test_signing_out_ends_that_sessions_streams_only(alice, reflection):
     run(scenario)
 
 
-def test_a_password_changed_elsewhere_ends_the_other_sessions_streams(alice, reflection):
+def test_a_password_changed_elsewhere_ends_the_other_sessions_streams(alice, reflection, monkeypatch):
+    monkeypatch.setattr(streams, "SECOND_LOOK_SECONDS", 0.1)
+
     async def scenario():
         stream = await open_stream(alice, events_url(reflection))
 
@@ -146,6 +149,34 @@ def test_a_password_changed_elsewhere_ends_the_other_sessions_streams(alice, ref
 
         await sync_to_async(change_password)()
         assert await stream.event() == "closed"
+
+    run(scenario)
+
+
+def test_the_session_that_changed_the_password_keeps_its_streams(alice, reflection, monkeypatch):
+    """Its page gives the session the new hash just after the change
+    commits (Django's update_session_auth_hash), so a first look may find
+    it stale: the second look, a moment later, does not."""
+    monkeypatch.setattr(streams, "SECOND_LOOK_SECONDS", 0.5)
+
+    async def scenario():
+        stream = await open_stream(alice, events_url(reflection))
+        session_key = stream.client.session.session_key
+
+        def change_password():
+            alice.set_password("a-new-long-passphrase-17")
+            alice.save()
+
+        def new_hash_in_this_session():
+            session = SessionStore(session_key)
+            session[HASH_SESSION_KEY] = alice.get_session_auth_hash()
+            session.save()
+
+        await sync_to_async(change_password)()
+        assert await stream.event(timeout=0.2) is None  # meanwhile, its first look finds the session stale
+        await sync_to_async(new_hash_in_this_session)()
+        assert await stream.event(timeout=1.5) is None
+        await stream.close()
 
     run(scenario)
 
@@ -177,6 +208,7 @@ def test_deleting_the_account_ends_its_streams(alice, reflection):
 def test_access_is_asked_again_now_and_then_even_without_a_message(alice, reflection, monkeypatch):
     monkeypatch.setattr(streams, "HEARTBEAT_SECONDS", 0.05)
     monkeypatch.setattr(streams, "RECHECK_SECONDS", 0)
+    monkeypatch.setattr(streams, "SECOND_LOOK_SECONDS", 0.1)
 
     async def scenario():
         stream = await open_stream(alice, events_url(reflection))
