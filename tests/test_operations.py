@@ -133,7 +133,7 @@ def test_the_operations_guide_documents_every_environment_variable():
     from django.conf import settings
 
     root = settings.BASE_DIR
-    code = (root / "config" / "settings.py").read_text() + (root / "config" / "gunicorn.py").read_text()
+    code = "".join((root / "config" / name).read_text() for name in ("settings.py", "gunicorn.py", "workers.py"))
     read = set(re.findall(r'(?:env_\w+|environ\.get)\("([A-Z_]+)"', code))
     guide = (root / "docs" / "OPERATIONS.md").read_text()
     table = guide[guide.index("## Environment") :]

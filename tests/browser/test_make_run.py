@@ -5,6 +5,7 @@ page with the app's URL patterns, and static files, sign-in and the partner
 pages work over plain http on 127.0.0.1."""
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -143,3 +144,29 @@ def test_the_icon_and_the_manifest_answer_as_a_phone_asks_for_them(make_run, run
     for icon in manifest["icons"]:
         assert httpx.get(f"{url}{icon['src']}").status_code == 200, icon
     assert httpx.get(f"{url}{visitor.locator('link[rel=apple-touch-icon]').get_attribute('href')}").status_code == 200
+
+
+def test_make_run_pushes_a_partners_progress_to_the_open_page(make_run, run_page):
+    """`make run` serves as production does (Django under ASGI): Sam's open
+    reflection page hears Robin answer one more question, within 2 seconds."""
+    robin, sam = run_page(), run_page()
+    log_in(robin, "robin@example.com", DEMO_PASSWORD)
+    log_in(sam, "sam@example.com", DEMO_PASSWORD)
+    links = robin.locator(".reflection-list a").evaluate_all("links => links.map(link => link.pathname)")
+    for path in links:
+        robin.goto(path)
+        if robin.locator("textarea").count():
+            empty = robin.locator("textarea").evaluate_all("boxes => boxes.findIndex(box => !box.value)")
+            if empty >= 0:
+                break
+    else:
+        pytest.fail("the demo has no question Robin has left unanswered")
+    sam.goto(path)
+    sam.locator("body[data-stream=listening]").wait_for()
+    before = int(re.search(r"Robin has answered (\d+)", sam.locator("#live-status").inner_text()).group(1))
+
+    prompt = robin.locator("fieldset.prompt").filter(has=robin.locator("textarea")).nth(empty)
+    prompt.locator("textarea").fill("Robin, live")
+    prompt.locator(".save-status").get_by_text("Saved.").wait_for()
+
+    sam.get_by_text(f"Robin has answered {before + 1} of").wait_for(timeout=2_000)
