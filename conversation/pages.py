@@ -89,7 +89,7 @@ def shared_view_of(
             (row, thread, talked, starters.get(row.prompt.pk))
             for row, thread, talked in zip(rows, threads, marks, strict=True)
         ],
-        fingerprint=conversation_fingerprint(threads),
+        fingerprint=conversation_fingerprint(threads, marks),
         reactions=Reaction.Kind.choices,
         follow_up=follow_up,
         what_next=what_next(reflection, viewer, prompts=prompts, talked=talked, follow_up=follow_up, threads=threads),
@@ -162,7 +162,7 @@ def together_page_of(
         notes=notes_for(opened, viewer, unsaved=unsaved_notes),
         thread=thread,
         starter=next((d.starter for d in far_apart([row])), None),
-        fingerprint=conversation_fingerprint([thread]),
+        fingerprint=conversation_fingerprint([thread], [marks[number - 1]]),
         what_next=offer,
         previous=number - 1 if number > 1 else None,
         next=number + 1 if number < len(prompts) else None,

@@ -178,16 +178,18 @@ def _authored(rows, people: list[User] | None):
     return rows
 
 
-def conversation_fingerprint(threads: list[Thread]) -> str:
+def conversation_fingerprint(threads: list[Thread], marks: list["Talked"]) -> str:
     """Changes whenever what the threads show changes (a reply written,
-    edited or deleted, a reaction set or changed): what the live poll compares."""
+    edited or deleted, a reaction set or changed), or a talked mark (one
+    for each thread): what the live part compares."""
     seen = [
         (
             t.prompt.pk,
             [(r.pk, (r.updated_at or r.created_at).timestamp()) for r in t.replies],
             [(r.pk, r.kind) for r in t.reactions],
+            (mark.mine, mark.partners),
         )
-        for t in threads
+        for t, mark in zip(threads, marks, strict=True)
     ]
     return hashlib.blake2b(repr(seen).encode(), digest_size=8).hexdigest()
 

@@ -19,7 +19,7 @@ from reflections.shortcuts import reflection_or_404
 
 from . import services
 from .models import REPLY_MAX_LENGTH, Reaction, Reply
-from .selectors import conversation_fingerprint, threads_for
+from .selectors import conversation_fingerprint, talked_marks, threads_for
 
 
 def _prompt_of(request, pk, number):
@@ -128,10 +128,12 @@ def reaction_set(request, pk, number):
 @login_required
 @require_safe
 def conversation_live(request, pk):
-    """Polled by an open shared view (or one together-mode prompt, with
-    `prompt`) while the tab is visible: 204 when the threads are as `seen`;
-    otherwise their logs, swapped out of band, so that nothing being typed is
-    touched. Once the couple has unlinked, it says so and stops polling."""
+    """Fetched by an open shared view (or one together-mode prompt, with
+    `prompt`) when its stream says the conversation changed, or polled
+    where no stream gets through: 204 when the threads and talked marks are
+    as `seen`; otherwise the threads' logs and the marks, swapped out of
+    band, so that nothing being typed is touched. Once the couple has
+    unlinked, it says so and stops."""
     opened = reflection_or_404(request.user, pk, for_page=False)
     reflection = opened.reflection
     if opened.access.stage == Stage.OPEN:
@@ -139,18 +141,22 @@ def conversation_live(request, pk):
     if opened.access.stage == Stage.CLOSED:
         return render(request, "conversation/_conversation_live.html", {"reflection": reflection, "closed": True})
     prompts = prompts_of(reflection)
+    numbers = range(1, len(prompts) + 1)
     number = whole_number(request.GET.get("prompt"))
     if number is not None:
-        if not 1 <= number <= len(prompts):
+        if number not in numbers:
             raise Http404("No such question.")
-        prompts = [prompts[number - 1]]
-    threads = threads_for(reflection, request.user, prompts)
-    fingerprint = conversation_fingerprint(threads)
+        prompts, numbers = [prompts[number - 1]], [number]
+    people = [p.user for p in opened.participants]
+    threads = threads_for(reflection, request.user, prompts, people=people)
+    marks = talked_marks(opened, request.user, prompts)
+    fingerprint = conversation_fingerprint(threads, marks)
     if request.GET.get("seen") == fingerprint:
         return HttpResponse(status=204)
     context = {
         "reflection": reflection,
-        "threads": threads,
+        "talks": zip(threads, marks, numbers, strict=True),
+        "partner_name": next((person.name for person in people if person.pk != request.user.pk), ""),
         "fingerprint": fingerprint,
         "number": number,
         "max_length": REPLY_MAX_LENGTH,

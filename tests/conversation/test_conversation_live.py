@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.services import couple_unlink
 from conversation.models import Reply
-from conversation.services import reaction_set, reply_create, reply_delete, reply_edit
+from conversation.services import reaction_set, reply_create, reply_delete, reply_edit, talked_toggle
 
 from ..conftest import answer_all
 
@@ -174,3 +174,17 @@ def test_a_reply_sent_from_together_mode_without_javascript_comes_back_there(cli
     assert response.status_code == 302
     assert response.url == reverse("conversation:together", args=[revealed.pk, 2]) + f"#thread-{second.pk}"
     assert Reply.objects.get().text == "From together mode"
+
+
+def test_a_partners_talked_mark_arrives_as_the_questions_mark_alone(client, alice, bob, revealed, prompt):
+    client.force_login(alice)
+    seen = seen_in(opened_page(client, revealed))
+
+    talked_toggle(prompt=prompt, user=bob)
+    response = client.get(live_url(revealed, seen), headers=HTMX)
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="talked-1" hx-swap-oob="true"' in body
+    assert "Bob marked this as talked about." in body
+    assert client.get(live_url(revealed, seen_in(body)), headers=HTMX).status_code == 204
