@@ -45,7 +45,6 @@ class VirtualUser:
     csrf_token: str = ""
     version: int = 0  # of this user's answer to prompt_pk, as the page last said
     saves: int = 0
-    poll_url: str = ""  # the answering page's status poll, as the page gave it
     coach_cookie: str = ""  # a bench coach's session, for the coach's pages (bench/coaches.py)
 
     def headers(self):
@@ -206,6 +205,14 @@ class CoachDashboard(Endpoint):
 
 
 VERSION_INPUT = re.compile(r'name="p(\d+)-version" value="(\d+)"')
+STATUS_URL = re.compile(r'hx-get="([^"]*/status/[^"]*)"')
+
+
+def status_url_in(html):
+    """The status line's fetch in a page or a status line, as htmx reads it."""
+    found = STATUS_URL.search(html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
 
 DRAFTS = [
     "I keep coming back to this question.",
@@ -320,10 +327,6 @@ async def prepare(client, users):
             problems.append(f"{user.email}: no CSRF cookie or no version for prompt {user.prompt_pk}")
             return
         user.version = versions[user.prompt_pk]
-        user.poll_url = poll_url_in(response.text) or ""
-        if not user.poll_url:
-            problems.append(f"{user.email}: the answering page has no status poll")
-            return
         response = await client.get(f"/reflections/{user.shared_pk}/", headers=user.headers())
         if response.status_code != 200 or "shared-list" not in response.text:
             problems.append(f"{user.email}: shared view {response.status_code}, not the shared view")
@@ -332,163 +335,3 @@ async def prepare(client, users):
     for first in range(0, len(users), 8):
         await asyncio.gather(*(one(user) for user in users[first : first + 8]))
     return problems
-
-
-async def open_tabs(client, users):
-    """Each user's answering page, read as a tab opens it: the status poll
-    URL it gives (and the autosave version, for their changes)."""
-    problems = []
-
-    async def one(user):
-        response = await client.get(f"/reflections/{user.answering_pk}/", headers=user.headers())
-        user.poll_url = (poll_url_in(response.text) or "") if response.status_code == 200 else ""
-        user.csrf_token = response.cookies.get("csrftoken", "") or user.csrf_token
-        versions = {int(pk): int(v) for pk, v in VERSION_INPUT.findall(response.text)}
-        user.version = versions.get(user.prompt_pk, user.version)
-        if not user.poll_url:
-            problems.append(f"{user.email}: answering page {response.status_code} without a status poll")
-
-    for first in range(0, len(users), 16):
-        await asyncio.gather(*(one(user) for user in users[first : first + 16]))
-    return problems
-
-
-# -- the status poll, open loop --------------------------------------------------
-#
-# Waiting tabs do not wait for each other: each asks every few seconds
-# whatever the server is doing. So this load is open: requests are sent at
-# times drawn in advance (Poisson arrivals at `rate` a second), each in its
-# own task, and a request's latency runs from the time it was due, so that
-# any queueing, in the server or in this client, counts against it.
-
-POLL_URL = re.compile(r'hx-get="([^"]*/status/[^"]*)"')
-
-
-def poll_url_in(html):
-    """The status poll's URL in a page or status line, as htmx would read it."""
-    found = POLL_URL.search(html)
-    return found.group(1).replace("&amp;", "&") if found else None
-
-
-@dataclass
-class Tab:
-    """One open reflection page: whose, and the poll URL it holds now."""
-
-    user: VirtualUser
-    url: str
-
-
-@dataclass
-class OpenLoop:
-    """What an open-loop run gives: the polls, the changes sent among them,
-    how the polls were answered, and the rate asked for."""
-
-    polls: Result
-    changes: Result
-    answered: Counter = field(default_factory=Counter)  # "204" unchanged, "200" a new status line
-    scheduled_rate: float = 0.0
-    seconds: float = 0.0  # how long polls arrived for
-    late_starts: int = 0  # requests this client sent more than 10 ms after they were due
-    answered_in_time: int = 0  # polls answered (204 or 200) before the arrivals ended: the rate achieved
-
-
-async def get_raw(host, port, target, headers):
-    """(status, body) of one GET over its own connection. A few lines over
-    asyncio's streams rather than httpx: at a thousand requests a second the
-    client shares the machine with the server, and the less of a core it
-    takes the more the server has. HTTP/1.0, so the answer is never chunked
-    and ends when the server closes, as gunicorn's sync workers do."""
-    reader, writer = await asyncio.open_connection(host, port)
-    try:
-        lines = [f"GET {target} HTTP/1.0", f"Host: {host}:{port}", *(f"{k}: {v}" for k, v in headers.items())]
-        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
-        data = await reader.read()
-    finally:
-        writer.close()
-    head, _, body = data.partition(b"\r\n\r\n")
-    return int(head[9:12]), body.decode("utf-8", "replace")
-
-
-class AnswerToggle(Autosave):
-    """A partner changing what the other's status line shows: their answer
-    to one text prompt saved, then emptied (an emptied answer is no answer),
-    then saved again, so their answered count goes up and down by one."""
-
-    name = "changes (autosave)"
-
-    def request(self, user):
-        request = super().request(user)
-        if user.saves % 2 == 0:
-            request["data"][f"p{user.prompt_pk}-text"] = ""
-        return request
-
-
-async def open_loop(client, base_url, tabs, *, rate, seconds, change_share, rng):
-    """Polls at Poisson arrivals, `rate` a second for `seconds`, each from a
-    random tab; a `change_share` of the arrivals are a change by that tab's
-    user instead (one at a time per user), which sends their partner's next
-    polls through the full view."""
-    host, port = base_url.removeprefix("http://").rsplit(":", 1)
-    run = OpenLoop(Result("status poll"), Result(AnswerToggle.name), scheduled_rate=rate, seconds=seconds)
-    toggle = AnswerToggle()
-    saving = set()
-    loop = asyncio.get_running_loop()
-
-    async def poll(tab, due):
-        try:
-            status, body = await asyncio.wait_for(
-                get_raw(host, int(port), tab.url, {"Cookie": tab.user.session_cookie, "HX-Request": "true"}),
-                TIMEOUT.read,
-            )
-        except (OSError, TimeoutError) as error:
-            run.polls.add_error(type(error).__name__, str(error))
-            return
-        took = loop.time() - due
-        if status == 200 and (url := poll_url_in(body)):
-            tab.url = url  # htmx swapped the new line in, with its new poll
-        elif status != 204:
-            run.polls.add_error(str(status), body)
-            return
-        run.answered[str(status)] += 1
-        run.polls.latencies.append(took)
-        if loop.time() < started + seconds:
-            run.answered_in_time += 1
-
-    async def change(user, due):
-        saving.add(user.email)
-        try:
-            response = await client.request(**toggle.request(user))
-        except httpx.HTTPError as error:
-            run.changes.add_error(type(error).__name__, str(error))
-            return
-        finally:
-            saving.discard(user.email)
-        problem = toggle.check(user, response)
-        if problem:
-            run.changes.add_error(*problem)
-        else:
-            run.changes.latencies.append(loop.time() - due)
-
-    tasks = set()
-    started, cpu_started = loop.time(), time.process_time()  # polls read `started` once they are answered
-    due = started
-    while True:
-        due += rng.expovariate(rate)
-        if due - started >= seconds:
-            break
-        if (delay := due - loop.time()) > 0:
-            await asyncio.sleep(delay)
-        elif delay < -0.010:
-            run.late_starts += 1
-        tab = rng.choice(tabs)
-        if rng.random() < change_share and tab.user.email not in saving:
-            task = asyncio.create_task(change(tab.user, due))
-        else:
-            task = asyncio.create_task(poll(tab, due))
-        tasks.add(task)
-        task.add_done_callback(tasks.discard)
-    await asyncio.gather(*tasks)
-    for result in (run.polls, run.changes):
-        result.elapsed = loop.time() - started
-        result.client_cpu = time.process_time() - cpu_started
-    return run

@@ -9,9 +9,9 @@ beyond the ceiling is what the page itself adds: its queries, the ORM, its
 template. Turns and medians as in bench/floor.py. Autosave is left out: it
 is a POST with its own CSRF token and versions, and `make bench` measures it.
 
-The status poll is measured as an open answering page sends it while
-nothing changes: through config/live_polls.py in front of the same
-handler, with the poll URL each user's answering page gave, answered 204.
+The status line is measured as an open answering page fetches it when
+its event stream (re)connects and nothing has changed: through the same
+handler, with the fetch each user's answering page gave, answered 204.
 
 --profile PAGE runs cProfile over that page's requests afterwards and prints
 where the time went, by cumulative time; --breakdown sums every page's
@@ -34,7 +34,7 @@ PAGES = {
     "answering page": lambda user: f"/reflections/{user.answering_pk}/",
     "shared view": lambda user: f"/reflections/{user.shared_pk}/",
 }
-POLL = "status poll"
+STATUS = "status line"
 
 
 def parse_args(argv=None):
@@ -48,8 +48,8 @@ def parse_args(argv=None):
     parser.add_argument("--sort", default="cumulative", help="the profile's order (pstats; default cumulative)")
     parser.add_argument("--only", help="only the profile's rows matching this regex")
     parser.add_argument("--results", metavar="NAME", help="also write bench/results/NAME.json")
-    profiled = [*(name for name in PAGES if name != "ceiling"), POLL]
-    parser.add_argument("--profile", choices=profiled, help="profile this page (or the poll)")
+    profiled = [*(name for name in PAGES if name != "ceiling"), STATUS]
+    parser.add_argument("--profile", choices=profiled, help="profile this page (or the status line)")
     parser.add_argument(
         "--breakdown", action="store_true", help="where each page's time goes, by kind of work (bench/breakdown.py)"
     )
@@ -76,32 +76,30 @@ def main(argv=None):
     from django.conf import settings
 
     from bench.run import virtual_users
-    from config.live_polls import LivePolls
 
     users = virtual_users(args.couples, settings.SECRET_KEY)
     if not users:
         sys.exit("No virtual users: run `make bench` once to seed the bench database.")
     targets = {name: [(user.session_cookie, path(user)) for user in users] for name, path in PAGES.items()}
     handler = floor.handler_for(settings.MIDDLEWARE)
-    polls = LivePolls(handler)
-    targets[POLL] = poll_targets(handler, targets["answering page"])
-    built = [*((name, handler) for name in PAGES), (POLL, polls)]
+    targets[STATUS] = status_targets(handler, targets["answering page"])
+    built = [(name, handler) for name in [*PAGES, STATUS]]
     print(f"Measuring {', '.join(name for name, _ in built)} in-process: {args.rounds} rounds of {args.requests} each")
-    results = floor.in_turns(built, targets, args, expect={POLL: "204"})
+    results = floor.in_turns(built, targets, args, expect={STATUS: "204"})
     report(results)
     if args.results:
         write_results(args.results, results, url)
     if args.breakdown:
         breakdown(built, targets, args)
     if args.profile:
-        profiled = polls if args.profile == POLL else handler
-        profile(profiled, targets[args.profile], args, expect="204" if args.profile == POLL else "200")
+        profile(handler, targets[args.profile], args, expect="204" if args.profile == STATUS else "200")
     return 0
 
 
-def poll_targets(handler, answering_pages):
-    """(cookie, poll URL) for each answering page: the URL the page itself gives."""
-    from bench.load import poll_url_in
+def status_targets(handler, answering_pages):
+    """(cookie, status URL) for each answering page: the URL the page itself
+    gives, with the fingerprint of what it shows."""
+    from bench.load import status_url_in
 
     def start_response(status, headers, exc_info=None):
         if not status.startswith("200"):
@@ -110,10 +108,10 @@ def poll_targets(handler, answering_pages):
     found = []
     for cookie, path in answering_pages:
         response = handler(floor.environ(cookie, path), start_response)
-        url = poll_url_in(b"".join(response).decode())
+        url = status_url_in(b"".join(response).decode())
         response.close()
         if url is None:
-            raise SystemExit(f"No status poll on {path}.")
+            raise SystemExit(f"No status line to fetch on {path}.")
         found.append((cookie, url))
     return found
 
@@ -146,7 +144,7 @@ def breakdown(built, targets, args, out=print):
     from bench import breakdown as kinds
 
     measured = {
-        name: kinds.measure(handler, targets[name], args.requests, expect="204" if name == POLL else "200")
+        name: kinds.measure(handler, targets[name], args.requests, expect="204" if name == STATUS else "200")
         for name, handler in built
     }
     kinds.report(measured, out)

@@ -7,7 +7,8 @@
    (bench/seed.py) unless that is already there.
 2. Signs in the partners of --virtual-couples couples (sessions written
    straight into the database, tools/servers.py) and starts gunicorn with
-   production settings (DEBUG off, CONN_MAX_AGE=60, config/gunicorn.py) and
+   production settings (DEBUG off, tools/servers.py's database pool,
+   config/gunicorn.py) and
    the encryption keys the seeding used, under bench.settings: production's
    settings plus the ceiling view's URL, which production does not route.
    A second gunicorn serves the same "ok" view through Django's default
@@ -23,14 +24,14 @@
    taken beside it: this machine's speed drifts by a quarter within a
    minute, and a yardstick measured minutes apart from a page would measure
    the drift as much as the page.
-4. The live status, open loop (--tabs, 5,000 by default): every open
-   reflection tab polls its status every 4 s, so the polls arrive at
-   tabs / 4 a second, at Poisson times drawn in advance; each is sent when
-   it is due whatever the server is doing, and timed from then. The tabs
-   are the virtual users' answering pages, with the poll URL each page
-   gave; a small share of the arrivals (--change-share) are a partner
-   saving or emptying an answer instead, so the other partner's next polls
-   go through the full view and bring a new status line.
+4. The open pages' event streams (bench/streams.py): --open-pages pages
+   (5,000 by default, one a person) each hold their stream from this one
+   process; for --seconds a partner changes something at --change-rate of
+   them a second (1 %), each change timed until the other partner's stream
+   hears it and until that page has fetched its new status line; then
+   every stream stays open for --idle-seconds with nothing changing, and
+   the app servers' requests and CPU meanwhile are read, beside their
+   memory before the streams opened and with all of them open.
 5. Prints the table, writes bench/results/latest.json (--results), and exits 1 when a
    target is missed or any request failed.
 
@@ -40,9 +41,9 @@ Django's default stack measured beside it, home at most 7 times
 (CPU_TARGETS); together mode and the coach's dashboard are measured and reported. The rps ratios to
 the default stack and to Twofold's own ceiling (the same view through
 Twofold's whole middleware) are reported beside it: the cheaper that floor
-gets, the lower they fall, so they are not the target. The status poll's
-p95 is at most 100 ms at the rate of --tabs, measured from when each poll
-was due.
+gets, the lower they fall, so they are not the target. A change reaches the
+partner's open page with p95 at most 1 s, with no stream dropped and no
+event lost, and the idle window sees no request (bench/streams.py).
 """
 
 import argparse
@@ -74,8 +75,6 @@ CPU_TARGETS = {"home": 7.0, "answering page": 10.0, "autosave": 10.0, "shared vi
 REPORTED = ["together mode", "coach dashboard"]
 MEASURED = [*CPU_TARGETS, *REPORTED]
 YARDSTICKS = ["ceiling", "default stack"]
-POLL_P95_TARGET_MS = 100
-POLL_INTERVAL_S = 4  # static/js/twofold.js, INTERVAL_MS
 
 
 def parse_args(argv=None):
@@ -88,9 +87,6 @@ def parse_args(argv=None):
     parser.add_argument("--concurrency", type=int, default=16, help="concurrent clients (default 16)")
     parser.add_argument(
         "--workers", type=int, default=None, help="gunicorn workers (default: config/gunicorn.py, 2 x cores + 1)"
-    )
-    parser.add_argument(
-        "--live-workers", type=int, default=2, help="the live server's workers, for the status polls (default 2)"
     )
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"), help="the bench database")
     parser.add_argument("--couples", type=int, default=10_000, help="couples in the dataset (default 10000)")
@@ -106,18 +102,24 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--suite",
-        choices=["all", "pages", "live"],
+        choices=["all", "pages", "streams"],
         default="all",
-        help="the pages beside the ceiling, the live status open loop, or both (default)",
+        help="the pages beside the yardsticks, the open pages' event streams, or both (default)",
     )
     parser.add_argument(
-        "--tabs", type=int, default=5000, help="open tabs polling every 4 s, for the live status (default 5000)"
+        "--open-pages", type=int, default=5000, help="open pages, each holding its event stream (default 5000)"
     )
     parser.add_argument(
-        "--change-share",
+        "--change-rate",
         type=float,
-        default=0.001,
-        help="share of the live status arrivals that are a partner's change instead of a poll (default 0.001)",
+        default=0.01,
+        help="changes a second for each open page, made by its partner (default 0.01)",
+    )
+    parser.add_argument(
+        "--idle-seconds",
+        type=float,
+        default=30,
+        help="seconds every stream stays open with nothing changing, at the end (default 30)",
     )
     parser.add_argument(
         "--results", default="latest", help="write bench/results/NAME.json (default latest)", metavar="NAME"
@@ -337,10 +339,10 @@ def slices(rounds):
     return order
 
 
-async def measure(base_url, default_stack_url, live_url, users, people, args, out=print):
-    """({endpoint: (its run, {yardstick: its run beside it})}, each pooled
-    from args.rounds slices; the live status's open-loop run or None)."""
-    from bench.load import new_client, open_tabs, prepare
+async def measure(base_url, default_stack_url, users, args, out=print):
+    """{endpoint: (its run, {yardstick: its run beside it})}, each pooled
+    from args.rounds slices."""
+    from bench.load import new_client, prepare
 
     async with new_client(base_url, args.concurrency) as client:
         for name, settings_module in (("ceiling", SERVER_SETTINGS), ("default stack", DEFAULT_STACK_SETTINGS)):
@@ -352,16 +354,7 @@ async def measure(base_url, default_stack_url, live_url, users, people, args, ou
             for problem in problems[:10]:
                 out(f"  setup: {problem}")
             raise SystemExit(f"{len(problems)} virtual users could not be prepared; see above.")
-        results = await measure_pages(client, default_stack_url, users, args, out) if args.suite != "live" else {}
-        live = None
-        if args.suite != "pages":
-            # The tabs open now, after the pages' autosaves changed what the
-            # partners' status lines show.
-            problems = await open_tabs(client, people)
-            if problems:
-                raise SystemExit(f"{len(problems)} tabs could not be opened: {problems[:3]}")
-            live = await measure_live(client, live_url, people, args, out)
-    return results, live
+        return await measure_pages(client, default_stack_url, users, args, out)
 
 
 def endpoint_for(name, default_stack_url):
@@ -398,50 +391,6 @@ async def measure_pages(client, default_stack_url, users, args, out):
             + f" (the client used {result.client_cpu / result.elapsed:.0%} of a core)"
         )
     return results
-
-
-async def measure_live(client, live_url, users, args, out):
-    """The open-loop run of the status poll, after as long a warm-up at the
-    same rate, the polls sent to the live server (`live_url`) as the
-    balancer sends them, the changes to gunicorn. Tab i is user i's
-    answering page: one tab a person, unless the dataset has fewer people
-    who qualify than tabs (then some have several)."""
-    from bench.load import Tab, open_loop
-
-    rate = args.tabs / POLL_INTERVAL_S
-    tabs = [Tab(user, user.poll_url) for user in (users[i % len(users)] for i in range(args.tabs))]
-    rng = random.Random(11)
-    out(f"Live status: {args.tabs} tabs, polls at {rate:.0f}/s (Poisson), warming up for {args.warmup:g} s ...")
-    await open_loop(client, live_url, tabs, rate=rate, seconds=args.warmup, change_share=args.change_share, rng=rng)
-    out(f"Measuring the live status open loop for {args.seconds:g} s ...")
-    run = await open_loop(
-        client, live_url, tabs, rate=rate, seconds=args.seconds, change_share=args.change_share, rng=rng
-    )
-    out(
-        f"  {run.polls.requests} polls ({run.polls.rps:.0f}/s of {rate:.0f}/s asked),"
-        f" p95 {run.polls.percentile(95):.1f} ms; {run.answered['200']} brought a new status line;"
-        f" {run.changes.requests} changes"
-        f" (the client used {run.polls.client_cpu / run.polls.elapsed:.0%} of a core)"
-    )
-    return run
-
-
-def evaluate_live(run, tabs):
-    """The live status's rows: the polls against their target, and the
-    changes sent among them (no target of their own; errors fail)."""
-    polls = {"endpoint": f"status poll, {tabs} tabs", **run.polls.summary()}
-    polls["scheduled_rps"] = round(run.scheduled_rate, 1)
-    # `rps` counts every poll over the time until the last one was answered;
-    # this, the ones answered while polls were still arriving, over that time.
-    polls["achieved_rps"] = round(run.answered_in_time / run.seconds, 1) if run.seconds else 0.0
-    polls["answered"] = dict(run.answered)
-    polls["late_starts"] = run.late_starts
-    polls["target"] = f"p95 <= {POLL_P95_TARGET_MS} ms"
-    polls["passed"] = polls["p95_ms"] <= POLL_P95_TARGET_MS and not polls["errors"]
-    changes = {"endpoint": run.changes.name, **run.changes.summary()}
-    changes["target"] = "no errors"
-    changes["passed"] = not changes["errors"]
-    return [polls, changes]
 
 
 def evaluate(results):
@@ -537,34 +486,6 @@ def print_cpu_table(rows, out=print):
     out(f"{MACHINE}: every core's busy time, whoever used it (the other columns are part of it)")
 
 
-def print_live_table(rows, out=print):
-    header = (
-        f"{'open loop':<24} {'requests':>8} {'errors':>6} {'rps':>7} {'asked':>7} {'p50 ms':>8} {'p95 ms':>8}"
-        f" {'p99 ms':>8} {'client':>6}  verdict"
-    )
-    out("")
-    out(header)
-    out("-" * len(header))
-    for row in rows:
-        errors = sum(row["errors"].values())
-        asked = f"{row['scheduled_rps']:>7.1f}" if "scheduled_rps" in row else f"{'':>7}"
-        verdict = f"{'PASS' if row['passed'] else 'FAIL'} ({row['target']}{', errors' if errors else ''})"
-        out(
-            f"{row['endpoint']:<24} {row['requests']:>8} {errors:>6} {row['rps']:>7.1f} {asked} {row['p50_ms']:>8.1f}"
-            f" {row['p95_ms']:>8.1f} {row['p99_ms']:>8.1f} {row['client_cpu_share']:>6.0%}  {verdict}"
-        )
-    out("-" * len(header))
-    out("latency from when each request was due (Poisson arrivals), so queueing anywhere counts")
-    for row in rows:
-        if "answered" in row:
-            out(
-                f"  polls answered: {row['answered']}, {row['achieved_rps']}/s while they arrived;"
-                f" sent more than 10 ms late by the client: {row['late_starts']}"
-            )
-        for sample in row["error_samples"]:
-            out(f"  error on {row['endpoint']}: {sample}")
-
-
 def machine():
     ram_kib = 0
     with open("/proc/meminfo") as meminfo:
@@ -602,9 +523,10 @@ def main(argv=None):
     from django.core.management import call_command
     from django.db import connection, connections
 
+    from bench import streams
     from bench.coaches import ensure_coaches
     from bench.seed import dataset_counts, ensure_dataset
-    from tools.servers import gunicorn, live_server, production_env
+    from tools.servers import app_server, gunicorn, production_env
 
     quiet_http_client_logs()
     cache = safe_redis_url(redis_url) if redis_url else "the database's table"
@@ -617,9 +539,9 @@ def main(argv=None):
     print("Dataset: " + ", ".join(f"{key} {value:,}" for key, value in counts.items()))
 
     secret_key = secrets.token_urlsafe(50)
-    # One tab per person for the live status: a change then sends one tab
-    # (or two) through the full view, as it would a real partner's.
-    wanted = max(args.virtual_couples, math.ceil(args.tabs / 2) if args.suite != "pages" else 0)
+    # One open page a person: a partner's change then reaches one page, as
+    # it would a real person's.
+    wanted = max(args.virtual_couples, math.ceil(args.open_pages / 2) if args.suite != "pages" else 0)
     people = virtual_users(wanted, secret_key, coaches=coaches)
     users = people[: 2 * args.virtual_couples]
     if len(users) < args.concurrency:
@@ -640,33 +562,35 @@ def main(argv=None):
     connections.close_all()
 
     RESULTS.mkdir(exist_ok=True)
+    streams.raise_open_files_limit()
     load_before = os.getloadavg()
     print(
-        f"Serving with gunicorn ({workers} workers) and a live server ({args.live_workers});"
-        f" {len(users)} virtual users, {args.concurrency} concurrent clients;"
-        f" load average {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}"
+        f"Serving with gunicorn ({workers} workers); {len(users)} virtual users, {args.concurrency} concurrent"
+        f" clients; load average {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}"
     )
-    default_stack_env = {**env, "DJANGO_SETTINGS_MODULE": DEFAULT_STACK_SETTINGS}
-    with (
-        open(RESULTS / "gunicorn.log", "w") as log,
-        open(RESULTS / "gunicorn-default-stack.log", "w") as default_stack_log,
-        gunicorn(env, workers=workers, log=log) as base_url,
-        gunicorn(default_stack_env, workers=workers, log=default_stack_log) as default_stack_url,
-        open(RESULTS / "live-server.log", "w") as live_log,
-        live_server(env, workers=args.live_workers, log=live_log) as live_status_server,
-    ):
-        results, live = asyncio.run(measure(base_url, default_stack_url, live_status_server.url, users, people, args))
+    server_log = RESULTS / "gunicorn.log"
+    results, streamed = {}, None
+    with open(server_log, "w") as log, app_server(env, workers=workers, log=log) as server:
+        if args.suite != "streams":
+            default_stack_env = {**env, "DJANGO_SETTINGS_MODULE": DEFAULT_STACK_SETTINGS}
+            with (
+                open(RESULTS / "gunicorn-default-stack.log", "w") as default_stack_log,
+                gunicorn(default_stack_env, workers=workers, log=default_stack_log) as default_stack_url,
+            ):
+                results = asyncio.run(measure(server.url, default_stack_url, users, args))
+        if args.suite != "pages":
+            streamed = asyncio.run(streams.measure(server, people, args, server_log))
     load_after = os.getloadavg()
 
     rows = evaluate(results) if results else []
     if rows:
         print_table(rows)
         print_cpu_table(rows)
-    live_rows = evaluate_live(live, args.tabs) if live else []
-    if live_rows:
-        print_live_table(live_rows)
+    stream_rows = streams.evaluate(streamed) if streamed else []
+    if stream_rows:
+        streams.print_table(stream_rows, streamed.memory)
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min); {machine()['cpus']} cpus")
-    failed = [row["endpoint"] for row in rows + live_rows if row["passed"] is False]
+    failed = [row["endpoint"] for row in rows + stream_rows if row["passed"] is False]
     report = {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": {**machine(), "load_average_before": load_before, "load_average_after": load_after},
@@ -675,14 +599,20 @@ def main(argv=None):
         "dataset": counts,
         "seeding_seconds": round(seeding, 1) if seeding else None,
         "gunicorn_workers": workers,
-        "live_server_workers": args.live_workers,
         "concurrency": args.concurrency,
         "virtual_users": len(users),
         "seconds_per_endpoint": args.seconds,
         "rounds": args.rounds,
         "endpoints": rows,
-        "live_status": live_rows,
-        "tabs": args.tabs if live else None,
+        "streams": {
+            "open_pages": args.open_pages,
+            "change_rate": args.change_rate,
+            "seconds": args.seconds,
+            "rows": stream_rows,
+            "memory": streamed.memory,
+        }
+        if streamed
+        else None,
         "passed": not failed,
     }
     written = RESULTS / f"{args.results}.json"

@@ -10,7 +10,7 @@ from the environment (see README, "Running in production")."""
 import gc
 import os
 
-from config.settings import FORWARDED_ALLOW_IPS, LOGGING
+from config.settings import LOGGING
 
 wsgi_app = "config.asgi:application"
 worker_class = "config.workers.Worker"
@@ -34,9 +34,8 @@ max_requests = 0
 control_socket_disable = True
 # Fail at start, not at the first request, when settings are wrong.
 preload_app = True
-# The proxy in front sets X-Forwarded-Proto; trust it only from where it runs.
-# The app believes the same list about the client's address (settings).
-forwarded_allow_ips = ",".join(FORWARDED_ALLOW_IPS)
+# No forwarded_allow_ips: the workers leave X-Forwarded-For and
+# X-Forwarded-Proto to the app (config/workers.py says why).
 # Requests are logged by config.logs.RequestLogMiddleware (no query strings);
 # gunicorn's own lines use the same format as the app's.
 accesslog = None

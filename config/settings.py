@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+import redis
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
@@ -101,6 +102,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the rest wait their turn before any of Django's work (the log's
+    # duration starts once a request's turn has come).
+    "config.admission.AdmissionMiddleware",
     "config.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -177,13 +181,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_int
     # Under ASGI each request has a thread of its own, and a connection kept
     # per thread would be lost with it: a pool shared by a worker's threads
     # keeps a few open instead (psycopg_pool; CONN_MAX_AGE must be 0 with
-    # it). The app servers set it (bin/serve, tools/servers.py).
+    # it). Off unless asked for: docs/OPERATIONS.md says what it cost
+    # during a database outage.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": env_int("DATABASE_POOL_SIZE", 0),
         "timeout": 10,
     }
+
+# How many requests of one worker run Django's code at once
+# (config/admission.py). SQLite has one writer at a time, and a thread that
+# holds its lock while it waits its turn at the interpreter keeps every
+# other writer waiting: there a worker runs one request at a time, as a sync
+# worker did.
+REQUESTS_AT_ONCE = env_int("REQUESTS_AT_ONCE", 1 if DATABASES["default"]["ENGINE"].endswith("sqlite3") else 4)
 
 # One cache shared by every worker process (rate limits must not be per
 # process): Redis when REDIS_URL is set, else a table in the database.
@@ -223,12 +235,18 @@ SESSION_ENGINE = "config.sessions" if REDIS_URL else "django.contrib.sessions.ba
 # through Redis pub/sub. Without Redis one process serves everything (make
 # run), and they stay in it. Pub/sub ignores Redis's database numbers, so
 # the number goes in the prefix: two sites (or test runs) on one Redis do
-# not hear each other.
+# not hear each other. A message sent on a connection Redis has closed (it
+# restarted since) is sent once more on a new one; without that, each
+# worker's first message after a restart was lost, and an open page missed
+# that change.
 CHANNEL_LAYERS = {
     "default": (
         {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"twofold{urlsplit(REDIS_URL).path.strip('/') or '0'}."},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "retry_on_error": [redis.ConnectionError]}],
+                "prefix": f"twofold{urlsplit(REDIS_URL).path.strip('/') or '0'}.",
+            },
         }
         if REDIS_URL
         else {"BACKEND": "channels.layers.InMemoryChannelLayer"}

@@ -17,9 +17,23 @@ class Worker(UvicornWorker):
     """uvloop and httptools (a C parser); no lifespan protocol, which
     Django's handler does not speak; and open event streams closed within
     5 seconds of a graceful stop, which they would otherwise hold up to
-    gunicorn's graceful_timeout: the pages reconnect to another worker."""
+    gunicorn's graceful_timeout: the pages reconnect to another worker.
 
-    CONFIG_KWARGS = {"loop": "uvloop", "http": "httptools", "lifespan": "off", "timeout_graceful_shutdown": 5}
+    uvicorn's own reading of X-Forwarded-For is off. From a peer in
+    FORWARDED_ALLOW_IPS it takes the rightmost entry outside that list for
+    the client, so a client at one of those addresses was believed about
+    its own (a fresh bucket for the rate limits at every request), and
+    TRUSTED_PROXY_COUNT and TRUSTED_CLIENT_IP_HEADER went unread. The app
+    decides from the real peer, as its settings say (accounts/adapter.py),
+    and reads X-Forwarded-Proto itself (SECURE_PROXY_SSL_HEADER)."""
+
+    CONFIG_KWARGS = {
+        "loop": "uvloop",
+        "http": "httptools",
+        "lifespan": "off",
+        "timeout_graceful_shutdown": 5,
+        "proxy_headers": False,
+    }
 
     async def callback_notify(self) -> None:
         """uvicorn's tick, every few seconds: the master hears the worker

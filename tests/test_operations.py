@@ -233,7 +233,7 @@ def settings_read_with(**environ):
         return runpy.run_path(str(Path(__file__).resolve().parent.parent / "config" / "settings.py"))
 
 
-def test_the_app_servers_share_a_pool_of_connections_instead_of_keeping_one_per_thread():
+def test_a_pool_asked_for_replaces_kept_connections():
     url = "postgres://postgres@127.0.0.1:5432/twofold"
 
     pooled = settings_read_with(DATABASE_URL=url, CONN_MAX_AGE="60", DATABASE_POOL_SIZE="2")["DATABASES"]["default"]

@@ -1,9 +1,8 @@
 """Run Twofold as production runs it, for the benchmark and the fault tests:
-gunicorn from config/gunicorn.py, DEBUG off, against a database of the
-caller's choosing, and a live server for the status polls
-(bin/serve-live); several of them behind HAProxy (config/haproxy.cfg), with
-a Redis of the caller's own. Also signs people in without the login form, so
-a load test measures pages, not password hashing."""
+gunicorn from config/gunicorn.py (uvicorn workers), DEBUG off, against a
+database of the caller's choosing; two of them behind HAProxy
+(config/haproxy.cfg), with a Redis of the caller's own. Also signs people in
+without the login form, so a load test measures pages, not password hashing."""
 
 import contextlib
 import os
@@ -50,7 +49,9 @@ def production_env(*, database_url, field_keys, secret_key=None, **overrides):
         ALLOWED_HOSTS="127.0.0.1,localhost",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         LOG_LEVEL="WARNING",
-        CONN_MAX_AGE="60",
+        # Under ASGI each request runs in a thread of its own, and a
+        # connection kept past its request would be kept by nobody.
+        CONN_MAX_AGE="0",
     )
     env.update({key: str(value) for key, value in overrides.items()})
     return env
@@ -97,26 +98,6 @@ def app_server(env, *, workers=None, port=None, log=None, collectstatic=True):
     server = AppServer(process, f"http://127.0.0.1:{port}")
     try:
         wait_until_listening(server.url, process)
-        yield server
-    finally:
-        stop(process)
-
-
-@contextlib.contextmanager
-def live_server(env, *, workers=2, port=None, log=None):
-    """A live server (bin/serve-live) until the block ends; yields an AppServer."""
-    port = port or free_port()
-    process = subprocess.Popen(
-        [str(ROOT / "bin" / "serve-live")],
-        env={**env, "BIND": f"127.0.0.1:{port}", "LIVE_WORKERS": str(workers)},
-        cwd=ROOT,
-        stdout=log or subprocess.DEVNULL,
-        stderr=log or subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    server = AppServer(process, f"http://127.0.0.1:{port}")
-    try:
-        wait_until_listening(server.url, process, what="the live server")
         yield server
     finally:
         stop(process)
@@ -212,32 +193,43 @@ class Balancer:
         self.url = url
         self.socket_path = socket_path
 
-    def stats(self):
-        """HAProxy's `show stat` for each server, by name: {"app1": {"status":
-        "UP", "wredis": "3", ...}, ...} (its fields are in HAProxy's manual)."""
+    def command(self, line):
+        """One command on HAProxy's admin socket; its answer."""
         with socket.socket(socket.AF_UNIX) as sock:
             sock.settimeout(5)
             sock.connect(str(self.socket_path))
-            sock.sendall(b"show stat\n")
+            sock.sendall(f"{line}\n".encode())
             answer = b""
             while chunk := sock.recv(65536):
                 answer += chunk
-        header, *lines = answer.decode().strip().splitlines()
+        return answer.decode()
+
+    def stats(self):
+        """HAProxy's `show stat` for each server, by name: {"app1": {"status":
+        "UP", "wredis": "3", ...}, ...} (its fields are in HAProxy's manual)."""
+        header, *lines = self.command("show stat").strip().splitlines()
         names = header.removeprefix("# ").split(",")
         rows = [dict(zip(names, line.split(","), strict=False)) for line in lines]
         return {row["svname"]: row for row in rows if row["svname"] not in {"FRONTEND", "BACKEND"}}
 
     def states(self):
-        """{"app1": "UP", "app2": "DOWN", "live1": "UP", ...}: what HAProxy thinks of each server now."""
+        """{"app1": "UP", "app2": "DOWN"}: what HAProxy thinks of each server now."""
         return {name: row["status"].split(" ")[0] for name, row in self.stats().items()}
+
+    def set_state(self, server, state):
+        """Takes app server `server` ("app1") out of rotation ("maint"), as an
+        operator does before working on it, or puts it back ("ready"): back,
+        it takes requests again once its health checks pass."""
+        answer = self.command(f"set server app_servers/{server} state {state}").strip()
+        if answer:
+            raise RuntimeError(f"HAProxy refused to set {server} to {state}: {answer}")
 
 
 @contextlib.contextmanager
-def haproxy(servers, live_servers, *, folder, port=None, check_interval="2s", health_check_host="127.0.0.1", log=None):
-    """HAProxy in front of the two app `servers` and the two `live_servers`
-    (AppServer each) until the block ends; yields a Balancer once it listens."""
+def haproxy(servers, *, folder, port=None, check_interval="2s", health_check_host="127.0.0.1", log=None):
+    """HAProxy in front of the two app `servers` (AppServer each) until the
+    block ends; yields a Balancer once it listens."""
     first, second = servers
-    first_live, second_live = live_servers
     port = port or free_port()
     folder = Path(folder)
     socket_path = folder / "haproxy.sock"
@@ -247,8 +239,6 @@ def haproxy(servers, live_servers, *, folder, port=None, check_interval="2s", he
         "HAPROXY_BIND": f"127.0.0.1:{port}",
         "APP_SERVER_1": first.address,
         "APP_SERVER_2": second.address,
-        "LIVE_SERVER_1": first_live.address,
-        "LIVE_SERVER_2": second_live.address,
         "HEALTH_CHECK_HOST": health_check_host,
         "HEALTH_CHECK_INTERVAL": check_interval,
     }

@@ -8,9 +8,9 @@ import re
 import time
 
 from accounts.services import couple_unlink
-from reflections.services import answer_save, readiness_set, reflection_start
+from reflections.services import readiness_set, reflection_start
 
-from ..conftest import link
+from ..conftest import answer_all, link
 from .asgi_server import AsgiLiveServer, elsewhere
 from .conftest import log_in, make_person
 from .test_conversation import reply_box, said
@@ -19,22 +19,12 @@ from .test_together import revealed_reflection
 WITHIN_MS = 2_000
 
 
-def answered_by(reflection, person):
-    for prompt in reflection.prompts.all():
-        if prompt.is_scale:
-            answer_save(prompt=prompt, author=person, scale_value=5)
-        elif prompt.is_choice:
-            answer_save(prompt=prompt, author=person, text=prompt.choices[0])
-        else:
-            answer_save(prompt=prompt, author=person, text=f"{person.name}'s private words")
-
-
 def answering(library):
     """Alice and Bob linked, a reflection started, Bob's answers all in."""
     alice, bob = make_person("Alice"), make_person("Bob")
     couple = link(alice, bob)
     reflection = reflection_start(article=library[0], by=alice)
-    elsewhere(answered_by, reflection=reflection, person=bob)
+    elsewhere(answer_all, reflection=reflection, user=bob, text="Bob's private words")
     return alice, bob, couple, reflection
 
 

@@ -1,22 +1,32 @@
-"""Several app servers: two gunicorns and two live servers behind HAProxy
-(config/haproxy.cfg, as `make serve-cluster` runs it) sharing PostgreSQL and
-a Redis of the test's own. Partners autosave through the balancer all along;
-the status polls go to the live servers.
+"""Several app servers: two gunicorns behind HAProxy (config/haproxy.cfg, as
+`make serve-cluster` runs it) sharing PostgreSQL and a Redis of the test's
+own. Partners autosave through the balancer all along, and 500 open
+reflection pages hold their event streams (reflections/streams.py), all of
+them on the first app server: the second was out of rotation while they
+opened.
 
-1. One app server dies (SIGKILL to its master and workers at once). The
+1. That app server dies (SIGKILL to its master and workers at once). The
    balancer takes it out within a second or two and sends everything to the
    other; only requests in flight on the dead server fail, each of them
    unacknowledged; no acknowledged save is lost and nobody is signed out.
+   Every page's stream reconnects through the balancer, as a browser's
+   EventSource does, and is ready again on the other server within
+   RECONNECT_WITHIN; the next change from a partner reaches it there. Some
+   pages are away longer, and their partners answer meanwhile: no event
+   tells them, but the status each page fetches on its stream's `ready`
+   shows the change.
 2. Redis dies and a new, empty one starts on its port. While it is away,
    pages and saves still work (a cache that cannot be reached is a miss);
    afterwards everybody is still signed in (sessions are written through to
    the database), the rate limits count again, per client as HAProxy names
-   it, and the live status poll follows the partner.
+   it, and the partner's next change reaches both a page open since before
+   the restart and one opened after it.
 
 PostgreSQL only (SQLite serves one machine). Needs haproxy and redis-server:
 `make cluster-tools` installs them; CI must have them."""
 
 import asyncio
+import contextlib
 import html
 import logging
 import os
@@ -42,7 +52,6 @@ from tools.servers import (
     REDIS_SERVER,
     app_server,
     haproxy,
-    live_server,
     production_env,
     redis_server,
     session_cookie_for,
@@ -50,19 +59,32 @@ from tools.servers import (
 
 from ..conftest import link, make_article
 from .conftest import database_url
+from .event_streams import EventSource, follow
 from .test_autosave_storm import HX_HEADERS, Writer, open_page, version_in
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres(run="`make test-faults`")]
 
 COUPLES = 6
 WORKERS = 2  # per app server
-# Requests in flight on the killed server fail (HAProxy answers 502); new
-# ones go to the live server (a refused connection is retried there, and
-# two failed health checks 0.5s apart take the dead one out). Nothing may
-# fail later than this after the kill.
+# Requests in flight on the killed server fail (HAProxy answers 502, or
+# closes the connection unanswered); new ones go to the other server (a
+# refused connection is retried there, and two failed health checks 0.5s
+# apart take the dead one out). Nothing may fail later than this after the
+# kill.
 FAILURE_WINDOW = 3.0
+# Open pages, each with its stream: both partners of STREAMS / 2 couples.
+STREAMS = 500
+# The first of them (both partners of AWAY / 2 couples) stay away after
+# the kill until their partners have answered.
+AWAY = 20
+# Every stream is ready again on the other server this soon after the kill
+# (the browser waits the stream's `retry`, 2 s, then reconnects), and hears
+# a partner's change this soon after the save.
+RECONNECT_WITHIN = 30.0
+HEARD_WITHIN = 30.0
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 LIVE_STATUS = re.compile(r'hx-get="(/reflections/\d+/status/[^"]*)"')
+EVENT_STREAM = re.compile(r'sse-connect="(/reflections/\d+/events/)"')
 
 
 @pytest.fixture
@@ -91,6 +113,78 @@ class Load:
     stop: asyncio.Event
     statuses: Counter = field(default_factory=Counter)
     refused: list = field(default_factory=list)  # (when, who, what) for every request that failed
+
+
+@dataclass
+class Tab:
+    """One partner's reflection page, open in a browser: what the page gave
+    it (the CSRF token, the URL its live status is fetched from, naming the
+    status it shows) and its event stream. Its partner's tab is next to it
+    in the list: tabs[n ^ 1]."""
+
+    label: str  # "tab-17-alice"
+    reflection_pk: int
+    prompt_pk: int
+    cookies: dict
+    client: httpx.AsyncClient | None = None
+    token: str = ""
+    status_url: str = ""
+    source: EventSource | None = None
+    answered_at: float | None = None  # when its person's answer was sent
+    saved_at: float | None = None  # and acknowledged
+
+
+def partner_of(tabs, n):
+    return tabs[n ^ 1]
+
+
+@contextlib.asynccontextmanager
+async def pages_open(tabs, base_url):
+    """Each tab's page opened through the balancer, as a browser opens it,
+    and its event stream followed until the block ends. Once the block is
+    in, every stream has said `ready`."""
+    # One pool of connections for all the pages' other requests, each page
+    # with its own cookies. HAProxy closes an idle connection after 10 s
+    # (timeout http-request); a browser sends a request again when the
+    # connection it chose closes under it, httpx does not, so idle ones go
+    # first.
+    transport = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=20, keepalive_expiry=5))
+    followers = []
+
+    async def open_tab(tab):
+        tab.client = httpx.AsyncClient(
+            base_url=base_url, cookies=tab.cookies, transport=transport, timeout=httpx.Timeout(30, pool=None)
+        )
+        page = await tab.client.get(f"/reflections/{tab.reflection_pk}/")
+        assert page.status_code == 200, f"{tab.label}: the page answered {page.status_code}"
+        tab.token = HX_HEADERS.search(page.text).group(1)
+        tab.status_url = live_status_url(page)
+        tab.source = EventSource(tab.label, EVENT_STREAM.search(page.text).group(1), tab.cookies)
+        followers.append(asyncio.create_task(follow(tab.source, base_url)))
+
+    try:
+        await asyncio.gather(*(open_tab(tab) for tab in tabs))
+        await wait_until(lambda: all(tab.source.received("ready") for tab in tabs), 60, "every stream was not ready")
+        yield
+    finally:
+        for task in followers:
+            task.cancel()
+        await asyncio.gather(*followers, return_exceptions=True)
+        await transport.aclose()
+
+
+async def answer(tab, text):
+    """The tab's person types an answer: one autosave from their page, which
+    their partner's open pages hear about."""
+    prefix = f"p{tab.prompt_pk}"
+    tab.answered_at = time.monotonic()
+    response = await tab.client.post(
+        f"/reflections/{tab.reflection_pk}/answers/",
+        data={f"{prefix}-shown": "1", f"{prefix}-text": text, f"{prefix}-version": "0"},
+        headers={"HX-Request": "true", "X-CSRFToken": tab.token},
+    )
+    assert response.status_code == 200 and "Saved." in response.text, (tab.label, response.status_code)
+    tab.saved_at = time.monotonic()
 
 
 def save_text(saver, n):
@@ -179,7 +273,8 @@ def session_cached_in(redis_url, cookies):
         return any(client.scan_iter(match=f"*{session_key}"))
 
 
-async def storm_through_kill_and_redis_restart(balancer, app1, redis_process, savers, bystander_cookies, report):
+async def storm_through_kill_and_redis_restart(balancer, app1, redis_process, savers, bystander_cookies, tabs, report):
+    """`tabs` are open, their streams on app1."""
     load = Load(stop=asyncio.Event())
     timeout = httpx.Timeout(30)
     clients = [httpx.AsyncClient(base_url=balancer.url, cookies=s.cookies, timeout=timeout) for s in savers]
@@ -189,12 +284,25 @@ async def storm_through_kill_and_redis_restart(balancer, app1, redis_process, sa
         await all_signed_in([bystander], "the bystander was not signed in")
         await wait_until(lambda: min(acks(savers)) >= 2, 60, "every partner's first saves were acknowledged")
 
-        # 1. One app server dies.
+        # 1. One app server dies, with every open page's stream on it. Some
+        # pages stay away until their partners have answered.
+        away = tabs[:AWAY]
+        for tab in away:
+            tab.source.online.clear()
         before_kill = acks(savers)
         killed = time.monotonic()
         await asyncio.to_thread(app1.kill)
         down = await wait_until(
             lambda: balancer.states()["app1"] == "DOWN", 10, "HAProxy did not take the dead server out"
+        )
+        # Sent once HAProxy knows, so that none is in flight on the dying server.
+        await asyncio.gather(*(answer(tab, f"{tab.label}/while-away/") for tab in away))
+        for tab in away:
+            tab.source.online.set()
+        back = await wait_until(
+            lambda: all(tab.source.received("ready", since=killed) for tab in tabs),
+            RECONNECT_WITHIN,
+            f"every stream was not ready again on app2 {RECONNECT_WITHIN}s after the kill",
         )
         await wait_until(
             lambda: (
@@ -216,6 +324,15 @@ async def storm_through_kill_and_redis_restart(balancer, app1, redis_process, sa
             f"cluster: app1 killed; HAProxy marked it DOWN after {down - killed:.1f}s; "
             f"{failed_at_kill} requests failed, unacknowledged, within {FAILURE_WINDOW}s, none later; "
             f"{sum(a - b for a, b in zip(acks(savers), before_kill, strict=True))} saves acknowledged after it"
+        )
+        heard = await every_stream_hears_the_next_change(tabs[AWAY:])
+        await changes_made_while_away_show_on_ready(away, tabs, killed)
+        failures = [(tab.label, failure) for tab in tabs for failure in tab.source.failures]
+        assert failures == [], f"streams that did not open: {failures[:10]}"
+        report(
+            f"cluster: {len(tabs)} streams open on app1 when it was killed, all ready again on app2 "
+            f"{back - killed:.1f}s after the kill; {len(tabs) - AWAY} heard their partner's next change, "
+            f"at most {max(heard, 0):.1f}s after the save; {AWAY} away during their partner's change show it on ready"
         )
 
         # 2. Redis dies, and a new, empty one takes its port.
@@ -255,6 +372,39 @@ async def storm_through_kill_and_redis_restart(balancer, app1, redis_process, sa
     for task in tasks:
         task.result()  # an assertion inside a saver fails the test here
     return load
+
+
+async def every_stream_hears_the_next_change(tabs):
+    """Everybody answers, and each partner's reconnected stream says the
+    status changed; returns the longest wait from a save's acknowledgement
+    to its event (which may come first)."""
+    await asyncio.gather(*(answer(tab, f"{tab.label}/after-the-kill/") for tab in tabs))
+
+    def heard(n, tab):
+        return tab.source.received("status", since=partner_of(tabs, n).answered_at)
+
+    await wait_until(
+        lambda: all(heard(n, tab) for n, tab in enumerate(tabs)),
+        HEARD_WITHIN,
+        "every reconnected stream did not hear its partner's change",
+    )
+    return max(
+        tab.source.times_of("status", since=partner_of(tabs, n).answered_at)[0] - partner_of(tabs, n).saved_at
+        for n, tab in enumerate(tabs)
+    )
+
+
+async def changes_made_while_away_show_on_ready(away, tabs, killed):
+    """The `away` pages' streams came back after their partners answered,
+    so no event told them; the status each page fetches on `ready`, with
+    the status it showed before, brings the change."""
+    for n, tab in enumerate(away):
+        partner = partner_of(tabs, n)
+        assert min(tab.source.times_of("ready", since=killed)) > partner.answered_at, tab.label
+        response = await tab.client.get(tab.status_url, headers={"HX-Request": "true"})
+        assert response.status_code == 200, (tab.label, response.status_code)
+        assert "has answered 1 of" in response.text, tab.label
+        assert "while-away" not in response.text  # P6: that they answered, never what
 
 
 def form_token(client, path):
@@ -304,39 +454,50 @@ def assert_code_guesses_are_limited(balancer, cookies):
     assert statuses == [400] * 10 + [429]
 
 
-def live_poll(page):
-    """The live status poll's URL, as the page (or the fragment) gives it."""
+def live_status_url(page):
+    """The URL a page fetches its live status from, naming the status it
+    shows (from the page, or from the status fragment)."""
     return html.unescape(LIVE_STATUS.search(page.text).group(1))
 
 
-def assert_live_status_follows_the_partner(balancer, poll, watcher_cookies, partner_cookies, reflection, prompt):
-    """`poll` is the page's poll from before the Redis restart."""
-    with (
-        httpx.Client(base_url=balancer.url, cookies=watcher_cookies, timeout=30) as watcher,
-        httpx.Client(base_url=balancer.url, cookies=partner_cookies, timeout=30) as partner,
-    ):
-        unchanged = watcher.get(poll)
-        assert unchanged.status_code in {200, 204}
-        assert unchanged.status_code == 204 or "has answered 0 of" in unchanged.text
-
-        partner_page = partner.get(f"/reflections/{reflection.pk}/")
-        token = HX_HEADERS.search(partner_page.text).group(1)
-        prefix = f"p{prompt.pk}"
-        saved = partner.post(
-            f"/reflections/{reflection.pk}/answers/",
-            data={f"{prefix}-shown": "1", f"{prefix}-text": "the partner's answer", f"{prefix}-version": "0"},
-            headers={"HX-Request": "true", "X-CSRFToken": token},
+async def streams_follow_the_partner(balancer, watcher, partner):
+    """The watcher's page, open since before Redis restarted, and one opened
+    now both hear the partner's answer, and fetch the new status; the status
+    from before the change is gone."""
+    again = Tab("watcher-again", watcher.reflection_pk, watcher.prompt_pk, watcher.cookies)
+    async with pages_open([again], balancer.url):
+        await answer(partner, "the partner's answer")
+        await wait_until(
+            lambda: all(tab.source.received("status", since=partner.answered_at) for tab in (watcher, again)),
+            HEARD_WITHIN,
+            "the watcher's streams did not hear the partner's answer",
         )
-        assert saved.status_code == 200
+    hx = {"HX-Request": "true"}
+    changed = await watcher.client.get(watcher.status_url, headers=hx)
+    assert changed.status_code == 200 and "has answered 1 of" in changed.text
+    assert "the partner's answer" not in changed.text
+    fresh = live_status_url(changed)
+    assert fresh != watcher.status_url
+    assert (await watcher.client.get(fresh, headers=hx)).status_code == 204
 
-        # The poll from before the change brings the new status, from either server.
-        for _ in range(2):
-            changed = watcher.get(poll)
-            assert changed.status_code == 200 and "has answered 1 of" in changed.text
-            assert "the partner's answer" not in changed.text
-        fresh = live_poll(changed)
-        assert fresh != poll
-        assert [watcher.get(fresh).status_code for _ in range(2)] == [204, 204]
+
+async def through_the_faults(balancer, app1, redis_process, savers, tabs, watched, report):
+    """Opens every tab's page while app2 is out of rotation, so that their
+    streams are all on app1; the watcher's and their partner's (`watched`)
+    too, which stay open through both faults. Then app2 comes back, and
+    the storm begins."""
+    watcher, partner = watched
+    balancer.set_state("app2", "maint")
+    async with pages_open(tabs, balancer.url), pages_open(watched, balancer.url):
+        open_on = {name: int(row["scur"]) for name, row in balancer.stats().items()}
+        assert open_on["app1"] >= len(tabs) and open_on["app2"] == 0, open_on
+        balancer.set_state("app2", "ready")
+        await wait_until(lambda: balancer.states()["app2"] == "UP", 10, "app2 did not come back")
+        load = await storm_through_kill_and_redis_restart(
+            balancer, app1, redis_process, savers, watcher.cookies, tabs, report
+        )
+        await streams_follow_the_partner(balancer, watcher, partner)
+    return load
 
 
 def wait_for(condition, timeout, what):
@@ -367,6 +528,19 @@ def test_two_app_servers_behind_haproxy_survive_losing_one_and_a_redis_restart(
     link(watcher, partner)
     watched = reflection_start(article=article, by=watcher)
     watcher_cookies, partner_cookies = (session_cookie_for(user, secret_key) for user in (watcher, partner))
+    watched_prompt = watched.prompts.get(kind=PromptKind.TEXT)
+    watched_tabs = [
+        Tab("watcher", watched.pk, watched_prompt.pk, watcher_cookies),
+        Tab("partner", watched.pk, watched_prompt.pk, partner_cookies),
+    ]
+    tabs = []
+    for n in range(STREAMS // 2):
+        alice, bob = make_user(f"TabA{n}"), make_user(f"TabB{n}")
+        link(alice, bob)
+        reflection = reflection_start(article=article, by=alice)
+        prompt = reflection.prompts.get(kind=PromptKind.TEXT)
+        for user, name in ((alice, "alice"), (bob, "bob")):
+            tabs.append(Tab(f"tab-{n}-{name}", reflection.pk, prompt.pk, session_cookie_for(user, secret_key)))
     coder_cookies = session_cookie_for(make_user("Coder"), secret_key)
     guessed = [make_user(f"Guessed{n}") for n in range(10)]
     owner_password = secrets.token_urlsafe(16)
@@ -376,7 +550,7 @@ def test_two_app_servers_behind_haproxy_survive_losing_one_and_a_redis_restart(
         owner.save()
 
     caplog.set_level(logging.WARNING, logger="httpx")
-    logs = {name: tmp_path / f"{name}.log" for name in ("app1", "app2", "live1", "live2", "haproxy")}
+    logs = {name: tmp_path / f"{name}.log" for name in ("app1", "app2", "haproxy")}
     with redis_server(tmp_path) as redis_process:
         env = production_env(
             database_url=database_url(),
@@ -391,43 +565,38 @@ def test_two_app_servers_behind_haproxy_survive_losing_one_and_a_redis_restart(
         with (
             open(logs["app1"], "wb") as log1,
             open(logs["app2"], "wb") as log2,
-            open(logs["live1"], "wb") as log4,
-            open(logs["live2"], "wb") as log5,
             open(logs["haproxy"], "wb") as log3,
             app_server(env, workers=WORKERS, log=log1) as app1,
             app_server(env, workers=WORKERS, log=log2, collectstatic=False) as app2,
-            live_server(env, workers=1, log=log4) as live1,
-            live_server(env, workers=1, log=log5) as live2,
-            haproxy([app1, app2], [live1, live2], folder=tmp_path, check_interval="500ms", log=log3) as balancer,
+            haproxy([app1, app2], folder=tmp_path, check_interval="500ms", log=log3) as balancer,
         ):
-            everything_up = {"app1": "UP", "app2": "UP", "live1": "UP", "live2": "UP"}
+            everything_up = {"app1": "UP", "app2": "UP"}
             wait_for(lambda: balancer.states() == everything_up, 10, "every server was not up")
             with httpx.Client(base_url=balancer.url, cookies=watcher_cookies, timeout=30) as client:
                 page = client.get(f"/reflections/{watched.pk}/")
                 assert page.status_code == 200 and "has answered 0 of" in page.text
-                poll = live_poll(page)
                 # Nothing changed: each server says so.
-                assert [client.get(poll).status_code for _ in range(2)] == [204, 204]
+                status = {"HX-Request": "true"}
+                assert [client.get(live_status_url(page), headers=status).status_code for _ in range(2)] == [204, 204]
             load = asyncio.run(
-                storm_through_kill_and_redis_restart(
-                    balancer, app1, redis_process, savers, watcher_cookies, fault_report
-                )
+                through_the_faults(balancer, app1, redis_process, savers, tabs, watched_tabs, fault_report)
             )
-            # After the restart, on the empty Redis: the limits count again, and the poll works.
+            # After the restart, on the empty Redis: the limits count again.
             assert_code_guesses_are_limited(balancer, coder_cookies)
             assert_failed_sign_ins_are_counted_per_client(balancer, guessed, owner, owner_password)
-            assert_live_status_follows_the_partner(
-                balancer, poll, watcher_cookies, partner_cookies, watched, watched.prompts.get(kind=PromptKind.TEXT)
-            )
-            stats = balancer.stats()
-            redispatched = stats["app1"]["wredis"]
+            redispatched = balancer.stats()["app1"]["wredis"]
             assert balancer.states() == {**everything_up, "app1": "DOWN"}
-            # The polls went to the live servers, each answering some.
-            assert all(int(stats[name]["stot"]) > 0 for name in ("live1", "live2")), stats
 
     surprises = [f"{s.label}: {surprise}" for s in savers for surprise in s.surprises]
-    servers = ("app1", "app2", "live1", "live2")
-    errors = [line for name in servers for line in logs[name].read_text().splitlines() if '"ERROR"' in line]
+    servers = ("app1", "app2")
+    errors = [
+        line
+        for name in servers
+        for line in logs[name].read_text().splitlines()
+        # Losing Redis is the test's own doing: Channels' Redis layer says so
+        # at once, and listens again when it is back.
+        if '"ERROR"' in line and '"message": "Unexpected exception in receive task"' not in line
+    ]
     assert surprises == [], "\n".join(surprises[:20])
     assert errors == [], "\n".join(errors[:5])
     # Each answer is the last save the server acknowledged (or committed

@@ -107,13 +107,12 @@ def cluster():
 
 @pytest.fixture(scope="module")
 def site(cluster, tmp_path_factory):
-    """Twofold under gunicorn on the cluster, migrated and seeded; workers
-    keep their connections (CONN_MAX_AGE), so the outage finds them stale."""
+    """Twofold under gunicorn on the cluster, migrated and seeded, as
+    production runs it (each request opens its own connection)."""
     env = production_env(
         database_url=cluster.url,
         field_keys=[Fernet.generate_key().decode()],
         secret_key=secrets.token_urlsafe(50),
-        CONN_MAX_AGE=60,
     )
     manage(env, "manage.py", "migrate", "--noinput")
     manage(env, "manage.py", "createcachetable")
@@ -258,7 +257,7 @@ def test_database_stopped_mid_use_gives_friendly_503s_and_recovers_with_nothing_
     stopped = time.monotonic()
     during = f"alice-{MARKER}-during-the-outage"
     rounds = 0
-    # Every worker, each with its stale connection, for a few seconds.
+    # Every worker, for a few seconds.
     while rounds < 2 * WORKERS or time.monotonic() - stopped < OUTAGE_SECONDS:
         rounds += 1
         assert_friendly_503(alice.client.get("/"))
