@@ -101,11 +101,16 @@ cluster-tools:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# The browser tests run in a pytest of their own: Playwright keeps an event
+# loop running in the test thread for the rest of its session, where
+# Django's test client cannot run the async middleware (config/admission.py).
 test: $(STAMP) browser-tools
-	$(PY) -m pytest
+	$(PY) -m pytest --ignore=tests/browser
+	$(PY) -m pytest tests/browser
 
 test-postgres: $(STAMP) browser-tools
-	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest
+	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest --ignore=tests/browser
+	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest tests/browser
 
 # The fault tests start their own servers (and a PostgreSQL cluster of their
 # own for the outage, a Redis of their own for the cluster), so they run in a

@@ -53,11 +53,15 @@ def cast(library):
     return {"alice": alice, "carol": carol, "arguments": arguments}
 
 
+# An open page's event stream never ends, and is no page.
+EVENT_STREAMS = {"reflections:home_events", "reflections:reflection_events"}
+
+
 def page_urls(arguments):
     """Every GET page of the project and of allauth (the admin is Django's)."""
     urls = []
     for name, params in sorted(set((n, frozenset(p)) for n, p in all_url_patterns())):
-        if name.startswith("admin:"):
+        if name.startswith("admin:") or name in EVENT_STREAMS:
             continue
         if not params:
             urls.append(reverse(name))
