@@ -523,7 +523,7 @@ def main(argv=None):
     from django.core.management import call_command
     from django.db import connection, connections
 
-    from bench import streams
+    from bench import processes, streams
     from bench.coaches import ensure_coaches
     from bench.seed import dataset_counts, ensure_dataset
     from tools.servers import app_server, gunicorn, production_env
@@ -562,7 +562,7 @@ def main(argv=None):
     connections.close_all()
 
     RESULTS.mkdir(exist_ok=True)
-    streams.raise_open_files_limit()
+    processes.raise_open_files_limit()
     load_before = os.getloadavg()
     print(
         f"Serving with gunicorn ({workers} workers); {len(users)} virtual users, {args.concurrency} concurrent"

@@ -35,7 +35,6 @@ is lost), and the idle window sees no request at all.
 import asyncio
 import json
 import random
-import resource
 import secrets
 import time
 from collections import Counter
@@ -44,6 +43,7 @@ from pathlib import Path
 
 from bench import cpu
 from bench.load import TIMEOUT, Autosave, Result, VirtualUser, status_url_in
+from bench.processes import memory_report, server_cpu, server_memory
 from bench.wire import FAILURES, HEARTBEAT, StreamRefused, chunks, open_stream, send, split_events
 
 EVENT_P95_TARGET_MS = 1000
@@ -344,75 +344,6 @@ def logged_requests(lines: list[str]) -> Counter:
         if isinstance(record, dict) and record.get("logger") == "twofold.request":
             seen[f"{record.get('method')} {record.get('path')} {record.get('status')}"] += 1
     return seen
-
-
-# -- the app server, read from /proc ----------------------------------------------
-
-
-PROC = Path("/proc")
-
-
-def server_pids(master_pid: int) -> list[int]:
-    """gunicorn's master and its workers. Other servers may share the
-    machine (another checkout's tests), so the bench reads these alone."""
-    pids = [master_pid]
-    for stat in PROC.glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == master_pid:
-                pids.append(int(stat.parent.name))
-        except (OSError, IndexError, ValueError):
-            continue
-    return pids
-
-
-def _kib(path: Path, key: str) -> int:
-    try:
-        for line in path.read_text().splitlines():
-            if line.startswith(key):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def server_memory(master_pid: int) -> dict:
-    """KiB of gunicorn's master and its workers: RSS, which counts the pages
-    they share once in each of them, and PSS, which shares them out."""
-    pids = server_pids(master_pid)
-    return {
-        "processes": len(pids),
-        "rss_kib": sum(_kib(PROC / str(pid) / "status", "VmRSS:") for pid in pids),
-        "pss_kib": sum(_kib(PROC / str(pid) / "smaps_rollup", "Pss:") for pid in pids),
-    }
-
-
-def server_cpu(master_pid: int) -> float:
-    """CPU seconds gunicorn's master and workers have used so far."""
-    used = 0.0
-    for pid in server_pids(master_pid):
-        try:
-            fields = (PROC / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        used += sum(int(value) for value in fields[11:15]) / cpu.TICK
-    return used
-
-
-def memory_report(before: dict, opened: dict, streams: int) -> dict:
-    """The memory before the streams and with them open, and a stream's share."""
-    per_stream = {
-        key: round((opened[key] - before[key]) / streams, 1) if streams else None for key in ("rss_kib", "pss_kib")
-    }
-    return {"before": before, "open": opened, "streams": streams, "per_stream_kib": per_stream}
-
-
-def raise_open_files_limit():
-    """One descriptor a stream on each side, more than the usual soft
-    limit: raised to the hard limit here, and the servers started from
-    this process inherit it."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < hard != resource.RLIM_INFINITY:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 # -- measuring and judging ---------------------------------------------------------

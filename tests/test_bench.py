@@ -18,10 +18,11 @@ from django.urls import NoReverseMatch, reverse
 from accounts.models import CoachingLink
 from bench.coaches import ensure_coaches
 from bench.load import Result, VirtualUser, status_url_in
+from bench.processes import memory_report
 from bench.run import evaluate, print_table, slices
 from bench.scale import compare
 from bench.seed import Seeder, dataset_present
-from bench.streams import EVENT_ROW, IDLE_ROW, AnswerToggle, StreamRun, logged_requests, memory_report, pages_of
+from bench.streams import EVENT_ROW, IDLE_ROW, AnswerToggle, StreamRun, logged_requests, pages_of
 from bench.streams import evaluate as evaluate_streams
 from bench.wire import chunks, parse_head, split_events
 from reflections.models import Reflection
