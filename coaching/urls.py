@@ -1,10 +1,10 @@
 """The coach's workspace: the coach's profile and client couples
-(client_views), and their articles, assignments and the reflections
-couples share with them (views)."""
+(client_views), their articles, assignments and the reflections couples
+share with them (views), and check-ins (checkin_views)."""
 
 from django.urls import path
 
-from . import client_views, views
+from . import checkin_views, client_views, views
 
 app_name = "coach"
 urlpatterns = [
@@ -26,4 +26,6 @@ urlpatterns = [
     path("questions/<int:pk>/move/", views.prompt_move, name="prompt_move"),
     path("assign/", views.assignment_create, name="assignment_create"),
     path("reflections/<int:pk>/", views.shared_reflection, name="shared_reflection"),
+    path("checkins/new/", checkin_views.checkin_propose, name="checkin_propose"),
+    path("checkins/<int:pk>/trend/", checkin_views.checkin_trend, name="checkin_trend"),
 ]

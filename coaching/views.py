@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from checkins.selectors import checkins_for_coach
 from core.errors import DomainError
 from core.http import posted
 from library.fetching import FetchError
@@ -50,7 +51,10 @@ def _save(form, action):
 @coach_required
 @require_safe
 def dashboard(request):
-    return render(request, "coaching/dashboard.html", {"clients": coach_overview(request.user)})
+    clients = coach_overview(request.user)
+    checkins = checkins_for_coach(request.user, [link for link, _ in clients])
+    rows = [(link, reflections, checkins.get(link.couple_id)) for link, reflections in clients]
+    return render(request, "coaching/dashboard.html", {"clients": rows})
 
 
 @coach_required

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "accounts",
     "library",
     "reflections",
+    "checkins",
     "conversation",
     "coaching",
     "notifications",
@@ -98,6 +99,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "django.contrib.humanize",
     "django_tasks_db",
+    "crontask",
     "django.forms",
 ]
 
@@ -152,6 +154,8 @@ FORM_RENDERER = "config.forms.FormRenderer"
 # A revealed reflection's page is the conversation's (reflections.pages hands
 # it over by this name, so that reflections imports nothing built on it).
 SHARED_VIEW = "conversation.pages.shared_view"
+# What the apps built on reflections add to home, in this order.
+HOME_PANELS = ["checkins.selectors.home_panel"]
 
 # SQLite by default, in WAL mode with IMMEDIATE transactions so that two
 # writers queue for the lock instead of failing halfway through.
@@ -402,6 +406,15 @@ ARTICLE_FETCH_ALLOW_LOOPBACK = False
 # database backend keeps the queue in the database and `manage.py db_worker`
 # runs it (`make run` starts one).
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# The periodic runs (django-crontask: `manage.py crontask` enqueues each
+# task on its schedule; the task worker runs it). With Redis, a lock there
+# keeps a second scheduler from running the same schedule twice.
+CRONTASK = {"REDIS_URL": REDIS_URL} if REDIS_URL else {}
+
+# The hour of a check-in round's day (local time) from which the one gentle
+# reminder goes to a partner who has not finished it; none on a later day.
+CHECKIN_REMINDER_HOUR = env_int("CHECKIN_REMINDER_HOUR", 17)
 
 # After how many days of one partner being ready the other gets the one
 # gentle reminder (`manage.py send_reminders`).

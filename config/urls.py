@@ -17,6 +17,7 @@ urlpatterns = [
     # "library/<slug>/".
     path("", include("reflections.urls")),
     path("", include("library.urls")),
+    path("", include("checkins.urls")),
     path("", include("conversation.urls")),
     path("", include("accounts.urls")),
     path("", include("notifications.urls")),

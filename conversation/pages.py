@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.models import User
+from checkins.selectors import RoundOf, round_of
 from reflections.models import Reflection
 from reflections.pages import ReflectionPage, answering_page, as_context
 from reflections.selectors import (
@@ -56,6 +57,7 @@ class SharedView(ReflectionPage):
     reply_max_length: int = REPLY_MAX_LENGTH
     follow_up: Reflection | None = None
     what_next: WhatNext | None = None
+    checkin_round: RoundOf | None = None
 
 
 def shared_view_of(
@@ -75,7 +77,8 @@ def shared_view_of(
     threads = threads_for(reflection, viewer, prompts, people=[p.user for p in opened.participants])
     marks = talked_marks(opened, viewer, prompts)
     talked = {prompt.pk for prompt, mark in zip(prompts, marks, strict=True) if mark.any}
-    summary = scale_summary(rows)
+    checkin_round = round_of(reflection)
+    summary = scale_summary(rows, own_starters=checkin_round.starters if checkin_round else None)
     starters = {d.prompt.pk: d.starter for d in summary["apart"]}
     follow_up = follow_up_for(reflection)
     return SharedView(
@@ -93,6 +96,7 @@ def shared_view_of(
         reactions=Reaction.Kind.choices,
         follow_up=follow_up,
         what_next=what_next(reflection, viewer, prompts=prompts, talked=talked, follow_up=follow_up, threads=threads),
+        checkin_round=checkin_round,
     )
 
 

@@ -100,22 +100,27 @@ def _compared(row: PromptRow) -> tuple[int | str, int | str, int] | None:
     return None
 
 
-def far_apart(rows: list[PromptRow]) -> list[Difference]:
+def far_apart(rows: list[PromptRow], *, own_starters: dict[str, str] | None = None) -> list[Difference]:
     """The prompts where the two answers are far apart (starters.FAR_APART:
     a scale gap of 4 or more, different choices), scales by largest gap
-    first, then choices in order; each with its starter. Uses the answers
-    already read through the gate."""
+    first, then choices in order; each with its starter (the question's
+    own, from `own_starters` by its text, where it has one: a check-in's).
+    Uses the answers already read through the gate."""
     differences = []
     for row in rows:
         compared = _compared(row)
         if compared and is_far_apart(row.prompt.kind, compared[2]):
             mine, partners, gap = compared
-            starter = starter_for(prompt_pk=row.prompt.pk, kind=row.prompt.kind, gap=gap)
+            starter = (own_starters or {}).get(row.prompt.text) or starter_for(
+                prompt_pk=row.prompt.pk, kind=row.prompt.kind, gap=gap
+            )
             differences.append(Difference(row.prompt, mine, partners, gap, starter))
     return sorted(differences, key=lambda d: (not d.prompt.is_scale, -d.gap))
 
 
-def scale_summary(rows: list[PromptRow], *, close: int = 1) -> dict[str, list]:
+def scale_summary(
+    rows: list[PromptRow], *, close: int = 1, own_starters: dict[str, str] | None = None
+) -> dict[str, list]:
     """Where the two of you are close on a scale (ScaleComparison), and
     where you differ most (far_apart: each a Difference with its starter).
     Uses the answers already read through the gate."""
@@ -128,7 +133,7 @@ def scale_summary(rows: list[PromptRow], *, close: int = 1) -> dict[str, list]:
         and row.mine.scale_value is not None
         and row.partners.scale_value is not None
     ]
-    return {"close": [c for c in both if c.gap <= close], "apart": far_apart(rows)}
+    return {"close": [c for c in both if c.gap <= close], "apart": far_apart(rows, own_starters=own_starters)}
 
 
 @dataclass(frozen=True)

@@ -8,17 +8,16 @@ A starter never carries what anyone answered: the file may not hold a
 placeholder, and picking one takes only the question and the size of the
 gap, never an answer."""
 
-import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from library.content import CONTENT_DIR, ContentError
+from library.content import CONTENT_DIR, ContentError, check_starter
+from library.content import STARTER_MAX_LENGTH as STARTER_MAX_LENGTH  # re-exported: the starters' limit
 from library.models import SCALE_MAX, SCALE_MIN, PromptKind
 
 STARTERS_FILE = CONTENT_DIR / "starters.toml"
-STARTER_MAX_LENGTH = 160
 
 # Where two answers count as far apart, by kind of question: the gaps the
 # file's bands must cover. A scale's gap is the distance between the two
@@ -28,10 +27,6 @@ FAR_APART = {
     PromptKind.SCALE: range(4, SCALE_MAX - SCALE_MIN + 1),
     PromptKind.CHOICE: range(1, 2),
 }
-
-# Anything that looks like a slot for someone's words: {answer}, {{ x }},
-# %(x)s, %s, $x, <x>.
-PLACEHOLDER = re.compile(r"[{}<>$]|%[(a-z]")
 
 
 @dataclass(frozen=True)
@@ -53,12 +48,7 @@ def _band(kind: str, values: dict, where: str) -> Band:
     if not isinstance(starters, list) or not starters:
         raise ContentError(f"{where}: give at least one starter")
     for n, text in enumerate(starters, 1):
-        if not isinstance(text, str) or not text.strip():
-            raise ContentError(f"{where}, starter {n}: empty")
-        if len(text) > STARTER_MAX_LENGTH:
-            raise ContentError(f"{where}, starter {n}: {len(text)} characters, at most {STARTER_MAX_LENGTH}")
-        if PLACEHOLDER.search(text):
-            raise ContentError(f"{where}, starter {n}: no placeholders; a starter never quotes an answer")
+        check_starter(text, f"{where}, starter {n}")
     if len(set(starters)) != len(starters):
         raise ContentError(f"{where}: a starter appears twice")
     return Band(kind, range(gaps[0], gaps[1] + 1), tuple(text.strip() for text in starters))

@@ -8,8 +8,12 @@ the database by `manage.py library_load` (which `make run` calls):
 - content/question-bank/<theme>.toml: the question bank, one file a theme.
 
 Loading is idempotent: a guide's fields, themes and prompts follow its
-file; reflections already started keep the snapshot of their prompts."""
+file; reflections already started keep the snapshot of their prompts.
 
+Also the checks shared by the other content files: a prompt's
+(`prompt_fields`) and a conversation starter's (`check_starter`)."""
+
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +29,11 @@ CONTENT_DIR = settings.BASE_DIR / "content"
 GUIDE_FIELDS = {"title", "themes", "summary", "credits", "source_title", "source_name", "source_url", "prompts"}
 PROMPT_FIELDS = ["kind", "text", "scale_min_label", "scale_max_label", "choices"]
 PROMPTS_PER_GUIDE = range(5, 9)
+STARTER_MAX_LENGTH = 160
+
+# Anything that looks like a slot for someone's words: {answer}, {{ x }},
+# %(x)s, %s, $x, <x>.
+PLACEHOLDER = re.compile(r"[{}<>$]|%[(a-z]")
 
 
 class ContentError(Exception):
@@ -47,7 +56,7 @@ class Guide:
         return reading_minutes(self.body)
 
 
-def _prompt(values: dict, where: str, model=Prompt) -> dict:
+def prompt_fields(values: dict, where: str, model=Prompt) -> dict:
     """A prompt's fields as the model stores them, checked by the same
     rules as a coach's questions (PromptFields.clean)."""
     unknown = set(values) - set(PROMPT_FIELDS)
@@ -59,6 +68,17 @@ def _prompt(values: dict, where: str, model=Prompt) -> dict:
     except ValidationError as error:
         raise ContentError(f"{where}: {'; '.join(error.messages)}") from None
     return fields
+
+
+def check_starter(text, where: str) -> None:
+    """A conversation starter is Twofold's own short words and never stands
+    in for what anyone answered."""
+    if not isinstance(text, str) or not text.strip():
+        raise ContentError(f"{where}: empty")
+    if len(text) > STARTER_MAX_LENGTH:
+        raise ContentError(f"{where}: {len(text)} characters, at most {STARTER_MAX_LENGTH}")
+    if PLACEHOLDER.search(text):
+        raise ContentError(f"{where}: no placeholders; a starter never quotes an answer")
 
 
 def read_themes(directory: Path = CONTENT_DIR) -> list[dict]:
@@ -77,7 +97,7 @@ def read_guide(path: Path) -> Guide:
     missing = {"title", "themes", "summary", "prompts"} - set(values)
     if missing or not values["themes"]:
         raise ContentError(f"{path.name}: missing {', '.join(sorted(missing)) or 'themes'}")
-    prompts = [_prompt(p, f"{path.name}, prompt {n}") for n, p in enumerate(values["prompts"], 1)]
+    prompts = [prompt_fields(p, f"{path.name}, prompt {n}") for n, p in enumerate(values["prompts"], 1)]
     return Guide(
         slug=path.stem,
         title=values["title"],
@@ -99,7 +119,7 @@ def read_bank(directory: Path = CONTENT_DIR) -> dict[str, list[dict]]:
     bank = {}
     for path in sorted((directory / "question-bank").glob("*.toml")):
         questions = tomllib.loads(path.read_text()).get("questions", [])
-        bank[path.stem] = [_prompt(q, f"{path.name}, question {n}", model=Prompt) for n, q in enumerate(questions, 1)]
+        bank[path.stem] = [prompt_fields(q, f"{path.name}, question {n}") for n, q in enumerate(questions, 1)]
     return bank
 
 

@@ -25,10 +25,10 @@ def reason_not_to_email(notification):
         return "turned off"
     reflection = notification.reflection
     if notification.kind in WAITING_KINDS and reflection is not None:
-        if reflection.revealed_at or reflection.couple.ended_at:
+        if reflection.revealed_at or reflection.closed_at or reflection.couple.ended_at:
             return "no longer waiting"
         if (
-            notification.kind == Kind.REMINDER
+            notification.kind in (Kind.REMINDER, Kind.CHECKIN_ROUND)
             and reflection.participants.filter(user=user, ready_at__isnull=False).exists()
         ):
             return "no longer waiting"
@@ -43,6 +43,8 @@ def notification_email(notification):
         url = absolute(reverse("reflections:reflection", kwargs={"pk": reflection.pk}))
     elif notification.kind == Kind.PARTNER_JOINED:
         url = absolute(reverse("library:index"))
+    elif notification.kind == Kind.CHECKIN_PROPOSED:
+        url = absolute(reverse("checkins:checkin"))
     else:
         url = absolute(reverse("reflections:home"))
     context = {

@@ -18,11 +18,13 @@ class Kind(models.TextChoices):
     REMINDER = "reminder", "A gentle reminder"
     SUGGESTED = "suggested", "My partner suggested an article"
     REPLIED = "replied", "My partner replied after a reveal"
+    CHECKIN_PROPOSED = "checkin_proposed", "A check-in was proposed to us"
+    CHECKIN_ROUND = "checkin_round", "The day of a check-in round"
 
 
 # Notices that only matter while the reflection waits for the recipient: they
 # go quiet once it is revealed or the couple has unlinked.
-WAITING_KINDS = [Kind.PARTNER_READY, Kind.REMINDER]
+WAITING_KINDS = [Kind.PARTNER_READY, Kind.REMINDER, Kind.CHECKIN_ROUND]
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -33,7 +35,9 @@ class NotificationQuerySet(models.QuerySet):
         """Drops "your partner is ready" and reminders for reflections that
         were revealed since, or whose couple has unlinked."""
         moot = Q(kind__in=WAITING_KINDS) & (
-            Q(reflection__revealed_at__isnull=False) | Q(reflection__couple__ended_at__isnull=False)
+            Q(reflection__revealed_at__isnull=False)
+            | Q(reflection__closed_at__isnull=False)
+            | Q(reflection__couple__ended_at__isnull=False)
         )
         return self.exclude(moot)
 
@@ -91,7 +95,7 @@ class Notification(models.Model):
         if self.actor is None:
             # Someone who has since deleted their account; templates capitalise.
             return "your coach" if self.kind == Kind.ASSIGNED else "your partner"
-        if self.kind == Kind.ASSIGNED:
+        if self.kind in (Kind.ASSIGNED, Kind.CHECKIN_PROPOSED):
             profile = getattr(self.actor, "coach_profile", None)
             if profile is not None:
                 return profile.name
@@ -112,6 +116,8 @@ class EmailPreferences(models.Model):
     reminder = models.BooleanField(Kind.REMINDER.label, default=True)
     suggested = models.BooleanField(Kind.SUGGESTED.label, default=True)
     replied = models.BooleanField(Kind.REPLIED.label, default=True)
+    checkin_proposed = models.BooleanField(Kind.CHECKIN_PROPOSED.label, default=True)
+    checkin_round = models.BooleanField(Kind.CHECKIN_ROUND.label, default=True)
 
     class Meta:
         verbose_name_plural = "email preferences"

@@ -6,12 +6,15 @@ import logging
 from django.dispatch import receiver
 
 from accounts.signals import partner_linked
+from checkins.signals import checkin_proposed, round_reminder
 from coaching.signals import reflection_assigned
 from conversation.signals import follow_up_started, partner_replied
 from reflections.signals import article_brought, partner_ready, reflection_revealed
 
 from .services import (
     notify_assigned,
+    notify_checkin_proposed,
+    notify_checkin_round,
     notify_partner_joined,
     notify_partner_ready,
     notify_replied,
@@ -62,3 +65,13 @@ def on_reflection_revealed(sender, reflection, **kwargs):
         notify_revealed(reflection=reflection)
     except Exception:
         logger.exception("Could not write the reveal notices for reflection %s", reflection.pk)
+
+
+@receiver(checkin_proposed, dispatch_uid="notifications.checkin_proposed")
+def on_checkin_proposed(sender, checkin, by, **kwargs):
+    notify_checkin_proposed(checkin=checkin, by=by)
+
+
+@receiver(round_reminder, dispatch_uid="notifications.checkin_round")
+def on_round_reminder(sender, round, users, **kwargs):
+    notify_checkin_round(reflection=round.reflection, users=users)

@@ -158,6 +158,20 @@ def notify_replied(*, reflection: Reflection, user: User) -> list[Notification]:
     return made
 
 
+def notify_checkin_proposed(*, checkin, by: User) -> list[Notification]:
+    """The partner (or, for a coach's proposal, both partners) hear of it."""
+    return [
+        notification_create(user=m.user, kind=Kind.CHECKIN_PROPOSED, actor=by)
+        for m in checkin.couple.memberships.select_related("user")
+        if m.user_id != by.pk
+    ]
+
+
+def notify_checkin_round(*, reflection: Reflection, users: list[User]) -> list[Notification]:
+    """The one gentle reminder of a round's day, to whoever has not finished it."""
+    return [notification_create(user=user, kind=Kind.CHECKIN_ROUND, reflection=reflection) for user in users]
+
+
 def reminders_send(*, now: datetime | None = None) -> int:
     """A gentle reminder to whoever has not said ready while their partner
     has been ready for REMINDER_DAYS days. At most one per person and

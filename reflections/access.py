@@ -23,7 +23,9 @@ from .models import Participant, Reflection
 class Stage(StrEnum):
     OPEN = "open"  # before the reveal, the couple linked: answers may change (P3)
     REVEALED = "revealed"  # revealed, the couple linked: the shared view is open (P4)
-    CLOSED = "closed"  # the couple unlinked: each partner keeps only their own answers (P4)
+    # The couple unlinked, or a check-in round closed unfinished: each
+    # partner keeps only their own answers (P4).
+    CLOSED = "closed"
 
 
 class Role(StrEnum):
@@ -39,7 +41,7 @@ class Access:
 
 
 def stage_of(reflection: Reflection) -> Stage:
-    if reflection.couple.ended_at is not None:
+    if reflection.couple.ended_at is not None or reflection.closed_at is not None:
         return Stage.CLOSED
     if reflection.revealed_at is not None:
         return Stage.REVEALED
@@ -69,6 +71,9 @@ REFUSALS = {
 }
 
 
+ROUND_CLOSED = "This check-in round has closed, so its answers no longer change. Your own stay here for you."
+
+
 def require_partner(reflection: Reflection, user: User, *, stage: Stage | None = None) -> Access:
     """`user`'s access as a partner in `reflection`, in `stage` if given;
     DomainError otherwise. Services call it inside their transaction, with
@@ -77,5 +82,7 @@ def require_partner(reflection: Reflection, user: User, *, stage: Stage | None =
     if access is None or access.role != Role.PARTNER:
         raise DomainError("You are not part of this reflection.")
     if stage is not None and access.stage != stage:
+        if access.stage == Stage.CLOSED and reflection.couple.ended_at is None:
+            raise DomainError(ROUND_CLOSED)
         raise DomainError(REFUSALS[(stage, access.stage)])
     return access

@@ -60,6 +60,10 @@ class Reflection(models.Model):
     due_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     revealed_at = models.DateTimeField(null=True, blank=True)
+    # Closed quietly before any reveal: a check-in round nobody finished by
+    # the time the next one opened. Its answers stay their authors'; nothing
+    # more is answered in it, and nothing of it is ever revealed.
+    closed_at = models.DateTimeField(null=True, blank=True)
     # How many prompts its snapshot holds: set with the snapshot, which never
     # changes, so status lines count without reading the prompts.
     prompt_total = models.PositiveSmallIntegerField(default=0)

@@ -211,8 +211,12 @@ def statuses_of(
     return [_status(both[0].reflection, both, user, both[0].reflection.prompt_total) for both in by_reflection.values()]
 
 
-# Not revealed yet, and the couple still linked: waiting for someone.
-STILL_OPEN = Q(reflection__revealed_at__isnull=True, reflection__couple__ended_at__isnull=True)
+# Not revealed yet, not closed, and the couple still linked: waiting for someone.
+STILL_OPEN = Q(
+    reflection__revealed_at__isnull=True,
+    reflection__closed_at__isnull=True,
+    reflection__couple__ended_at__isnull=True,
+)
 
 
 def taking_part(user: User) -> QuerySet[Reflection]:
@@ -221,8 +225,11 @@ def taking_part(user: User) -> QuerySet[Reflection]:
 
 
 def finished_for(user: User) -> QuerySet[Reflection]:
-    """Revealed, or closed when the couple unlinked: the history."""
-    return taking_part(user).filter(Q(revealed_at__isnull=False) | Q(couple__ended_at__isnull=False))
+    """Revealed, or closed (the couple unlinked, or a check-in round ended
+    unfinished): the history."""
+    return taking_part(user).filter(
+        Q(revealed_at__isnull=False) | Q(closed_at__isnull=False) | Q(couple__ended_at__isnull=False)
+    )
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,12 @@ the shared view, and sharing it with a coach. Each view starts from an
 access helper (shortcuts.reflection_or_404, 404 for anyone else) and calls
 the service of the same name."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import reselect, reswap, retarget
 
@@ -28,7 +30,11 @@ from .shortcuts import reflection_or_404
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "landing.html")
-    return render(request, "reflections/home.html", {"page": home_page(request.user)})
+    page = home_page(request.user)
+    # What the apps built on reflections add to home (settings.HOME_PANELS):
+    # each a function of (user, page) returning something with a template, or None.
+    panels = [import_string(path)(request.user, page) for path in settings.HOME_PANELS]
+    return render(request, "reflections/home.html", {"page": page, "panels": [p for p in panels if p]})
 
 
 @login_required

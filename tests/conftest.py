@@ -227,6 +227,18 @@ def other_couple(dan, erin):
     return link(dan, erin)
 
 
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks):
+    """Tests run inside a transaction that never commits; this runs what
+    would run on commit (queueing emails, the reveal signal) as it happens."""
+
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run
+
+
 @pytest.fixture(autouse=True)
 def immediate_tasks(settings):
     """Background tasks (notification emails) run at once, in the test, so

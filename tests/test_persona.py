@@ -14,7 +14,7 @@ arguments, to url_arguments(); one that takes a POST, to INVALID_POSTS
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
@@ -33,6 +33,8 @@ from accounts.services import (
     couple_unlink,
     invitation_create,
 )
+from checkins.services import checkin_accept, checkin_propose, checkin_share, round_open
+from checkins.sets import checkin_set
 from coaching.authoring import article_save, assignment_create, prompt_save
 from conversation.models import REPLY_MAX_LENGTH, ConversationQuerySet, JointNote, JointNoteQuerySet, Reaction, Reply
 from conversation.services import follow_up_start, note_save, reaction_set, reply_create, talked_toggle
@@ -118,8 +120,29 @@ PROJECT_URLS = {
     "coach:prompt_move",
     "coach:assignment_create",
     "coach:shared_reflection",
+    "coach:checkin_propose",
+    "coach:checkin_trend",
+    "checkins:checkin",
+    "checkins:checkin_propose",
+    "checkins:checkin_change",
+    "checkins:checkin_accept",
+    "checkins:checkin_decline",
+    "checkins:checkin_pause",
+    "checkins:checkin_resume",
+    "checkins:checkin_stop",
+    "checkins:checkin_share",
+    "checkins:checkin_unshare",
+    "checkins:checkin_trend",
 }
-PROJECT_NAMESPACES = ("reflections:", "library:", "conversation:", "accounts:", "notifications:", "coach:")
+PROJECT_NAMESPACES = (
+    "reflections:",
+    "library:",
+    "checkins:",
+    "conversation:",
+    "accounts:",
+    "notifications:",
+    "coach:",
+)
 # The project's URLs outside any namespace: what load balancers and browsers ask of any site.
 SITE_URLS = {"healthz", "favicon", "manifest"}
 
@@ -134,6 +157,7 @@ class World:
     reflections: list = field(default_factory=list)
     articles: list = field(default_factory=list)
     invitations: list = field(default_factory=list)
+    checkins: list = field(default_factory=list)  # Alice and Bob's
 
     planted: set = field(default_factory=set)  # every marker, readable or not
 
@@ -279,6 +303,34 @@ def world(make_user, staff, carol):
     w.articles.append(brought.article)
     plant(w, brought, alice, readers=["alice"])
     plant(w, brought, bob, readers=["bob"])
+    # Their weekly check-in, shared with Coach by both: the first round
+    # revealed (Coach reads it), the second answered by both but closed
+    # quietly as the third opened, before either was ready.
+    checkin = checkin_propose(
+        by=alice,
+        title="How connected we feel",
+        cadence=7,
+        weekday=6,
+        prompts=[asdict(p) | {"choices": []} for p in checkin_set("connected").prompts],
+        set_slug="connected",
+    )
+    checkin = checkin_accept(checkin=checkin, by=bob)
+    first_round = round_open(checkin.pk, today=checkin.next_round_on).reflection
+    plant(w, first_round, alice, readers=["alice", "bob", "coach"])
+    plant(w, first_round, bob, readers=["bob", "alice", "coach"])
+    reveal(first_round, alice, bob)
+    for person in (alice, bob):
+        checkin_share(checkin=checkin, by=person, coach=coach)
+    plant_note(w, first_round, bob, readers=["alice", "bob", "coach"])
+    checkin.refresh_from_db()
+    closed_round = round_open(checkin.pk, today=checkin.next_round_on).reflection
+    plant(w, closed_round, alice, readers=["alice"])
+    plant(w, closed_round, bob, readers=["bob"])
+    checkin.refresh_from_db()
+    open_round = round_open(checkin.pk, today=checkin.next_round_on).reflection
+    plant(w, open_round, alice, readers=["alice"])
+    plant(w, open_round, bob, readers=["bob"])
+    w.checkins = [checkin]
 
     # Dan and Erin, coached by Other Coach: revealed, shared by Dan alone.
     link(dan, erin)
@@ -319,7 +371,10 @@ def world(make_user, staff, carol):
     # Open invitations: Carol's, Frank's (single again), and a coach's.
     w.invitations = [invitation_create(inviter=carol), invitation_create(inviter=frank)]
     w.pending_link = coaching_invite_create(coach=coach)
-    w.reflections = [revealed, unshared, waiting, brought, theirs, followed, was_shared, never_shared]
+    w.reflections = [
+        *(revealed, unshared, waiting, brought, theirs, followed, was_shared, never_shared),
+        *(first_round, closed_round, open_round),
+    ]
     for reflection, partners, stage, ready in [
         (revealed, {"alice", "bob"}, "revealed", {"alice", "bob"}),
         (unshared, {"alice", "bob"}, "revealed", {"alice", "bob"}),
@@ -329,10 +384,13 @@ def world(make_user, staff, carol):
         (followed, {"dan", "erin"}, "open", set()),
         (was_shared, {"frank", "gina"}, "closed", {"frank", "gina"}),
         (never_shared, {"frank", "gina"}, "closed", {"gina"}),
+        (first_round, {"alice", "bob"}, "revealed", {"alice", "bob"}),
+        (closed_round, {"alice", "bob"}, "closed", set()),
+        (open_round, {"alice", "bob"}, "open", set()),
     ]:
         w.partners[reflection.pk], w.stage[reflection.pk], w.ready[reflection.pk] = partners, stage, ready
-        w.coach_reads[reflection.pk] = {"coach"} if reflection == revealed else set()
-    assert Answer.objects.count() == 12 * 3 + 4 + 2 * 2
+        w.coach_reads[reflection.pk] = {"coach"} if reflection in (revealed, first_round) else set()
+    assert Answer.objects.count() == 12 * 3 + 4 + 2 * 2 + 5 * 6
     return w
 
 
@@ -379,8 +437,16 @@ def url_arguments(name, world):
         "coach:prompt_move": prompts,
         "coach:coaching_end": [{"pk": pk} for pk in CoachingLink.objects.values_list("pk", flat=True)],
         "coach:coaching_accept": [{"token": t} for t in CoachingLink.objects.values_list("token", flat=True)],
+        **dict.fromkeys(
+            [name for name in PROJECT_URLS if name.startswith("checkins:") and name not in CHECKIN_PAGES]
+            + ["coach:checkin_trend"],
+            [{"pk": c.pk} for c in world.checkins],
+        ),
     }
     return project.get(name)
+
+
+CHECKIN_PAGES = {"checkins:checkin", "checkins:checkin_propose"}  # no arguments
 
 
 def admin_arguments(name, params):
@@ -491,6 +557,18 @@ def assignment_form(persona, world):
     return {"article": article.pk, "couples": [world.couple_links[couple].couple_id]}
 
 
+def coach_checkin_form(persona, world):
+    """A check-in for the couple the coach coaches."""
+    couple = {"coach": "A", "other_coach": "B"}.get(persona)
+    if couple is None:
+        return {}
+    return {"couple": world.couple_links[couple].couple_id, "source": "connected", "cadence": "7", "weekday": "6"}
+
+
+# A check-in of one's own with a name and no questions: the form comes back saying so.
+OWN_CHECKIN_WITHOUT_QUESTIONS = {"source": "own", "title": TYPED, "cadence": "7", "weekday": "6"}
+
+
 def note_version(kwargs, kind):
     return JointNote.objects.filter(reflection=kwargs["pk"], kind=kind).values_list("version", flat=True).first() or 0
 
@@ -542,6 +620,11 @@ VALID_POSTS = {
     "coach:prompt": lambda kwargs, persona, world: prompt_form(Prompt.objects.get(pk=kwargs["pk"])),
     "coach:prompt_move": {"direction": "down"},
     "coach:assignment_create": lambda kwargs, persona, world: assignment_form(persona, world),
+    "checkins:checkin_propose": {"source": "stress-and-support", "cadence": "7", "weekday": "6"},
+    "checkins:checkin_change": {"source": "load-at-home", "cadence": "14", "weekday": "2"},
+    "checkins:checkin_share": lambda kwargs, persona, world: {"link": world.couple_links["A"].pk},
+    "checkins:checkin_unshare": lambda kwargs, persona, world: {"link": world.couple_links["A"].pk},
+    "coach:checkin_propose": lambda kwargs, persona, world: coach_checkin_form(persona, world),
 }
 
 
@@ -655,8 +738,24 @@ INVALID_POSTS = {
         },
         keeps=TYPED,
     ),
+    "checkins:checkin_propose": Invalid(
+        "a check-in of our own with no questions", OWN_CHECKIN_WITHOUT_QUESTIONS, keeps=TYPED
+    ),
+    "checkins:checkin_change": Invalid("our own questions, none ticked", OWN_CHECKIN_WITHOUT_QUESTIONS, keeps=TYPED),
+    "checkins:checkin_share": Invalid("a coaching link that is not a number", {"link": "our coach"}),
+    "checkins:checkin_unshare": Invalid("a coaching link that is not a number", {"link": "our coach"}),
+    "coach:checkin_propose": Invalid(
+        "a couple the coach does not coach (Frank and Gina, unlinked)",
+        lambda kwargs, persona, world: OWN_CHECKIN_WITHOUT_QUESTIONS | {"couple": world.couple_links["F"].couple_id},
+        keeps=TYPED,
+    ),
     **dict.fromkeys(
         [
+            "checkins:checkin_accept",
+            "checkins:checkin_decline",
+            "checkins:checkin_pause",
+            "checkins:checkin_resume",
+            "checkins:checkin_stop",
             "reflections:reflection_start",
             "reflections:readiness_set",
             "reflections:readiness_withdraw",
@@ -949,6 +1048,17 @@ def coach_reads(persona, kwargs, world):
     return persona in world.coach_reads[kwargs["pk"]]
 
 
+def in_checkin(persona, kwargs, world):
+    """A partner of the couple whose check-in it is (the world's one is Alice and Bob's)."""
+    return persona in COUPLES["A"]
+
+
+def without_checkin(persona, kwargs, world):
+    """A proposal is made (302) by a linked couple with no check-in yet
+    (Dan and Erin); anyone else's form comes back saying why (400)."""
+    return 302 if persona in COUPLES["B"] else 400
+
+
 EXPECTED = {
     "healthz": page(),
     # The icon is a static file: /favicon.ico points there. The manifest is public.
@@ -1058,6 +1168,26 @@ EXPECTED = {
     # Neither up nor down: the page says so (302, then a message); htmx gets the list as it was.
     "coach:prompt_move": action(allowed=owns_prompt, invalid=PlainOrHtmx(302, htmx=200)),
     "coach:shared_reflection": page(reader=coach_reads),
+    # Check-ins. Alice and Bob's runs: accepting, declining or resuming it
+    # is refused with a message (302, as done); pausing, changing, stopping
+    # and sharing it work. Coach proposes to Alice and Bob, who have one
+    # (the form says why: 400), Other Coach to Dan and Erin (302).
+    "checkins:checkin": page(),
+    "checkins:checkin_propose": form(post=without_checkin, invalid=400),
+    "checkins:checkin_change": form(allowed=in_checkin, post=302, invalid=400),
+    "checkins:checkin_accept": action(allowed=in_checkin, invalid=IGNORED),
+    "checkins:checkin_decline": action(allowed=in_checkin, invalid=IGNORED),
+    "checkins:checkin_pause": action(allowed=in_checkin, invalid=IGNORED),
+    "checkins:checkin_resume": action(allowed=in_checkin, invalid=IGNORED),
+    "checkins:checkin_stop": form(allowed=in_checkin, post=302, invalid=IGNORED),
+    "checkins:checkin_share": action(allowed=in_checkin, invalid=404),
+    "checkins:checkin_unshare": action(allowed=in_checkin, invalid=404),
+    "checkins:checkin_trend": page(reader=in_checkin),
+    "coach:checkin_propose": form(
+        post=lambda persona, kwargs, world: 302 if persona == "other_coach" else 400, invalid=400
+    ),
+    # Both partners share Alice and Bob's check-in with Coach.
+    "coach:checkin_trend": page(reader=lambda persona, kwargs, world: persona == "coach"),
 }
 OPEN_TO_ANONYMOUS = SITE_URLS | {"reflections:home"}
 COACH_WORKSPACE = {name for name in EXPECTED if name.startswith("coach:")} - {

@@ -12,6 +12,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from checkins.models import Round
 from notifications.models import Kind, Notification
 from reflections.models import Participant
 from tests.test_persona import world  # noqa: F401  (the fixture)
@@ -30,6 +31,12 @@ def test_every_kind_of_email_goes_out_and_none_carries_an_answer(world, settings
     )
 
     call_command("send_reminders", stdout=StringIO())
+    # The open check-in round's day, in the evening: its one reminder.
+    settings.CHECKIN_REMINDER_HOUR = 0
+    Round.objects.filter(reflection__revealed_at__isnull=True, reflection__closed_at__isnull=True).update(
+        opens_on=timezone.localdate()
+    )
+    call_command("checkins_run", stdout=StringIO())
 
     assert mail.outbox, "the world sent no email at all"
     notifications = [m for m in mail.outbox if "X-Twofold-Notification" in m.extra_headers]

@@ -36,7 +36,9 @@ FEW, MANY = 1, 200
 FEW_PROMPTS, MANY_PROMPTS = 1, 50
 
 # The bounds, one per page: what the page costs with the least data.
-HOME_QUERIES = 6  # one of them the guide to read next; progress and passes are counts on the participant rows
+# One of them the guide to read next, one the couple's check-in; progress and
+# passes are counts on the participant rows.
+HOME_QUERIES = 7
 HISTORY_QUERIES = 3  # a page of status lines is one query
 REFLECTION_ANSWERING_QUERIES = 5  # before the reveal, answering, nobody ready yet (no trail to read)
 REFLECTION_WAITING_QUERIES = 6  # before the reveal, ready and waiting for the partner
@@ -49,7 +51,7 @@ TOGETHER_QUERIES = 9  # one question, its talked marks, its conversation and bot
 # the in-person reactions and the guide to read next.
 TOGETHER_TALKED_THROUGH_QUERIES = 12
 COACH_REFLECTION_QUERIES = 10  # a coach reading what both partners shared, its conversation and talked marks
-COACH_DASHBOARD_QUERIES = 8
+COACH_DASHBOARD_QUERIES = 9  # one of them the client couples' check-ins
 AUTOSAVE_QUERIES = 11  # one answer saved from the answering page (htmx), including its transaction
 
 
