@@ -70,12 +70,13 @@ run: $(STAMP)
 # For working on the code: DEBUG on (Django's technical error pages), served
 # under ASGI as everywhere else (Django's runserver speaks WSGI, which cannot
 # hold an event stream open), by uvicorn, which restarts when the code
-# changes. The background worker runs beside the server; the trap stops it
-# whenever the server stops, Ctrl-C included.
+# changes. The background worker and its scheduler run beside the server; the
+# trap stops them whenever the server stops, Ctrl-C included.
 dev: demo
-	@echo "Serving Twofold (DEBUG on) on http://127.0.0.1:8000 with its background worker (Ctrl-C stops both)"
+	@echo "Serving Twofold (DEBUG on) on http://127.0.0.1:8000 with its background worker and scheduler (Ctrl-C stops them all)"
 	@$(PY) manage.py db_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(PY) manage.py crontask --no-heartbeat >/dev/null & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT; \
 	$(VENV)/bin/uvicorn config.asgi:application --reload --host 127.0.0.1 --port 8000 --lifespan off
 
 # Production settings on this machine (bin/serve says how); DATABASE_URL and

@@ -51,7 +51,7 @@ def my_answers(user):
     answers = (
         Answer.objects.visible_to(user)
         .filter(author=user)
-        .select_related("prompt__reflection")
+        .select_related("prompt__reflection__checkin_round__checkin")
         .order_by("prompt__reflection__created_at", "prompt__order", "prompt__pk")
     )
     grouped = {}
@@ -74,6 +74,18 @@ def my_replies(user):
         .select_related("prompt__reflection")
         .order_by("prompt__reflection__created_at", "prompt__order", "created_at", "pk")
     )
+
+
+def _checkin_of(reflection):
+    """For a check-in round: the check-in and the round's number; else None."""
+    checkin_round = getattr(reflection, "checkin_round", None)
+    if checkin_round is None:
+        return None
+    return {
+        "title": checkin_round.checkin.title,
+        "round": checkin_round.number,
+        "opened_on": str(checkin_round.opens_on),
+    }
 
 
 def _answer_value(answer):
@@ -118,6 +130,8 @@ def answers_export_json(request):
                 "title": reflection.title,
                 "started_at": reflection.created_at.isoformat(),
                 "revealed_at": reflection.revealed_at.isoformat() if reflection.revealed_at else None,
+                "closed_at": reflection.closed_at.isoformat() if reflection.closed_at else None,
+                "check_in": _checkin_of(reflection),
                 "answers": [
                     {
                         "question": answer.prompt.text,

@@ -27,7 +27,14 @@ from notifications.models import Notification
 from reflections.models import Answer, Participant, Reflection, ReflectionEvent, ReflectionPrompt, ShareConsent
 from reflections.overview import HISTORY_PER_PAGE, HOME_FINISHED
 from reflections.selectors import STILL_OPEN, finished_for
-from reflections.services import progress_recount, readiness_set, reflection_create, reflection_share, reflection_start
+from reflections.services import (
+    answer_save,
+    progress_recount,
+    readiness_set,
+    reflection_create,
+    reflection_share,
+    reflection_start,
+)
 
 from .conftest import answer_all, coach_link, link, make_article, reveal
 
@@ -610,3 +617,59 @@ def test_the_linked_couple_lookup_has_its_index(db):
 
     index = constraints["one_linked_couple_per_user"]
     assert index["columns"] == ["user_id"] and index["unique"]
+
+
+# Check-ins: the trend and the check-in page, one revealed round and many.
+
+
+def checkin_with_rounds(alice, bob, count):
+    """Alice and Bob's weekly check-in with `count` revealed rounds, opened
+    and answered through the services."""
+    from dataclasses import asdict
+
+    from checkins.services import checkin_accept, checkin_propose
+    from checkins.sets import checkin_set
+
+    chosen = checkin_set("connected")
+    checkin = checkin_propose(
+        by=alice,
+        title=chosen.title,
+        cadence=7,
+        weekday=6,
+        prompts=[asdict(p) | {"choices": []} for p in chosen.prompts],
+    )
+    checkin_accept(checkin=checkin, by=bob)
+    add_rounds(checkin, alice, bob, count)
+    return checkin
+
+
+def add_rounds(checkin, alice, bob, count):
+    from checkins.services import round_open
+
+    for _ in range(count):
+        checkin.refresh_from_db()
+        reflection = round_open(checkin.pk, today=checkin.next_round_on).reflection
+        for person in (alice, bob):
+            for prompt in reflection.prompts.all():
+                answer_save(prompt=prompt, author=person, **answer_value(prompt, person))
+            readiness_set(reflection=reflection, user=person)
+
+
+TREND_QUERIES = 7  # the check-in, its revealed rounds, their scales, the numbers through the gate, the partners
+CHECKIN_PAGE_QUERIES = 8  # the couple, its check-in and prompts, the latest rounds' status lines, its coaches
+
+
+@pytest.mark.parametrize("url_name", ["checkins:checkin_trend", "checkins:checkin"])
+def test_the_trend_and_the_checkin_page_cost_the_same_for_many_rounds_as_for_one(client, alice, bob, couple, url_name):
+    checkin = checkin_with_rounds(alice, bob, FEW)
+    url = reverse(url_name, args=[checkin.pk] if url_name.endswith("trend") else [])
+    signed_in(client, alice, url)
+    few, _ = measured(client, url)
+
+    add_rounds(checkin, alice, bob, 11)
+    many, html = measured(client, url)
+
+    bound = TREND_QUERIES if url_name.endswith("trend") else CHECKIN_PAGE_QUERIES
+    assert many == few == bound, (few, many)
+    if url_name.endswith("trend"):
+        assert html.count("<tr>") == 4 * (1 + FEW + 11)  # four charts, each a header and a row a round

@@ -43,3 +43,11 @@ def running(couple, alice, bob, on_day):
     on_day(SUNDAY)
     checkin = propose(alice)
     return checkin_accept(checkin=checkin, by=bob)
+
+
+@pytest.fixture
+def library(db):
+    """Twofold's library loaded, the question bank with it."""
+    from library.content import library_load
+
+    library_load()

@@ -1,7 +1,9 @@
 """Demo content for `make run`: the library, two couples and their coach at
-different stages. Running it again changes nothing."""
+different stages, one couple with a weekly check-in eight rounds old.
+Running it again changes nothing."""
 
-from datetime import timedelta
+from dataclasses import asdict
+from datetime import datetime, time, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -18,12 +20,17 @@ from accounts.services import (
     invitation_accept,
     invitation_create,
 )
+from checkins.models import CheckIn
+from checkins.services import checkin_accept, checkin_propose, checkin_share, round_open
+from checkins.sets import checkin_set
 from coaching.authoring import article_save, assignment_create, prompt_save
 from conversation.models import Reaction
 from conversation.services import reaction_set, reply_create, talked_toggle
 from library.content import CONTENT_DIR, library_load, read_guide
 from library.forms import PROMPT_FORM_FIELDS
 from library.models import Article, BankQuestion, PromptKind
+from notifications.models import Notification
+from notifications.services import notices_recount
 from reflections.models import Reflection
 from reflections.services import answer_save, article_bring, readiness_set, reflection_share, reflection_start
 
@@ -90,6 +97,32 @@ REVEALED_ANSWERS = {
 }
 
 
+# Alex and Riley's weekly check-in, eight rounds behind them: the numbers of
+# each round's four scales (close, heard, time, fun), then the open answer.
+CHECKIN_SET = "connected"
+CHECKIN_ROUNDS = {
+    "alex@example.com": [
+        ([6, 5, 4, 6], "A walk without our phones."),
+        ([6, 6, 4, 5], "Dinner at the table, not on the sofa."),
+        ([7, 6, 5, 7], "More of Saturday morning."),
+        ([7, 7, 6, 7], "Keep the Sunday walk."),
+        ([7, 6, 6, 7], "Ask me about work on Thursday, it is a big day."),
+        ([6, 5, 4, 6], "An evening where we do nothing at all."),
+        ([8, 7, 6, 8], "Cook together again."),
+        ([8, 8, 7, 8], "The same as this week, honestly."),
+    ],
+    "riley@example.com": [
+        ([5, 4, 3, 5], "Put the phones in the drawer after nine."),
+        ([6, 5, 3, 6], "Ten minutes each evening to catch up."),
+        ([6, 6, 4, 6], "A proper breakfast on Saturday."),
+        ([7, 6, 6, 7], "The walk again, same route."),
+        ([3, 2, 5, 4], "Hear me out about my sister without fixing it."),
+        ([5, 5, 4, 5], "Cinema on Friday?"),
+        ([7, 7, 6, 8], "Music while we cook."),
+        ([8, 8, 7, 8], "Plan the weekend away."),
+    ],
+}
+
 SECOND_GUIDE = "small-talk-that-isnt-small"
 ALEX_WORDS = "When you send me a photo of something you know I would laugh at."
 RILEY_WORDS = "When you ask about my day and then ask a second question."
@@ -155,10 +188,16 @@ class Command(BaseCommand):
         if not hasattr(morgan, "coach_profile"):
             self.coach(morgan, couples=[(sam, robin), (alex, riley)])
 
+        if not CheckIn.objects.filter(couple=linked_couple_for(alex)).exists():
+            self.checkin(alex, riley, coach=morgan)
+
         self.stdout.write(f"Demo logins (password for each: {DEMO_PASSWORD}):")
         self.stdout.write("  sam@example.com     linked with Robin; brought an article; 3 answers given; coached")
         self.stdout.write("  robin@example.com   linked with Sam; nothing answered yet")
-        self.stdout.write("  alex@example.com    linked with Riley; two revealed, one with replies, shared with Morgan")
+        self.stdout.write(
+            "  alex@example.com    linked with Riley; two revealed, one with replies, shared with Morgan;"
+            " a weekly check-in with eight rounds (its trend)"
+        )
         self.stdout.write("  riley@example.com   linked with Alex; an overdue assignment from Morgan")
         self.stdout.write("  jordan@example.com  not linked: try inviting someone")
         self.stdout.write("  morgan@example.com  a coach with two client couples")
@@ -195,6 +234,46 @@ class Command(BaseCommand):
         for person in (alex, riley):
             reflection_share(reflection=revealed, user=person, coach=morgan)
         assert CoachingLink.objects.active().filter(coach=morgan).count() == 2
+
+    def checkin(self, alex, riley, *, coach):
+        """A weekly check-in with eight revealed rounds, the last one
+        yesterday, shared with their coach by both."""
+        chosen = checkin_set(CHECKIN_SET)
+        yesterday = timezone.localdate() - timedelta(days=1)
+        checkin = checkin_propose(
+            by=riley,
+            title=chosen.title,
+            cadence=CheckIn.Cadence.WEEKLY,
+            weekday=yesterday.weekday(),
+            prompts=[asdict(p) | {"choices": []} for p in chosen.prompts],
+            set_slug=chosen.slug,
+        )
+        checkin_accept(checkin=checkin, by=alex)
+        rounds = len(CHECKIN_ROUNDS[alex.email])
+        day = yesterday - timedelta(weeks=rounds - 1)
+        CheckIn.objects.filter(pk=checkin.pk).update(next_round_on=day)
+        for number in range(rounds):
+            reflection = round_open(checkin.pk, today=day).reflection
+            for person in (alex, riley):
+                numbers, words = CHECKIN_ROUNDS[person.email][number]
+                for prompt, value in zip(reflection.prompts.all(), [*numbers, words], strict=True):
+                    field = "scale_value" if prompt.is_scale else "text"
+                    answer_save(prompt=prompt, author=person, **{field: value})
+                readiness_set(reflection=reflection, user=person)
+            # As if it had happened on its day, in the evening.
+            evening = timezone.make_aware(datetime.combine(day, time(20)))
+            Reflection.objects.filter(pk=reflection.pk).update(created_at=evening, revealed_at=evening)
+            day += timedelta(weeks=1)
+        for person in (alex, riley):
+            checkin_share(checkin=checkin, by=person, coach=coach)
+        # The weeks are past: their "revealed" notices (written once the
+        # reveals commit, just before this runs) were read and emailed long ago.
+        transaction.on_commit(lambda: self.put_away(checkin, [alex, riley]))
+
+    def put_away(self, checkin, people):
+        now = timezone.now()
+        Notification.objects.filter(reflection__checkin_round__checkin=checkin).update(read_at=now, emailed_at=now)
+        notices_recount(people)
 
     def conversation(self, revealed, alex, riley):
         """After the reveal: a reply under the first question, a reaction, and
