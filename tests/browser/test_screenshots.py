@@ -1,9 +1,12 @@
-"""The README's screenshots: home, answering, waiting, the shared view and
-together mode, on a phone and a desktop. Saved under docs/screenshots by
+"""The README's screenshots: home, answering, waiting, the shared view,
+together mode, the library, bringing an article and a check-in's trend, on
+a phone and a desktop. Saved under docs/screenshots by
 `make screenshots`; in every run the pages are checked all the same."""
 
 import pytest
 
+from checkins.models import CheckIn
+from demo.management.commands.seed_demo import Command as SeedDemo
 from library.content import CONTENT_DIR, read_guide
 from reflections.services import answer_save, readiness_set, reflection_start
 from tests.conftest import link, make_article
@@ -50,6 +53,9 @@ def test_key_pages_look_right(new_page, library, device):
             readiness_set(reflection=revealed, user=person)
 
     elsewhere(answered)
+    # The demo's weekly check-in, eight rounds behind them.
+    elsewhere(lambda: SeedDemo().checkin(sam, robin))
+    checkin = CheckIn.objects.get(couple=revealed.couple)
 
     page = new_page(viewport=PHONE if device == "phone" else DESKTOP)
     log_in(page, sam.email)
@@ -61,6 +67,7 @@ def test_key_pages_look_right(new_page, library, device):
         ("together", f"/reflections/{revealed.pk}/together/2/", "Question 2 of 8"),
         ("library", "/library/", "Closeness, then distance"),
         ("bring", "/library/bring/", "Bring an article of your own"),
+        ("trend", f"/checkins/{checkin.pk}/trend/", "How you have been"),
     ]
     for name, url, expected in shots:
         page.goto(url)

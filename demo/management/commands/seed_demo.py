@@ -98,10 +98,11 @@ REVEALED_ANSWERS = {
 
 
 # Alex and Riley's weekly check-in, eight rounds behind them: the numbers of
-# each round's four scales (close, heard, time, fun), then the open answer.
+# each round's four scales (close, heard, time, fun), then the open answer;
+# Alex's rounds first, then Riley's.
 CHECKIN_SET = "connected"
-CHECKIN_ROUNDS = {
-    "alex@example.com": [
+CHECKIN_ROUNDS = (
+    [
         ([6, 5, 4, 6], "A walk without our phones."),
         ([6, 6, 4, 5], "Dinner at the table, not on the sofa."),
         ([7, 6, 5, 7], "More of Saturday morning."),
@@ -111,7 +112,7 @@ CHECKIN_ROUNDS = {
         ([8, 7, 6, 8], "Cook together again."),
         ([8, 8, 7, 8], "The same as this week, honestly."),
     ],
-    "riley@example.com": [
+    [
         ([5, 4, 3, 5], "Put the phones in the drawer after nine."),
         ([6, 5, 3, 6], "Ten minutes each evening to catch up."),
         ([6, 6, 4, 6], "A proper breakfast on Saturday."),
@@ -121,7 +122,7 @@ CHECKIN_ROUNDS = {
         ([7, 7, 6, 8], "Music while we cook."),
         ([8, 8, 7, 8], "Plan the weekend away."),
     ],
-}
+)
 
 SECOND_GUIDE = "small-talk-that-isnt-small"
 ALEX_WORDS = "When you send me a photo of something you know I would laugh at."
@@ -235,9 +236,10 @@ class Command(BaseCommand):
             reflection_share(reflection=revealed, user=person, coach=morgan)
         assert CoachingLink.objects.active().filter(coach=morgan).count() == 2
 
-    def checkin(self, alex, riley, *, coach):
+    def checkin(self, alex, riley, *, coach=None):
         """A weekly check-in with eight revealed rounds, the last one
-        yesterday, shared with their coach by both."""
+        yesterday, shared with their coach (if any) by both. The README's
+        screenshot of the trend draws it too."""
         chosen = checkin_set(CHECKIN_SET)
         yesterday = timezone.localdate() - timedelta(days=1)
         checkin = checkin_propose(
@@ -249,13 +251,13 @@ class Command(BaseCommand):
             set_slug=chosen.slug,
         )
         checkin_accept(checkin=checkin, by=alex)
-        rounds = len(CHECKIN_ROUNDS[alex.email])
+        rounds = len(CHECKIN_ROUNDS[0])
         day = yesterday - timedelta(weeks=rounds - 1)
         CheckIn.objects.filter(pk=checkin.pk).update(next_round_on=day)
         for number in range(rounds):
             reflection = round_open(checkin.pk, today=day).reflection
-            for person in (alex, riley):
-                numbers, words = CHECKIN_ROUNDS[person.email][number]
+            for person, theirs in zip((alex, riley), CHECKIN_ROUNDS, strict=True):
+                numbers, words = theirs[number]
                 for prompt, value in zip(reflection.prompts.all(), [*numbers, words], strict=True):
                     field = "scale_value" if prompt.is_scale else "text"
                     answer_save(prompt=prompt, author=person, **{field: value})
@@ -264,7 +266,7 @@ class Command(BaseCommand):
             evening = timezone.make_aware(datetime.combine(day, time(20)))
             Reflection.objects.filter(pk=reflection.pk).update(created_at=evening, revealed_at=evening)
             day += timedelta(weeks=1)
-        for person in (alex, riley):
+        for person in (alex, riley) if coach else ():
             checkin_share(checkin=checkin, by=person, coach=coach)
         # The weeks are past: their "revealed" notices (written once the
         # reveals commit, just before this runs) were read and emailed long ago.
