@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from accounts.models import Couple, Invitation, Membership, User
+from checkins.models import CheckIn, CheckInShare, Round
 from conversation.models import Reaction, Reply, TalkedMark
 from library.content import library_load
 from library.models import Article, Prompt, PromptKind
@@ -292,6 +293,9 @@ def row_counts():
         Reply,
         Reaction,
         TalkedMark,
+        CheckIn,
+        Round,
+        CheckInShare,
     ]
     return {model.__name__: model.objects.count() for model in models}
 
@@ -308,10 +312,12 @@ def test_seed_demo_creates_the_demo_content(db, development):
     counts = row_counts()
     assert counts["User"] == 6  # two couples, someone single, and their coach
     assert counts["Couple"] == 2
-    # Two guides revealed, one answering, a brought article, two assignments.
-    assert counts["Reflection"] == 6
+    # Two guides revealed, one answering, a brought article, two assignments,
+    # and eight rounds of a weekly check-in, each of five questions.
+    assert counts["Reflection"] == 6 + 8
+    assert (counts["CheckIn"], counts["Round"], counts["CheckInShare"]) == (1, 8, 2)
     second = Article.objects.get(slug="small-talk-that-isnt-small").prompts.count()
-    assert counts["Answer"] == 3 + 16 + 2 * second + 1
+    assert counts["Answer"] == 3 + 16 + 2 * second + 1 + 8 * 2 * 5
     assert Article.objects.filter(couple__isnull=False).count() == 1
     # The first revealed reflection has a conversation to show.
     assert (counts["Reply"], counts["Reaction"], counts["TalkedMark"]) == (2, 2, 1)
