@@ -31,9 +31,10 @@ def next_day(weekday: int, on_or_after: date) -> date:
 
 def _first_round_on(checkin: CheckIn, today: date) -> date:
     """When the next round opens, from `today`: on the check-in's day, and
-    never sooner than its cadence after the last round opened."""
+    never sooner than its cadence after the last round opened (a change of
+    day never brings two rounds close together)."""
     last = checkin.rounds.order_by("-number").values_list("opens_on", flat=True).first()
-    earliest = today if last is None else max(today, last + timedelta(days=checkin.cadence - 6))
+    earliest = today if last is None else max(today, last + timedelta(days=checkin.cadence))
     return next_day(checkin.weekday, earliest)
 
 
@@ -238,11 +239,15 @@ def round_open(checkin_pk: int, *, today: date) -> Round | None:
         checkin = CheckIn.objects.select_for_update(of=("self",)).select_related("couple").get(pk=checkin_pk)
         if checkin.status != CheckIn.Status.ACTIVE or not checkin.next_round_on or checkin.next_round_on > today:
             return None
-        # No streak and no count of missed weeks: an unfinished round simply closes.
-        Reflection.objects.filter(
-            checkin_round__checkin=checkin, revealed_at__isnull=True, closed_at__isnull=True
-        ).update(closed_at=timezone.now())
         partners = [m.user_id for m in checkin.couple.memberships.order_by("pk")]
+        # No streak and no count of missed weeks: an unfinished round simply
+        # closes, and a page open on it says so.
+        unfinished = Reflection.objects.filter(
+            checkin_round__checkin=checkin, revealed_at__isnull=True, closed_at__isnull=True
+        )
+        for pk in list(unfinished.values_list("pk", flat=True)):
+            live.changed(live.STATUS, partners, reflection_id=pk)
+        unfinished.update(closed_at=timezone.now())
         coach = checkin.proposed_through.coach_id if checkin.proposed_through_id else None
         reflection = new_reflection(
             prompts=checkin.prompts.all(),

@@ -10,6 +10,8 @@ HELP = {
     Kind.SUGGESTED: "When your partner brings an article for you both to reflect on.",
     Kind.REPLIED: "When your partner replies after a reveal: at most one email a day each. Never what they wrote.",
     Kind.REMINDER: "At most once per reflection, when your partner has been ready for a few days and you have not.",
+    Kind.CHECKIN_PROPOSED: "When your partner or your coach proposes a check-in for you both.",
+    Kind.CHECKIN_ROUND: "Once on a check-in round's day, if you have not finished it. Never after that day.",
 }
 
 
