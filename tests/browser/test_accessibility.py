@@ -7,8 +7,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.services import couple_unlink, invitation_create
+from checkins.services import checkin_accept, checkin_propose, round_open
 from reflections.services import readiness_set, reflection_start
-from tests.conftest import answer_all, link, make_article
+from tests.checkins.conftest import set_prompts
+from tests.conftest import answer_all, link, make_article, reveal
 from tests.test_persona import all_url_patterns
 
 from .asgi_server import elsewhere
@@ -16,13 +18,23 @@ from .conftest import PASSWORD, check_accessibility, check_page, log_in, make_pe
 
 NARROW = {"width": 320, "height": 800}
 # Pages that need arguments, with where to find real ones in the cast.
-PAGES_WITH_ARGUMENTS = {"article", "reflection", "invitation_accept", "account_reset_password_from_key"}
+PAGES_WITH_ARGUMENTS = {
+    "library:article",
+    "reflections:reflection",
+    "accounts:invitation_accept",
+    "account_reset_password_from_key",
+    "checkins:checkin_trend",
+    "checkins:checkin_change",
+    "checkins:checkin_stop",
+}
 
 
 @pytest.fixture
 def cast(library):
     """Alice has a past couple (archived reflection) and is now linked with
-    Bob, with reflections she is answering, is waiting on, and has revealed."""
+    Bob, with reflections she is answering, is waiting on, and has revealed,
+    and a running check-in: one round revealed (so the trend has charts),
+    the next one open."""
     alice, bob, carol, dan = (make_person(n) for n in ["Alice", "Bob", "Carol", "Dan"])
     demo, second, third, fourth = library[0], make_article(), make_article(), make_article()
 
@@ -40,15 +52,25 @@ def cast(library):
         for person in (alice, bob):
             answer_all(revealed, person)
             readiness_set(reflection=revealed, user=person)
-        return answering, waiting, revealed, archived
+        checkin = checkin_propose(
+            by=alice, title="How connected we feel", cadence=7, weekday=6, prompts=set_prompts(), set_slug="connected"
+        )
+        checkin = checkin_accept(checkin=checkin, by=bob)
+        revealed_round = reveal(round_open(checkin.pk, today=checkin.next_round_on).reflection, alice, bob)
+        checkin.refresh_from_db()
+        open_round = round_open(checkin.pk, today=checkin.next_round_on).reflection
+        return [answering, waiting, revealed, archived, revealed_round, open_round], checkin
 
-    answering, waiting, revealed, archived = elsewhere(made)
+    reflections, checkin = elsewhere(made)
 
     arguments = {
-        "article": [{"slug": a.slug} for a in (demo, fourth)],
-        "reflection": [{"pk": r.pk} for r in (answering, waiting, revealed, archived)],
-        "invitation_accept": [{"token": invitation_create(inviter=carol).token}],
+        "library:article": [{"slug": a.slug} for a in (demo, fourth)],
+        "reflections:reflection": [{"pk": r.pk} for r in reflections],
+        "accounts:invitation_accept": [{"token": invitation_create(inviter=carol).token}],
         "account_reset_password_from_key": [{"uidb36": "0", "key": "expired-key"}],
+        **dict.fromkeys(
+            ["checkins:checkin_trend", "checkins:checkin_change", "checkins:checkin_stop"], [{"pk": checkin.pk}]
+        ),
     }
     return {"alice": alice, "carol": carol, "arguments": arguments}
 
@@ -60,6 +82,8 @@ EVENT_STREAMS = {"reflections:home_events", "reflections:reflection_events"}
 def page_urls(arguments):
     """Every GET page of the project and of allauth (the admin is Django's)."""
     urls = []
+    names = {name for name, _ in all_url_patterns()}
+    assert names >= PAGES_WITH_ARGUMENTS, f"no such URL names: {PAGES_WITH_ARGUMENTS - names}"
     for name, params in sorted(set((n, frozenset(p)) for n, p in all_url_patterns())):
         if name.startswith("admin:") or name in EVENT_STREAMS:
             continue
@@ -97,6 +121,11 @@ def test_every_page_passes_axe_for_a_partner(new_page, cast, scheme):
     page.wait_for_url(lambda url: "reauthenticate" not in url)
     urls = [u for u in page_urls(cast["arguments"]) if "logout" not in u]
     assert sweep(page, urls) >= 18
+    # The trend's tables sit in closed <details>, where axe does not look: open them.
+    page.goto(reverse("checkins:checkin_trend", kwargs=cast["arguments"]["checkins:checkin_trend"][0]))
+    for summary in page.get_by_text("The numbers", exact=True).all():
+        summary.click()
+    check_page(page, "the trend with its numbers open")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -108,7 +137,7 @@ def test_every_page_passes_axe_for_someone_without_a_partner(new_page, cast, sch
     page.get_by_role("button", name="Create an invitation").wait_for()
     check_page(page, "partner page without an invitation")
     page.get_by_role("button", name="Create an invitation").click()
-    assert sweep(page, ["/", "/partner/", "/partner/join/", "/accounts/logout/"]) == 4
+    assert sweep(page, ["/", "/partner/", "/partner/join/", "/checkins/", "/accounts/logout/"]) == 5
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -136,6 +165,11 @@ def test_forms_with_errors_pass_axe(new_page, cast):
     page.get_by_role("button", name="Continue").click()
     assert page.get_by_text("A code has 8 letters and digits").is_visible()
     check_page(page, "invitation code with an error")
+    page.goto("/checkins/new/")
+    page.get_by_label("Our own, from the question bank").check()
+    page.get_by_role("button", name="Propose it").click()
+    assert page.get_by_text("Give your check-in a name.").is_visible()
+    check_page(page, "check-in proposal with errors")
 
 
 def test_the_accessibility_check_catches_a_violation(new_page, live_server):

@@ -13,7 +13,7 @@ from tests.checkins.conftest import set_prompts
 from tests.conftest import link
 
 from .asgi_server import elsewhere
-from .conftest import check_no_horizontal_scroll, log_in, make_person
+from .conftest import check_no_horizontal_scroll, check_page, log_in, make_person
 from .test_live import WITHIN_MS, opened, still_the_same_page
 
 NARROW = {"width": 320, "height": 800}
@@ -158,6 +158,7 @@ def test_proposing_and_accepting_a_checkin_through_the_pages(new_page):
     home_line.get_by_role("link", name="See it and answer").click()
     bob_page.get_by_text("Alice proposed it. Here is what it asks; it starts once you say yes.").wait_for()
     assert bob_page.locator(".checkin-prompts li").all_inner_texts()[0].startswith(CONNECTED.prompts[0].text)
+    check_page(bob_page, "a check-in proposed to Bob")
     bob_page.get_by_role("button", name="Yes, let’s start").click()
     bob_page.get_by_text("Your check-in has started.").wait_for()
 
