@@ -46,6 +46,7 @@ class VirtualUser:
     version: int = 0  # of this user's answer to prompt_pk, as the page last said
     saves: int = 0
     coach_cookie: str = ""  # a bench coach's session, for the coach's pages (bench/coaches.py)
+    trend_pk: int = 0  # the couple's check-in, with revealed rounds (bench/checkins.py)
 
     def headers(self):
         cookie = self.session_cookie + (f"; csrftoken={self.csrf_token}" if self.csrf_token else "")
@@ -204,6 +205,23 @@ class CoachDashboard(Endpoint):
         return {"method": self.method, "url": self.path(user), "headers": {"Cookie": user.coach_cookie}}
 
 
+class Trend(Endpoint):
+    """The check-in's trend: both partners' numbers on each scale question
+    across its revealed rounds."""
+
+    name = "check-in trend"
+
+    def path(self, user):
+        return f"/checkins/{user.trend_pk}/trend/"
+
+    def check(self, user, response):
+        if response.status_code != 200:
+            return str(response.status_code), response.text
+        if 'class="trend"' not in response.text:
+            return "200 without a trend", response.text
+        return None
+
+
 VERSION_INPUT = re.compile(r'name="p(\d+)-version" value="(\d+)"')
 STATUS_URL = re.compile(r'hx-get="([^"]*/status/[^"]*)"')
 
@@ -262,7 +280,7 @@ class Autosave(Endpoint):
         return None
 
 
-ENDPOINTS = {cls.name: cls for cls in (Ceiling, Home, Answering, Autosave, Shared, Together, CoachDashboard)}
+ENDPOINTS = {cls.name: cls for cls in (Ceiling, Home, Answering, Autosave, Shared, Together, CoachDashboard, Trend)}
 
 
 # -- driving them ----------------------------------------------------------------

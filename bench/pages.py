@@ -1,10 +1,11 @@
 """`make bench-pages` (python -m bench.pages): what each key page costs, in-process.
 
-The pages' side of bench/floor.py: the home page, the answering page and
-the shared view, each sent through Django's WSGI handler with Twofold's
-whole stack and production's settings (DEBUG off, the bench database, Redis
-when one answers), for both partners of --couples virtual couples in turn,
-beside the ceiling (the ok view through the same stack). Each page's cost
+The pages' side of bench/floor.py: the home page, the answering page, the
+shared view and the check-in trend, each sent through Django's WSGI handler
+with Twofold's whole stack and production's settings (DEBUG off, the bench
+database, Redis when one answers), for both partners of --couples virtual
+couples in turn, beside the ceiling (the ok view through the same stack);
+the couples get their check-in as for `make bench`. Each page's cost
 beyond the ceiling is what the page itself adds: its queries, the ORM, its
 template. Turns and medians as in bench/floor.py. Autosave is left out: it
 is a POST with its own CSRF token and versions, and `make bench` measures it.
@@ -33,6 +34,7 @@ PAGES = {
     "home": lambda user: "/",
     "answering page": lambda user: f"/reflections/{user.answering_pk}/",
     "shared view": lambda user: f"/reflections/{user.shared_pk}/",
+    "check-in trend": lambda user: f"/checkins/{user.trend_pk}/trend/",
 }
 STATUS = "status line"
 
@@ -75,11 +77,12 @@ def main(argv=None):
     floor.setup_production_django(url, redis_url, args.log_level, field_keys=development_field_keys())
     from django.conf import settings
 
-    from bench.run import virtual_users
+    from bench.run import virtual_users, with_trends
 
     users = virtual_users(args.couples, settings.SECRET_KEY)
     if not users:
         sys.exit("No virtual users: run `make bench` once to seed the bench database.")
+    with_trends(users)
     targets = {name: [(user.session_cookie, path(user)) for user in users] for name, path in PAGES.items()}
     handler = floor.handler_for(settings.MIDDLEWARE)
     targets[STATUS] = status_targets(handler, targets["answering page"])

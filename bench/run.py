@@ -6,10 +6,11 @@
    `twofold` or a test database. It migrates it and seeds the dataset
    (bench/seed.py) unless that is already there.
 2. Signs in the partners of --virtual-couples couples (sessions written
-   straight into the database, tools/servers.py) and starts gunicorn with
-   production settings (DEBUG off, tools/servers.py's database pool,
-   config/gunicorn.py) and
-   the encryption keys the seeding used, under bench.settings: production's
+   straight into the database, tools/servers.py), gives those couples a
+   weekly check-in with revealed rounds if they have none (bench/checkins.py)
+   and starts gunicorn with production settings (DEBUG off,
+   tools/servers.py's database pool, config/gunicorn.py) and the
+   encryption keys the seeding used, under bench.settings: production's
    settings plus the ceiling view's URL, which production does not route.
    A second gunicorn serves the same "ok" view through Django's default
    middleware only (bench/default_stack.py): the second yardstick.
@@ -38,12 +39,13 @@
 Target: every key page (home, answering, autosave, the shared view) costs
 the app servers at most 10 times the CPU a request of the "ok" view through
 Django's default stack measured beside it, home at most 7 times
-(CPU_TARGETS); together mode and the coach's dashboard are measured and reported. The rps ratios to
-the default stack and to Twofold's own ceiling (the same view through
-Twofold's whole middleware) are reported beside it: the cheaper that floor
-gets, the lower they fall, so they are not the target. A change reaches the
-partner's open page with p95 at most 1 s, with no stream dropped and no
-event lost, and the idle window sees no request (bench/streams.py).
+(CPU_TARGETS); together mode, the coach's dashboard and the check-in trend
+are measured and reported. The rps ratios to the default stack and to
+Twofold's own ceiling (the same view through Twofold's whole middleware)
+are reported beside it: the cheaper that floor gets, the lower they fall,
+so they are not the target. A change reaches the partner's open page
+with p95 at most 1 s, with no stream dropped and no event lost, and the
+idle window sees no request (bench/streams.py).
 """
 
 import argparse
@@ -72,7 +74,7 @@ DEFAULT_STACK_SETTINGS = "bench.default_stack"
 # default stack's beside it: the closest peer's level (home: its own).
 CPU_TARGETS = {"home": 7.0, "answering page": 10.0, "autosave": 10.0, "shared view": 10.0}
 # Measured and reported beside the key pages, with no target of their own.
-REPORTED = ["together mode", "coach dashboard"]
+REPORTED = ["together mode", "coach dashboard", "check-in trend"]
 MEASURED = [*CPU_TARGETS, *REPORTED]
 YARDSTICKS = ["ceiling", "default stack"]
 
@@ -285,8 +287,12 @@ def virtual_users(count, secret_key, *, coaches=(), seed=7):
     Session.objects.all().delete()
     UserSession.objects.all().delete()
 
+    # The answering page and the shared view are measured on the library's
+    # reflections; the check-in's rounds (bench/checkins.py) are the trend's.
     linked = Reflection.objects.filter(
-        couple__ended_at__isnull=True, couple__memberships__user__email__endswith="@" + EMAIL_DOMAIN
+        couple__ended_at__isnull=True,
+        couple__memberships__user__email__endswith="@" + EMAIL_DOMAIN,
+        checkin_round__isnull=True,
     )
     in_progress = dict(
         linked.filter(revealed_at__isnull=True)
@@ -324,6 +330,23 @@ def virtual_users(count, secret_key, *, coaches=(), seed=7):
     coach_cookies = ["; ".join(f"{k}={v}" for k, v in session_cookie_for(c, secret_key).items()) for c in coaches]
     for n, user in enumerate(users):
         user.coach_cookie = coach_cookies[n % len(coach_cookies)] if coach_cookies else ""
+    return users
+
+
+def with_trends(users, out=print):
+    """Each user's trend_pk: their couple's check-in, made for the couples
+    that have none yet (bench/checkins.py)."""
+    from accounts.models import Membership
+    from bench.checkins import ensure_checkins
+
+    couples = dict(
+        Membership.objects.filter(user__email__in=[user.email for user in users], active=True).values_list(
+            "user__email", "couple"
+        )
+    )
+    checkins = ensure_checkins(couples.values(), out=out)
+    for user in users:
+        user.trend_pk = checkins[couples[user.email]]
     return users
 
 
@@ -543,7 +566,7 @@ def main(argv=None):
     # it would a real person's.
     wanted = max(args.virtual_couples, math.ceil(args.open_pages / 2) if args.suite != "pages" else 0)
     people = virtual_users(wanted, secret_key, coaches=coaches)
-    users = people[: 2 * args.virtual_couples]
+    users = with_trends(people[: 2 * args.virtual_couples])
     if len(users) < args.concurrency:
         sys.exit(f"{len(users)} virtual users cannot keep {args.concurrency} clients busy; seed more couples.")
     workers = args.workers or int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))

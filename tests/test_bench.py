@@ -15,7 +15,8 @@ import pytest
 from django.test import override_settings
 from django.urls import NoReverseMatch, reverse
 
-from accounts.models import CoachingLink
+from accounts.models import CoachingLink, Couple, Membership
+from bench.checkins import ensure_checkins
 from bench.coaches import ensure_coaches
 from bench.load import Result, VirtualUser, status_url_in
 from bench.processes import memory_report
@@ -25,7 +26,9 @@ from bench.seed import Seeder, dataset_present
 from bench.streams import EVENT_ROW, IDLE_ROW, AnswerToggle, StreamRun, logged_requests, pages_of
 from bench.streams import evaluate as evaluate_streams
 from bench.wire import chunks, parse_head, split_events
-from reflections.models import Reflection
+from checkins.models import CheckIn, Round
+from reflections.models import Answer, Participant, Reflection
+from reflections.services import progress_recount
 from tools.check_structure import PACKAGES
 
 
@@ -444,3 +447,34 @@ def test_the_bench_coaches_have_clients_with_assigned_and_shared_reflections(cli
     assert Reflection.objects.shared_with(coaches[0]).exists() or Reflection.objects.shared_with(coaches[1]).exists()
     client.force_login(coaches[0])
     assert client.get(reverse("coach:dashboard")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_bench_check_ins_have_revealed_rounds_the_trend_draws(client):
+    """The trend is measured on a couple's check-in with rounds behind it."""
+    Seeder(random.Random(3), out=lambda *_: None).run(4)
+    couples = list(Couple.objects.linked().order_by("pk").values_list("pk", flat=True)[:2])
+
+    made = ensure_checkins(couples, rounds=3, out=lambda *_: None)
+    rows = [CheckIn, Round, Reflection, Participant, Answer]
+    counted = [model.objects.count() for model in rows]
+    assert ensure_checkins(couples, rounds=3, out=lambda *_: None) == made  # once
+    assert [model.objects.count() for model in rows] == counted
+
+    assert set(made) == set(couples)
+    for couple, pk in made.items():
+        checkin = CheckIn.objects.get(pk=pk, couple=couple, status=CheckIn.Status.ACTIVE)
+        assert checkin.prompts.count() == 5
+        rounds = Round.objects.filter(checkin=checkin).order_by("number")
+        assert list(rounds.values_list("number", flat=True)) == [1, 2, 3]
+        assert not rounds.filter(reflection__revealed_at__isnull=True).exists()
+    participants = Participant.objects.filter(reflection__checkin_round__isnull=False)
+    assert participants.count() == 2 * 2 * 3 and not participants.filter(ready_at__isnull=True).exists()
+    assert progress_recount(participants) == []  # the counts answer_save would have kept
+
+    partner = Membership.objects.filter(couple=couples[0]).first().user
+    client.force_login(partner)
+    page = client.get(reverse("checkins:checkin_trend", args=[made[couples[0]]])).content.decode()
+    assert page.count('class="trend"') == 4  # one chart a scale question
+    assert page.count('<th scope="row">') == 4 * 3  # a row a round in each chart
+    assert "<td>—</td>" not in page  # both partners' numbers in every round
