@@ -11,7 +11,7 @@ from core.errors import DomainError
 
 from .models import CoachingAcceptance, CoachingLink, CoachProfile, Couple, Invitation, Membership, User
 from .selectors import coach_profile_for, linked_couple_for
-from .signals import coaching_ended, couple_unlinked, partner_linked
+from .signals import coaching_ended, coaching_started, couple_unlinked, partner_linked
 
 
 def invitation_create(*, inviter: User) -> Invitation:
@@ -140,6 +140,7 @@ def coaching_accept(*, link: CoachingLink, user: User) -> CoachingLink:
         if link.started_at is None and link.acceptances.count() == 2:
             link.started_at = timezone.now()
             link.save(update_fields=["started_at"])
+            coaching_started.send(sender=CoachingLink, link=link)
     return link
 
 

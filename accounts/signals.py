@@ -11,5 +11,8 @@ partner_linked = Signal()
 # A couple unlinked (P4: the shared view closes for both): `couple`, `by`.
 couple_unlinked = Signal()
 
+# Both partners accepted a coaching link: it starts now (`link`).
+coaching_started = Signal()
+
 # A coaching link ended (by either partner or the coach): `link`.
 coaching_ended = Signal()

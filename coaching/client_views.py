@@ -13,6 +13,8 @@ from accounts.models import CoachingLink
 from accounts.selectors import clients_of, coaching_link_for, pending_invitations_of
 from core.errors import DomainError
 from core.http import posted
+from practice.intake import intake_consent_give, intake_of
+from practice.models import IntakeConsent
 
 from .decorators import coach_required
 from .forms import CoachProfileForm
@@ -87,6 +89,8 @@ def coaching_accept(request, token):
     if request.method == "POST":
         try:
             link = services.coaching_accept(link=link, user=request.user)
+            if request.POST.get("share_intake") == "yes":
+                intake_consent_give(link=link, user=request.user)
         except DomainError as error:
             messages.error(request, str(error))
         else:
@@ -95,4 +99,12 @@ def coaching_accept(request, token):
             else:
                 messages.success(request, "Thank you. Coaching starts once your partner accepts too.")
             return redirect("accounts:partner")
-    return render(request, "coaching/accept.html", {"link": link, "accepted": accepted})
+    intake = intake_of(link)
+    context = {
+        "link": link,
+        "accepted": accepted,
+        "intake": intake,
+        "intake_questions": list(intake.prompts.all()) if intake else [],
+        "shares_intake": IntakeConsent.objects.filter(link=link, user=request.user).exists(),
+    }
+    return render(request, "coaching/accept.html", context)

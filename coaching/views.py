@@ -15,6 +15,7 @@ from library.forms import PROMPT_FORM_FIELDS, PromptForm
 from library.lookups import LookupLimited, article_look_up
 from library.models import Article, BankQuestion, Prompt
 from library.suggesting import suggest
+from practice.selectors import attention_for, programme_rows
 from reflections.access import Role
 from reflections.forms import answer_form
 from reflections.models import Reflection
@@ -52,9 +53,15 @@ def _save(form, action):
 @require_safe
 def dashboard(request):
     clients = coach_overview(request.user)
-    checkins = checkins_for_coach(request.user, [link for link, _ in clients])
-    rows = [(link, reflections, checkins.get(link.couple_id)) for link, reflections in clients]
-    return render(request, "coaching/dashboard.html", {"clients": rows})
+    links = [link for link, _ in clients]
+    checkins = checkins_for_coach(request.user, links)
+    programmes = programme_rows(links)
+    rows = [
+        (link, reflections, checkins.get(link.couple_id), programmes.get(link.couple_id))
+        for link, reflections in clients
+    ]
+    attention = attention_for(request.user, links)
+    return render(request, "coaching/dashboard.html", {"clients": rows, "attention": attention})
 
 
 @coach_required

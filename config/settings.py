@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "reflections",
     "checkins",
     "conversation",
+    "practice",
     "coaching",
     "notifications",
     "demo",
@@ -155,7 +156,7 @@ FORM_RENDERER = "config.forms.FormRenderer"
 # it over by this name, so that reflections imports nothing built on it).
 SHARED_VIEW = "conversation.pages.shared_view"
 # What the apps built on reflections add to home, in this order.
-HOME_PANELS = ["checkins.selectors.home_panel"]
+HOME_PANELS = ["practice.selectors.home_panel", "checkins.selectors.home_panel"]
 
 # SQLite by default, in WAL mode with IMMEDIATE transactions so that two
 # writers queue for the lock instead of failing halfway through.

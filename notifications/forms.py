@@ -12,6 +12,9 @@ HELP = {
     Kind.REMINDER: "At most once per reflection, when your partner has been ready for a few days and you have not.",
     Kind.CHECKIN_PROPOSED: "When your partner or your coach proposes a check-in for you both.",
     Kind.CHECKIN_ROUND: "Once on a check-in round's day, if you have not finished it. Never after that day.",
+    Kind.STEP_RELEASED: "When your coach's programme gives you both its next step: at most one email a day.",
+    Kind.PROGRAMME_PAUSED: "When your coach pauses your programme.",
+    Kind.PROGRAMME_ENDED: "When your coach ends your programme.",
 }
 
 

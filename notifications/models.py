@@ -20,7 +20,13 @@ class Kind(models.TextChoices):
     REPLIED = "replied", "My partner replied after a reveal"
     CHECKIN_PROPOSED = "checkin_proposed", "A check-in was proposed to us"
     CHECKIN_ROUND = "checkin_round", "The day of a check-in round"
+    STEP_RELEASED = "step_released", "My coach released the next step of our programme"
+    PROGRAMME_PAUSED = "programme_paused", "My coach paused our programme"
+    PROGRAMME_ENDED = "programme_ended", "My coach ended our programme"
 
+
+# Notices of what a coach did: the actor goes by the name they show clients.
+COACH_KINDS = [Kind.ASSIGNED, Kind.CHECKIN_PROPOSED, Kind.STEP_RELEASED, Kind.PROGRAMME_PAUSED, Kind.PROGRAMME_ENDED]
 
 # Notices that only matter while the reflection waits for the recipient: they
 # go quiet once it is revealed or the couple has unlinked.
@@ -94,8 +100,8 @@ class Notification(models.Model):
         clients, a partner by their display name."""
         if self.actor is None:
             # Someone who has since deleted their account; templates capitalise.
-            return "your coach" if self.kind == Kind.ASSIGNED else "your partner"
-        if self.kind in (Kind.ASSIGNED, Kind.CHECKIN_PROPOSED):
+            return "your coach" if self.kind in COACH_KINDS else "your partner"
+        if self.kind in COACH_KINDS:
             profile = getattr(self.actor, "coach_profile", None)
             if profile is not None:
                 return profile.name
@@ -118,6 +124,9 @@ class EmailPreferences(models.Model):
     replied = models.BooleanField(Kind.REPLIED.label, default=True)
     checkin_proposed = models.BooleanField(Kind.CHECKIN_PROPOSED.label, default=True)
     checkin_round = models.BooleanField(Kind.CHECKIN_ROUND.label, default=True)
+    step_released = models.BooleanField(Kind.STEP_RELEASED.label, default=True)
+    programme_paused = models.BooleanField(Kind.PROGRAMME_PAUSED.label, default=True)
+    programme_ended = models.BooleanField(Kind.PROGRAMME_ENDED.label, default=True)
 
     class Meta:
         verbose_name_plural = "email preferences"

@@ -9,6 +9,7 @@ from accounts.signals import partner_linked
 from checkins.signals import checkin_proposed, round_reminder
 from coaching.signals import reflection_assigned
 from conversation.signals import follow_up_started, partner_replied
+from practice.signals import programme_changed, step_released
 from reflections.signals import article_brought, partner_ready, reflection_revealed
 
 from .services import (
@@ -17,8 +18,10 @@ from .services import (
     notify_checkin_round,
     notify_partner_joined,
     notify_partner_ready,
+    notify_programme_changed,
     notify_replied,
     notify_revealed,
+    notify_step_released,
     notify_suggested,
 )
 
@@ -75,3 +78,17 @@ def on_checkin_proposed(sender, checkin, by, **kwargs):
 @receiver(round_reminder, dispatch_uid="notifications.checkin_round")
 def on_round_reminder(sender, round, users, **kwargs):
     notify_checkin_round(reflection=round.reflection, users=users)
+
+
+@receiver(step_released, dispatch_uid="notifications.step_released")
+def on_step_released(sender, release, **kwargs):
+    """A check-in step is heard of as the check-in's proposal; a guide or
+    an article, as the step itself."""
+    if release.reflection_id:
+        enrolment = release.enrolment
+        notify_step_released(reflection=release.reflection, coach=enrolment.programme.coach, couple=enrolment.couple)
+
+
+@receiver(programme_changed, dispatch_uid="notifications.programme_changed")
+def on_programme_changed(sender, enrolment, change, **kwargs):
+    notify_programme_changed(couple=enrolment.couple, coach=enrolment.programme.coach, change=change)

@@ -172,6 +172,37 @@ def notify_checkin_round(*, reflection: Reflection, users: list[User]) -> list[N
     return [notification_create(user=user, kind=Kind.CHECKIN_ROUND, reflection=reflection) for user in users]
 
 
+def notify_step_released(*, reflection: Reflection, coach: User, couple) -> list[Notification]:
+    """Both partners hear of a programme's new step: one notice each, and at
+    most one email a day to a couple (a step released the same day as
+    another comes as a notice alone)."""
+    since = timezone.now() - timedelta(days=1)
+    made = []
+    for membership in couple.memberships.select_related("user"):
+        emailed_today = Notification.objects.filter(
+            user=membership.user, kind=Kind.STEP_RELEASED, created_at__gte=since
+        ).exists()
+        made.append(
+            notification_create(
+                user=membership.user,
+                kind=Kind.STEP_RELEASED,
+                reflection=reflection,
+                actor=coach,
+                email=not emailed_today,
+            )
+        )
+    return made
+
+
+def notify_programme_changed(*, couple, coach: User, change: str) -> list[Notification]:
+    """The coach paused or ended the couple's programme: both hear it, plainly."""
+    kind = {"paused": Kind.PROGRAMME_PAUSED, "ended": Kind.PROGRAMME_ENDED}[change]
+    return [
+        notification_create(user=membership.user, kind=kind, actor=coach)
+        for membership in couple.memberships.select_related("user")
+    ]
+
+
 def reminders_send(*, now: datetime | None = None) -> int:
     """A gentle reminder to whoever has not said ready while their partner
     has been ready for REMINDER_DAYS days. At most one per person and

@@ -1,0 +1,224 @@
+"""Reads for a coach's practice. P5 and P6: counts, readiness and dates of
+what the coach released, never text; the coach's notes through their one
+gate (CoachNote.objects.of). Each read is a fixed number of queries
+however many couples, programmes and steps."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from accounts.models import CoachingLink, User
+from reflections.models import Answer, Participant, Reflection
+
+from .models import CoachNote, Enrolment, Programme, StepRelease
+
+# When a couple needs a look (the dashboard's first list).
+WAITING_DAYS = 7  # one partner ready, the other not, for this long
+QUIET_DAYS = 14  # nothing answered, readied or revealed for this long
+
+
+@dataclass(frozen=True)
+class StepCell:
+    """One released step on the coach's row of a couple's programme."""
+
+    number: int
+    title: str
+    partners: list[tuple[str, int, bool]]  # (name, answered, ready)
+    total: int
+    revealed: bool
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class ProgrammeRow:
+    enrolment: Enrolment
+    released: list[StepCell]
+    waiting: list[str]  # the titles of the steps not released yet
+
+    @property
+    def total(self) -> int:
+        return len(self.released) + len(self.waiting)
+
+
+def programme_rows(links: list[CoachingLink]) -> dict[int, ProgrammeRow]:
+    """By couple: the programme running (or paused) with each couple, as a
+    row of steps. Three queries, however many couples and steps."""
+    today = timezone.localdate()
+    participants = Participant.objects.select_related("user").order_by("pk")
+    enrolments = (
+        Enrolment.objects.filter(couple__in=[link.couple_id for link in links], ended_at__isnull=True)
+        .select_related("programme")
+        .prefetch_related(
+            "programme__steps",
+            Prefetch(
+                "releases",
+                queryset=StepRelease.objects.select_related("reflection").prefetch_related(
+                    Prefetch("reflection__participants", queryset=participants)
+                ),
+            ),
+        )
+    )
+    rows = {}
+    for enrolment in enrolments:
+        cells = []
+        for release in enrolment.releases.all():
+            reflection = release.reflection
+            if reflection is None:  # a check-in: its rounds are on the check-in's line
+                cells.append(StepCell(release.number, release.title, [], 0, False, False))
+                continue
+            partners = [(p.user.name, p.answered, p.is_ready) for p in reflection.participants.all()]
+            due = reflection.due_date
+            overdue = bool(due and not reflection.is_revealed and due < today)
+            cells.append(
+                StepCell(
+                    release.number, release.title, partners, reflection.prompt_total, reflection.is_revealed, overdue
+                )
+            )
+        steps = list(enrolment.programme.steps.all())
+        waiting = [_step_title(step) for step in steps[enrolment.released :]]
+        rows[enrolment.couple_id] = ProgrammeRow(enrolment, cells, waiting)
+    return rows
+
+
+def _step_title(step) -> str:
+    if step.article_id:
+        return step.article.title
+    return "A check-in"
+
+
+@dataclass(frozen=True)
+class Attention:
+    """Why a couple needs a look: what, since when, how many. Never text."""
+
+    link: CoachingLink
+    why: str
+    since: date
+
+
+def attention_for(coach: User, links: list[CoachingLink]) -> list[Attention]:
+    """The dashboard's short list, oldest first: a partner waiting on the
+    other for over WAITING_DAYS, a step or assignment overdue, a couple
+    with no activity for QUIET_DAYS on what this coach set them (P5: the
+    coach follows only that). Three queries."""
+    now = timezone.now()
+    by_couple = {link.couple_id: link for link in links}
+    mine = Reflection.objects.filter(couple__in=by_couple, assigned_by=coach, revealed_at__isnull=True)
+    mine = mine.filter(closed_at__isnull=True)
+    partner_not_ready = Participant.objects.filter(reflection=OuterRef("reflection"), ready_at__isnull=True)
+    waiting = (
+        Participant.objects.filter(reflection__in=mine, ready_at__lt=now - timedelta(days=WAITING_DAYS))
+        .filter(Exists(partner_not_ready))
+        .values("reflection__couple")
+        .annotate(since=Max("ready_at"))
+    )
+    overdue = mine.filter(due_date__lt=timezone.localdate()).values("couple").annotate(since=Max("due_date"))
+    theirs = Reflection.objects.filter(couple=OuterRef("couple"), assigned_by=coach)
+    last_answer = Answer.objects.filter(prompt__reflection__in=theirs).order_by("-updated_at")
+    last_ready = Participant.objects.filter(reflection__in=theirs, ready_at__isnull=False).order_by("-ready_at")
+    last_reveal = theirs.filter(revealed_at__isnull=False).order_by("-revealed_at")
+    activity = (
+        CoachingLink.objects.filter(pk__in=[link.pk for link in links])
+        .annotate(
+            answered=Subquery(last_answer.values("updated_at")[:1]),
+            readied=Subquery(last_ready.values("ready_at")[:1]),
+            revealed=Subquery(last_reveal.values("revealed_at")[:1]),
+        )
+        # SQLite's greatest of several is null when any is: none is here.
+        .annotate(
+            last=Greatest(
+                "started_at",
+                Coalesce("answered", "started_at"),
+                Coalesce("readied", "started_at"),
+                Coalesce("revealed", "started_at"),
+            )
+        )
+        .filter(Q(last__lt=now - timedelta(days=QUIET_DAYS)))
+        .values("couple", "last")
+    )
+    lines = []
+    for row in waiting:
+        lines.append(
+            Attention(
+                by_couple[row["reflection__couple"]],
+                "A partner has been ready for more than a week; the other has not finished",
+                timezone.localdate(row["since"]),
+            )
+        )
+    for row in overdue:
+        lines.append(Attention(by_couple[row["couple"]], "A step or an assignment is past its due date", row["since"]))
+    for row in activity:
+        lines.append(
+            Attention(
+                by_couple[row["couple"]],
+                "Nothing answered, readied or revealed for two weeks",
+                timezone.localdate(row["last"]),
+            )
+        )
+    return sorted(lines, key=lambda line: line.since)
+
+
+@dataclass(frozen=True)
+class ProgrammeLine:
+    """Home's line about the couple's programme: where they are and what
+    comes next, never a countdown or a score."""
+
+    enrolment: Enrolment
+    coach_name: str
+    current: str
+    next: str
+    total: int
+    template: str = "practice/_home.html"
+
+
+def home_panel(user: User, page) -> ProgrammeLine | None:
+    """For reflections' home (settings.HOME_PANELS): two queries while a
+    programme runs with the couple, one otherwise."""
+    if page.couple is None:
+        return None
+    latest = StepRelease.objects.filter(enrolment=OuterRef("pk")).order_by("-number").values("title")[:1]
+    enrolment = (
+        Enrolment.objects.filter(couple=page.couple, ended_at__isnull=True, link__ended_at__isnull=True)
+        .select_related("programme__coach__coach_profile")
+        .prefetch_related("programme__steps__article")
+        .annotate(current=Subquery(latest))
+        .first()
+    )
+    if enrolment is None or not enrolment.released:
+        return None
+    steps = list(enrolment.programme.steps.all())
+    following = steps[enrolment.released] if enrolment.released < len(steps) else None
+    coach = enrolment.programme.coach
+    return ProgrammeLine(
+        enrolment,
+        coach.coach_profile.name if hasattr(coach, "coach_profile") else coach.name,
+        enrolment.current or "",
+        _step_title(following) if following else "",
+        max(len(steps), enrolment.released),
+    )
+
+
+def programmes_of(coach: User) -> list[Programme]:
+    return list(Programme.objects.filter(coach=coach).prefetch_related("steps__article"))
+
+
+@dataclass(frozen=True)
+class CouplePage:
+    """A client couple as their coach sees them: the programme, and the
+    coach's own notes (P5: progress, never text; notes are the coach's)."""
+
+    link: CoachingLink | None
+    couple_id: int
+    names: str
+    programme: ProgrammeRow | None
+    notes: list[CoachNote] = field(default_factory=list)
+
+
+def couple_page(coach: User, couple) -> CouplePage:
+    link = CoachingLink.objects.active().filter(coach=coach, couple=couple).first()
+    names = " & ".join(m.user.name for m in couple.memberships.select_related("user").order_by("pk"))
+    rows = programme_rows([link]) if link else {}
+    notes = list(CoachNote.objects.of(coach).filter(couple=couple))
+    return CouplePage(link, couple.pk, names, rows.get(couple.pk), notes)
