@@ -25,7 +25,18 @@ import sys
 from pathlib import Path
 
 # From the bottom up: each may import only those before it.
-LAYERS = ["core", "accounts", "library", "reflections", "checkins", "conversation", "practice", "coaching", "notifications", "demo"]
+LAYERS = [
+    "core",
+    "accounts",
+    "library",
+    "reflections",
+    "checkins",
+    "conversation",
+    "practice",
+    "coaching",
+    "notifications",
+    "demo",
+]
 PACKAGES = [*LAYERS, "config"]
 PRIVATE_NAMES = {
     # the ORM's
