@@ -115,10 +115,12 @@ def attention_for(coach: User, links: list[CoachingLink]) -> list[Attention]:
         .annotate(since=Max("ready_at"))
     )
     overdue = mine.filter(due_date__lt=timezone.localdate()).values("couple").annotate(since=Max("due_date"))
-    theirs = Reflection.objects.filter(couple=OuterRef("couple"), assigned_by=coach)
-    last_answer = Answer.objects.filter(prompt__reflection__in=theirs).order_by("-updated_at")
-    last_ready = Participant.objects.filter(reflection__in=theirs, ready_at__isnull=False).order_by("-ready_at")
-    last_reveal = theirs.filter(revealed_at__isnull=False).order_by("-revealed_at")
+    theirs = {"reflection__couple": OuterRef("couple"), "reflection__assigned_by": coach}
+    last_answer = Answer.objects.filter(**{f"prompt__{k}": v for k, v in theirs.items()}).order_by("-updated_at")
+    last_ready = Participant.objects.filter(**theirs, ready_at__isnull=False).order_by("-ready_at")
+    last_reveal = Reflection.objects.filter(
+        couple=OuterRef("couple"), assigned_by=coach, revealed_at__isnull=False
+    ).order_by("-revealed_at")
     activity = (
         CoachingLink.objects.filter(pk__in=[link.pk for link in links])
         .annotate(
