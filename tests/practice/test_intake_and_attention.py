@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.services import coaching_accept, coaching_invite_create
+from accounts.services import coaching_invite_create
 from practice.intake import intake_consent_take_back, intake_set
 from practice.models import IntakeRound
 from practice.programmes import programme_assign, programme_save, step_save
