@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from accounts.models import CoachingLink, User
+from checkins.sets import checkin_set
 from reflections.models import Answer, Participant, Reflection
 
 from .models import CoachNote, Enrolment, Programme, StepRelease
@@ -30,6 +31,7 @@ class StepCell:
     total: int
     revealed: bool
     overdue: bool
+    own: bool = False  # the couple had started it themselves: no progress shown
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,11 @@ def programme_rows(links: list[CoachingLink]) -> dict[int, ProgrammeRow]:
             if reflection is None:  # a check-in: its rounds are on the check-in's line
                 cells.append(StepCell(release.number, release.title, [], 0, False, False))
                 continue
+            if reflection.assigned_by_id != enrolment.programme.coach_id:
+                # They had started it on their own before the step came: P5,
+                # a coach follows only what they set.
+                cells.append(StepCell(release.number, release.title, [], 0, reflection.is_revealed, False, own=True))
+                continue
             partners = [(p.user.name, p.answered, p.is_ready) for p in reflection.participants.all()]
             due = reflection.due_date
             overdue = bool(due and not reflection.is_revealed and due < today)
@@ -86,7 +93,8 @@ def programme_rows(links: list[CoachingLink]) -> dict[int, ProgrammeRow]:
 def _step_title(step) -> str:
     if step.article_id:
         return step.article.title
-    return "A check-in"
+    chosen = checkin_set(step.checkin_set)
+    return f"The check-in “{chosen.title}”" if chosen else "A check-in"
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,9 @@ from library.content import CONTENT_DIR, library_load, read_guide
 from library.forms import PROMPT_FORM_FIELDS
 from library.models import Article, BankQuestion, PromptKind
 from notifications.models import Notification
+from practice.intake import intake_set
+from practice.notes import note_save
+from practice.programmes import programme_assign, programme_save, step_save
 from notifications.services import notices_recount
 from reflections.models import Reflection
 from reflections.services import answer_save, article_bring, readiness_set, reflection_share, reflection_start
@@ -124,6 +127,20 @@ CHECKIN_ROUNDS = (
     ],
 )
 
+# Morgan's programme, running with Sam and Robin, and notes of Morgan's own.
+PROGRAMME_SUMMARY = "For couples who swing between closeness and needing space."
+PROGRAMME_STEPS = [
+    {"kind": "article", "guide": "closeness-then-distance", "note": "Read it on a quiet evening, then answer alone."},
+    {"kind": "article", "own": True, "note": "Before our next session."},
+    {"kind": "checkin", "checkin_set_slug": "connected", "note": "Five minutes a week, to see how things move."},
+    {"kind": "article", "guide": "small-talk-that-isnt-small", "release": "days", "days": 21},
+]
+COACH_NOTES = [
+    ("sam", 12, "First session. Sam talks about the Sunday walks a lot; Robin quieter, warmer at the end."),
+    ("sam", 5, "Check whether the programme pace suits Robin's shifts."),
+    ("alex", 9, "They asked about the weekend away. Follow up after their next check-in."),
+]
+
 SECOND_GUIDE = "small-talk-that-isnt-small"
 ALEX_WORDS = "When you send me a photo of something you know I would laugh at."
 RILEY_WORDS = "When you ask about my day and then ask a second question."
@@ -201,7 +218,9 @@ class Command(BaseCommand):
         )
         self.stdout.write("  riley@example.com   linked with Alex; an overdue assignment from Morgan")
         self.stdout.write("  jordan@example.com  not linked: try inviting someone")
-        self.stdout.write("  morgan@example.com  a coach with two client couples")
+        self.stdout.write(
+            "  morgan@example.com  a coach with two client couples, a programme running with Sam and Robin, notes"
+        )
 
     def coach(self, morgan, *, couples):
         coach_profile_save(
@@ -235,6 +254,31 @@ class Command(BaseCommand):
         for person in (alex, riley):
             reflection_share(reflection=revealed, user=person, coach=morgan)
         assert CoachingLink.objects.active().filter(coach=morgan).count() == 2
+        self.practice(morgan, article, sams=linked_couple_for(sam), alexs=linked_couple_for(alex))
+
+    def practice(self, morgan, article, *, sams, alexs):
+        """Morgan's practice: a programme running with Sam and Robin (its
+        first step the guide they are answering), an intake for new
+        couples, and private notes on both couples."""
+        programme = programme_save(
+            coach=morgan, title="Six weeks: closeness and distance", summary=PROGRAMME_SUMMARY
+        )
+        for step in PROGRAMME_STEPS:
+            fields = dict(step)
+            if "guide" in fields:
+                fields["article"] = Article.objects.get(slug=fields.pop("guide"))
+            elif fields.pop("own", False):
+                fields["article"] = article
+            step_save(programme=programme, **fields)
+        programme_assign(coach=morgan, programme=programme, couple=sams)
+        intake_set(coach=morgan, article=article)
+        for couple, days_ago, text in COACH_NOTES:
+            note_save(
+                coach=morgan,
+                couple=sams if couple == "sam" else alexs,
+                text=text,
+                written_on=timezone.localdate() - timedelta(days=days_ago),
+            )
 
     def checkin(self, alex, riley, *, coach=None):
         """A weekly check-in with eight revealed rounds, the last one
