@@ -548,6 +548,7 @@ def main(argv=None):
 
     from bench import processes, streams
     from bench.coaches import ensure_coaches
+    from bench.programmes import ensure_practice
     from bench.seed import dataset_counts, ensure_dataset
     from tools.servers import app_server, gunicorn, production_env
 
@@ -558,6 +559,7 @@ def main(argv=None):
     call_command("createcachetable", verbosity=0)
     seeding = ensure_dataset(args.couples, reseed=args.reseed)
     coaches = ensure_coaches()
+    ensure_practice(coaches)
     counts = dataset_counts()
     print("Dataset: " + ", ".join(f"{key} {value:,}" for key, value in counts.items()))
 

@@ -95,3 +95,22 @@ class BankPickForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Tick at least one question to add."},
     )
+
+
+class CoachNoteForm(forms.Form):
+    """A private note on a client couple. How long a note may be is the
+    service's rule (practice.notes.note_save), said beside the box."""
+
+    text = forms.CharField(
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Write something first: an empty note is not kept."},
+    )
+    written_on = forms.DateField(
+        label="Date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Give the note a date.",
+            "invalid": "That is not a date: write it as year-month-day, like 2025-03-14.",
+        },
+    )

@@ -194,10 +194,13 @@ def release_due(enrolment: Enrolment, *, now=None) -> list[StepRelease]:
     now = now or timezone.now()
     if not enrolment.is_running or not enrolment.link.is_active or enrolment.couple.ended_at:
         return []
-    steps = list(enrolment.programme.steps.select_related("article"))
+    # The next step is the first not yet released, by what it is rather
+    # than where it stands: a step moved or deleted after its release is
+    # neither released twice nor skipped over by the ones after it.
+    done = set(enrolment.releases.exclude(step=None).values_list("step", flat=True))
+    steps = [s for s in enrolment.programme.steps.select_related("article") if s.pk not in done]
     released = []
-    while enrolment.released < len(steps):
-        step = steps[enrolment.released]
+    for step in steps:
         last = enrolment.releases.order_by("-number").first()
         if not _due(enrolment, step, last, now):
             break

@@ -54,7 +54,7 @@ def programme_rows(links: list[CoachingLink]) -> dict[int, ProgrammeRow]:
         Enrolment.objects.filter(couple__in=[link.couple_id for link in links], ended_at__isnull=True)
         .select_related("programme")
         .prefetch_related(
-            "programme__steps",
+            "programme__steps__article",
             Prefetch(
                 "releases",
                 queryset=StepRelease.objects.select_related("reflection").prefetch_related(
@@ -84,8 +84,8 @@ def programme_rows(links: list[CoachingLink]) -> dict[int, ProgrammeRow]:
                     release.number, release.title, partners, reflection.prompt_total, reflection.is_revealed, overdue
                 )
             )
-        steps = list(enrolment.programme.steps.all())
-        waiting = [_step_title(step) for step in steps[enrolment.released :]]
+        released_steps = {release.step_id for release in enrolment.releases.all()}
+        waiting = [_step_title(step) for step in enrolment.programme.steps.all() if step.pk not in released_steps]
         rows[enrolment.couple_id] = ProgrammeRow(enrolment, cells, waiting)
     return rows
 
@@ -184,7 +184,7 @@ class ProgrammeLine:
 
 
 def home_panel(user: User, page) -> ProgrammeLine | None:
-    """For reflections' home (settings.HOME_PANELS): two queries while a
+    """For reflections' home (settings.HOME_PANELS): four queries while a
     programme runs with the couple, one otherwise."""
     if page.couple is None:
         return None
@@ -192,21 +192,22 @@ def home_panel(user: User, page) -> ProgrammeLine | None:
     enrolment = (
         Enrolment.objects.filter(couple=page.couple, ended_at__isnull=True, link__ended_at__isnull=True)
         .select_related("programme__coach__coach_profile")
-        .prefetch_related("programme__steps__article")
+        .prefetch_related("programme__steps__article", "releases")
         .annotate(current=Subquery(latest))
         .first()
     )
     if enrolment is None or not enrolment.released:
         return None
     steps = list(enrolment.programme.steps.all())
-    following = steps[enrolment.released] if enrolment.released < len(steps) else None
+    released_steps = {release.step_id for release in enrolment.releases.all()}
+    following = next((step for step in steps if step.pk not in released_steps), None)
     coach = enrolment.programme.coach
     return ProgrammeLine(
         enrolment,
         coach.coach_profile.name if hasattr(coach, "coach_profile") else coach.name,
         enrolment.current or "",
         _step_title(following) if following else "",
-        max(len(steps), enrolment.released),
+        enrolment.released + sum(step.pk not in released_steps for step in steps),
     )
 
 

@@ -10,16 +10,21 @@ import asyncio
 import importlib
 import random
 from collections import Counter
+from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from accounts.models import CoachingLink, Couple, Membership
 from bench.checkins import ensure_checkins
 from bench.coaches import ensure_coaches
 from bench.load import Result, VirtualUser, status_url_in
 from bench.processes import memory_report
+from bench.programmes import ensure_practice
 from bench.run import evaluate, print_table, slices
 from bench.scale import compare
 from bench.seed import Seeder, dataset_present
@@ -27,6 +32,8 @@ from bench.streams import EVENT_ROW, IDLE_ROW, AnswerToggle, StreamRun, logged_r
 from bench.streams import evaluate as evaluate_streams
 from bench.wire import chunks, parse_head, split_events
 from checkins.models import CheckIn, Round
+from practice.models import CoachNote, Enrolment, Programme, Step, StepRelease
+from practice.programmes import programme_assign
 from reflections.models import Answer, Participant, Reflection
 from reflections.services import progress_recount
 from tools.check_structure import PACKAGES
@@ -447,6 +454,64 @@ def test_the_bench_coaches_have_clients_with_assigned_and_shared_reflections(cli
     assert Reflection.objects.shared_with(coaches[0]).exists() or Reflection.objects.shared_with(coaches[1]).exists()
     client.force_login(coaches[0])
     assert client.get(reverse("coach:dashboard")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_bench_coaches_run_a_programme_with_two_thirds_of_their_clients_once():
+    """The coach's dashboard is measured with a practice behind it."""
+    Seeder(random.Random(3), out=lambda *_: None).run(12)
+    coaches = ensure_coaches(count=2, clients_each=3, out=lambda *_: None)
+
+    assert ensure_practice(coaches, out=lambda *_: None) == 2
+    rows = [Programme, Step, Enrolment, StepRelease, CoachNote, Reflection, Participant, Answer]
+    counted = [model.objects.count() for model in rows]
+    assert ensure_practice(coaches, out=lambda *_: None) == 0  # once
+    assert [model.objects.count() for model in rows] == counted
+
+    for coach in coaches:
+        assert Programme.objects.filter(coach=coach).count() == 2
+        assert Step.objects.filter(programme__coach=coach, kind=Step.Kind.ARTICLE).count() == 2 * 6
+        assert Enrolment.objects.filter(programme__coach=coach, ended_at__isnull=True).count() == 2
+        assert CoachNote.objects.of(coach).count() == 3 * 3
+        assert CoachNote.objects.of(coach).first().text  # read back through the encrypted field
+    for release in StepRelease.objects.select_related("reflection", "enrolment__programme"):
+        reflection, enrolment = release.reflection, release.enrolment
+        assert 1 <= enrolment.released <= 4
+        assert (reflection.couple_id, reflection.assigned_by_id) == (enrolment.couple_id, enrolment.programme.coach_id)
+        # Each step waits on the reveal of the one before it.
+        assert reflection.is_revealed == (release.number < enrolment.released)
+    steps = Participant.objects.filter(reflection__assigned_by__in=coaches, reflection__due_date__isnull=False)
+    assert progress_recount(steps) == []  # the counts answer_save would have kept
+
+
+@pytest.mark.django_db
+def test_the_bench_coachs_dashboard_shows_the_programmes_in_the_same_queries_however_many_couples(client):
+    Seeder(random.Random(3), out=lambda *_: None).run(12)
+    coaches = ensure_coaches(count=2, clients_each=3, out=lambda *_: None)
+    ensure_practice(coaches, out=lambda *_: None)
+    coach = coaches[0]
+    client.force_login(coach)
+
+    def dashboard():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("coach:dashboard"))
+        assert response.status_code == 200
+        return response.content.decode(), len(queries)
+
+    dashboard()  # what a first request caches
+    page, few = dashboard()
+    assert page.count("Step 1:") == 2  # a row of steps for each couple the programme runs with
+    assert "Not released yet" in page
+
+    # Four more client couples, with the coach's other programme.
+    now = timezone.now()
+    other = Programme.objects.filter(coach=coach, enrolments__isnull=True).get()
+    for couple in Couple.objects.linked().filter(coaching_links__isnull=True).order_by("pk")[:4]:
+        CoachingLink.objects.create(coach=coach, couple=couple, started_at=now, expires_at=now + timedelta(days=7))
+        programme_assign(coach=coach, programme=other, couple=couple)
+    page, many = dashboard()
+    assert page.count("Step 1:") == 2 + 4
+    assert many == few
 
 
 @pytest.mark.django_db

@@ -15,6 +15,7 @@ arguments, to url_arguments(); one that takes a POST, to INVALID_POSTS
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import date
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
@@ -41,6 +42,10 @@ from conversation.services import follow_up_start, note_save, reaction_set, repl
 from core.errors import DomainError
 from library.models import Article, BankQuestion, Prompt, PromptKind, Theme
 from notifications.models import Notification
+from practice.intake import intake_consent_give, intake_revealed, intake_set
+from practice.models import CoachNote, CoachNoteQuerySet, IntakeRound
+from practice.notes import note_save as coach_note_save
+from practice.programmes import programme_assign, programme_save, step_save
 from reflections import access, selectors
 from reflections.access import Stage, access_to
 from reflections.models import ANSWER_MAX_LENGTH, Answer, AnswerQuerySet, Reflection, ReflectionPrompt, shared_view_open
@@ -122,6 +127,15 @@ PROJECT_URLS = {
     "coach:shared_reflection",
     "coach:checkin_propose",
     "coach:checkin_trend",
+    "coach:intake",
+    "coach:intake_consent",
+    "coach:couple",
+    "coach:note_new",
+    "coach:note",
+    "coach:note_delete",
+    "coach:export",
+    "coach:export_markdown",
+    "coach:export_json",
     "checkins:checkin",
     "checkins:checkin_propose",
     "checkins:checkin_change",
@@ -158,6 +172,9 @@ class World:
     articles: list = field(default_factory=list)
     invitations: list = field(default_factory=list)
     checkins: list = field(default_factory=list)  # Alice and Bob's
+    notes: list = field(default_factory=list)  # the coaches' private notes
+    programmes: list = field(default_factory=list)  # Coach's
+    enrolments: list = field(default_factory=list)  # Coach's programme with Alice and Bob
 
     planted: set = field(default_factory=set)  # every marker, readable or not
 
@@ -197,6 +214,16 @@ def plant_reply(world, reflection, author, *, readers):
     reaction_set(prompt=prompt, user=author, kind="me_too")
     for reader in readers:
         world.allowed[reader].add(marker)
+
+
+def plant_coach_note(world, coach, couple):
+    """A coach's private note with a unique marker: that coach alone may read it."""
+    marker = f"MARKER{uuid.uuid4().hex}"
+    world.planted.add(marker)
+    world.notes.append(
+        coach_note_save(coach=coach, couple=couple, text=f"My note {marker}", written_on=date(2026, 12, 1))
+    )
+    world.allowed[coach.name.lower().replace(" ", "_")].add(marker)
 
 
 def plant(world, reflection, author, *, readers):
@@ -334,7 +361,19 @@ def world(make_user, staff, carol):
 
     # Dan and Erin, coached by Other Coach: revealed, shared by Dan alone.
     link(dan, erin)
-    w.couple_links["B"] = coach_for(other_coach, dan, erin)
+    # Other Coach's intake: Dan agrees up front to share it, Erin once it
+    # is revealed, so Other Coach reads it (P5, consent given before answering).
+    intake_set(coach=other_coach, article=Article.objects.get(owner=other_coach))
+    invitation = coaching_invite_create(coach=other_coach)
+    invitation = coaching_accept(link=invitation, user=dan)
+    intake_consent_give(link=invitation, user=dan)
+    w.couple_links["B"] = coaching_accept(link=invitation, user=erin)
+    intake = IntakeRound.objects.get(link=w.couple_links["B"]).reflection
+    plant(w, intake, dan, readers=["dan", "erin", "other_coach"])
+    plant(w, intake, erin, readers=["erin", "dan", "other_coach"])
+    reveal(intake, dan, erin)
+    intake_revealed(intake)  # what the reveal's signal does once it commits
+    intake_consent_give(link=w.couple_links["B"], user=erin)
     theirs = reflection_start(article=first, by=dan)
     plant(w, theirs, dan, readers=["dan", "erin"])
     plant(w, theirs, erin, readers=["erin", "dan"])
@@ -368,12 +407,25 @@ def world(make_user, staff, carol):
     readiness_set(reflection=never_shared, user=gina)
     couple_unlink(couple=ended, by=gina)
 
+    # A coach's private notes (a new kind of marker: only that coach ever
+    # reads one), on a couple coached now and on one whose coaching ended.
+    for author, couple in ((coach, revealed.couple), (coach, ended), (other_coach, theirs.couple)):
+        plant_coach_note(w, author, couple)
+    # Coach's programme with Alice and Bob: its two steps are their first
+    # guide (revealed) and the assignment they are answering.
+    programme = programme_save(coach=coach, title="Six weeks together")
+    step_save(programme=programme, kind="article", article=first, note="Start here.")
+    step_save(programme=programme, kind="article", article=second)
+    w.enrolments = [programme_assign(coach=coach, programme=programme, couple=revealed.couple)]
+    w.programmes = [programme]
+
     # Open invitations: Carol's, Frank's (single again), and a coach's.
     w.invitations = [invitation_create(inviter=carol), invitation_create(inviter=frank)]
     w.pending_link = coaching_invite_create(coach=coach)
     w.reflections = [
         *(revealed, unshared, waiting, brought, theirs, followed, was_shared, never_shared),
         *(first_round, closed_round, open_round),
+        intake,
     ]
     for reflection, partners, stage, ready in [
         (revealed, {"alice", "bob"}, "revealed", {"alice", "bob"}),
@@ -387,10 +439,13 @@ def world(make_user, staff, carol):
         (first_round, {"alice", "bob"}, "revealed", {"alice", "bob"}),
         (closed_round, {"alice", "bob"}, "closed", set()),
         (open_round, {"alice", "bob"}, "open", set()),
+        (intake, {"dan", "erin"}, "revealed", {"dan", "erin"}),
     ]:
         w.partners[reflection.pk], w.stage[reflection.pk], w.ready[reflection.pk] = partners, stage, ready
-        w.coach_reads[reflection.pk] = {"coach"} if reflection in (revealed, first_round) else set()
-    assert Answer.objects.count() == 12 * 3 + 4 + 2 * 2 + 5 * 6
+        w.coach_reads[reflection.pk] = (
+            {"coach"} if reflection in (revealed, first_round) else {"other_coach"} if reflection == intake else set()
+        )
+    assert Answer.objects.count() == 12 * 3 + 4 + 2 * 2 + 5 * 6 + 2 * 2
     return w
 
 
@@ -436,6 +491,11 @@ def url_arguments(name, world):
         "coach:prompt_delete": prompts,
         "coach:prompt_move": prompts,
         "coach:coaching_end": [{"pk": pk} for pk in CoachingLink.objects.values_list("pk", flat=True)],
+        "coach:intake_consent": [{"pk": pk} for pk in CoachingLink.objects.values_list("pk", flat=True)],
+        "coach:couple": [{"couple_pk": link.couple_id} for link in world.couple_links.values()],
+        "coach:note_new": [{"couple_pk": link.couple_id} for link in world.couple_links.values()],
+        "coach:note": [{"pk": note.pk} for note in world.notes],
+        "coach:note_delete": [{"pk": note.pk} for note in world.notes],
         "coach:coaching_accept": [{"token": t} for t in CoachingLink.objects.values_list("token", flat=True)],
         **dict.fromkeys(
             [name for name in PROJECT_URLS if name.startswith("checkins:") and name not in CHECKIN_PAGES]
@@ -557,6 +617,12 @@ def assignment_form(persona, world):
     return {"article": article.pk, "couples": [world.couple_links[couple].couple_id]}
 
 
+def own_article_pk(persona, world):
+    user = world.personas[persona]
+    article = Article.objects.filter(owner=user).first() if user else None
+    return article.pk if article else ""
+
+
 def coach_checkin_form(persona, world):
     """A check-in for the couple the coach coaches."""
     couple = {"coach": "A", "other_coach": "B"}.get(persona)
@@ -625,6 +691,10 @@ VALID_POSTS = {
     "checkins:checkin_share": lambda kwargs, persona, world: {"link": world.couple_links["A"].pk},
     "checkins:checkin_unshare": lambda kwargs, persona, world: {"link": world.couple_links["A"].pk},
     "coach:checkin_propose": lambda kwargs, persona, world: coach_checkin_form(persona, world),
+    "coach:intake": lambda kwargs, persona, world: {"article": own_article_pk(persona, world)},
+    "coach:intake_consent": {"share": "yes"},
+    "coach:note_new": {"text": "A new note", "written_on": "2026-12-02"},
+    "coach:note": {"text": "An edited note", "written_on": "2026-12-02"},
 }
 
 
@@ -749,8 +819,22 @@ INVALID_POSTS = {
         lambda kwargs, persona, world: OWN_CHECKIN_WITHOUT_QUESTIONS | {"couple": world.couple_links["F"].couple_id},
         keeps=TYPED,
     ),
+    "coach:intake": Invalid("an article that is not the coach's", {"article": "99999999"}),
+    **dict.fromkeys(
+        ["coach:note_new", "coach:note"],
+        {
+            "too long": Invalid(
+                "a note over 10,000 characters",
+                {"text": f"{TYPED} {'x' * 10_000}", "written_on": "2026-12-02"},
+                keeps=TYPED,
+            ),
+            "bad date": Invalid("a day there is not", {"text": TYPED, "written_on": "2026-02-30"}, keeps=TYPED),
+        },
+    ),
     **dict.fromkeys(
         [
+            "coach:intake_consent",
+            "coach:note_delete",
             "checkins:checkin_accept",
             "checkins:checkin_decline",
             "checkins:checkin_pause",
@@ -1048,6 +1132,23 @@ def coach_reads(persona, kwargs, world):
     return persona in world.coach_reads[kwargs["pk"]]
 
 
+def coaches_couple(persona, kwargs, world):
+    """The coach who coaches, or coached, the couple."""
+    link = next(each for each in world.couple_links.values() if each.couple_id == kwargs["couple_pk"])
+    return world.personas[persona] is not None and link.coach == world.personas[persona]
+
+
+def wrote_note(persona, kwargs, world):
+    note = next(note for note in world.notes if note.pk == kwargs["pk"])
+    return world.personas[persona] is not None and note.coach == world.personas[persona]
+
+
+def partner_of_link(persona, kwargs, world):
+    link = CoachingLink.objects.get(pk=kwargs["pk"])
+    couple = next((name for name, each in world.couple_links.items() if each.pk == link.pk), None)
+    return couple in ("A", "B") and persona in COUPLES[couple]
+
+
 def in_checkin(persona, kwargs, world):
     """A partner of the couple whose check-in it is (the world's one is Alice and Bob's)."""
     return persona in COUPLES["A"]
@@ -1188,6 +1289,19 @@ EXPECTED = {
     ),
     # Both partners share Alice and Bob's check-in with Coach.
     "coach:checkin_trend": page(reader=lambda persona, kwargs, world: persona == "coach"),
+    "coach:intake": form(post=302, invalid=400),
+    # A coach's couple page and notes: the coach who coaches or coached the
+    # couple (Coach still reads Frank and Gina's after their coaching ended);
+    # a note, only the coach who wrote it.
+    "coach:couple": page(reader=coaches_couple),
+    "coach:note_new": action(allowed=coaches_couple, invalid={"too long": 400, "bad date": 400}),
+    "coach:note": form(allowed=wrote_note, post=302, invalid={"too long": 400, "bad date": 400}),
+    "coach:note_delete": form(allowed=wrote_note, post=302, invalid=IGNORED),
+    "coach:export": page(),
+    "coach:export_markdown": page(),
+    "coach:export_json": page(),
+    # A partner of the link's couple, while linked, agrees or takes it back.
+    "coach:intake_consent": action(allowed=partner_of_link, invalid=IGNORED),
 }
 OPEN_TO_ANONYMOUS = SITE_URLS | {"reflections:home"}
 COACH_WORKSPACE = {name for name in EXPECTED if name.startswith("coach:")} - {
@@ -1226,6 +1340,7 @@ def test_world_gives_each_persona_what_the_gate_gives(world):
         texts = " ".join(answer.text for answer in Answer.objects.visible_to(user))
         texts += " ".join(JointNote.objects.visible_to(user).values_list("text", flat=True))
         texts += " ".join(Reply.objects.visible_to(user).values_list("text", flat=True))
+        texts += " ".join(CoachNote.objects.of(user).values_list("text", flat=True))
         assert {m for m in world.all_markers if m in texts} == world.allowed[persona], persona
 
 
@@ -1275,6 +1390,7 @@ def test_every_page_reads_text_only_through_the_gates(client, world, monkeypatch
     monkeypatch.setattr(AnswerQuerySet, "visible_to", lambda self, viewer, **narrowed: self.none())
     monkeypatch.setattr(JointNoteQuerySet, "visible_to", lambda self, viewer: self.none())
     monkeypatch.setattr(ConversationQuerySet, "visible_to", lambda self, viewer: self.none())
+    monkeypatch.setattr(CoachNoteQuerySet, "of", lambda self, coach: self.none())
     for persona, method, name, url, response in every_response(client, world):
         assert response.status_code < 500, f"{persona} {method} {url} ({name}) -> {response.status_code}"
         body = response.content.decode(errors="replace")

@@ -30,10 +30,10 @@ from library.content import CONTENT_DIR, library_load, read_guide
 from library.forms import PROMPT_FORM_FIELDS
 from library.models import Article, BankQuestion, PromptKind
 from notifications.models import Notification
+from notifications.services import notices_recount
 from practice.intake import intake_set
 from practice.notes import note_save
 from practice.programmes import programme_assign, programme_save, step_save
-from notifications.services import notices_recount
 from reflections.models import Reflection
 from reflections.services import answer_save, article_bring, readiness_set, reflection_share, reflection_start
 
@@ -260,9 +260,7 @@ class Command(BaseCommand):
         """Morgan's practice: a programme running with Sam and Robin (its
         first step the guide they are answering), an intake for new
         couples, and private notes on both couples."""
-        programme = programme_save(
-            coach=morgan, title="Six weeks: closeness and distance", summary=PROGRAMME_SUMMARY
-        )
+        programme = programme_save(coach=morgan, title="Six weeks: closeness and distance", summary=PROGRAMME_SUMMARY)
         for step in PROGRAMME_STEPS:
             fields = dict(step)
             if "guide" in fields:
