@@ -43,7 +43,7 @@ from core.errors import DomainError
 from library.models import Article, BankQuestion, Prompt, PromptKind, Theme
 from notifications.models import Notification
 from practice.intake import intake_consent_give, intake_revealed, intake_set
-from practice.models import CoachNote, CoachNoteQuerySet, IntakeRound
+from practice.models import CoachNote, CoachNoteQuerySet, IntakeRound, Step
 from practice.notes import note_save as coach_note_save
 from practice.programmes import programme_assign, programme_save, step_save
 from reflections import access, selectors
@@ -136,6 +136,18 @@ PROJECT_URLS = {
     "coach:export",
     "coach:export_markdown",
     "coach:export_json",
+    "coach:programmes",
+    "coach:programme_new",
+    "coach:programme",
+    "coach:programme_delete",
+    "coach:step_new",
+    "coach:programme_assign",
+    "coach:step",
+    "coach:step_delete",
+    "coach:step_move",
+    "coach:enrolment_pause",
+    "coach:enrolment_resume",
+    "coach:enrolment_end",
     "checkins:checkin",
     "checkins:checkin_propose",
     "checkins:checkin_change",
@@ -288,6 +300,7 @@ def world(make_user, staff, carol):
         )
         prompt_save(article=article, kind="text", text="A coach's question?")
         prompt_save(article=article, kind="scale", text="How much?", scale_min_label="No", scale_max_label="Yes")
+        prompt_save(article=article, kind="choice", text="Which one?", choices=["Tea", "Coffee"])
         w.articles.append(article_save(coach=person, article=article, status=Article.Status.PUBLISHED))
 
     # Alice and Bob, coached by Coach: a revealed reflection both shared with
@@ -363,7 +376,24 @@ def world(make_user, staff, carol):
     link(dan, erin)
     # Other Coach's intake: Dan agrees up front to share it, Erin once it
     # is revealed, so Other Coach reads it (P5, consent given before answering).
-    intake_set(coach=other_coach, article=Article.objects.get(owner=other_coach))
+    intake_article = article_save(
+        coach=other_coach,
+        title="Where you are starting from",
+        source_title="S",
+        source_name="N",
+        source_url="https://example.com/intake",
+        summary="Before we begin.",
+        visibility=Article.Visibility.CLIENTS,
+    )
+    for kind, text, extra in (
+        ("text", "What brings you here?", {}),
+        ("scale", "How hopeful?", {"scale_min_label": "Not", "scale_max_label": "Very"}),
+        ("choice", "Which first?", {"choices": ["Talking", "Listening"]}),
+    ):
+        prompt_save(article=intake_article, kind=kind, text=text, **extra)
+    intake_article = article_save(coach=other_coach, article=intake_article, status=Article.Status.PUBLISHED)
+    w.articles.append(intake_article)
+    intake_set(coach=other_coach, article=intake_article)
     invitation = coaching_invite_create(coach=other_coach)
     invitation = coaching_accept(link=invitation, user=dan)
     intake_consent_give(link=invitation, user=dan)
@@ -374,6 +404,7 @@ def world(make_user, staff, carol):
     reveal(intake, dan, erin)
     intake_revealed(intake)  # what the reveal's signal does once it commits
     intake_consent_give(link=w.couple_links["B"], user=erin)
+    plant_note(w, intake, erin, readers=["dan", "erin", "other_coach"])
     theirs = reflection_start(article=first, by=dan)
     plant(w, theirs, dan, readers=["dan", "erin"])
     plant(w, theirs, erin, readers=["erin", "dan"])
@@ -445,7 +476,7 @@ def world(make_user, staff, carol):
         w.coach_reads[reflection.pk] = (
             {"coach"} if reflection in (revealed, first_round) else {"other_coach"} if reflection == intake else set()
         )
-    assert Answer.objects.count() == 12 * 3 + 4 + 2 * 2 + 5 * 6 + 2 * 2
+    assert Answer.objects.count() == 12 * 3 + 4 + 2 * 2 + 5 * 6 + 2 * 3
     return w
 
 
@@ -495,6 +526,18 @@ def url_arguments(name, world):
         "coach:couple": [{"couple_pk": link.couple_id} for link in world.couple_links.values()],
         "coach:note_new": [{"couple_pk": link.couple_id} for link in world.couple_links.values()],
         "coach:note": [{"pk": note.pk} for note in world.notes],
+        **dict.fromkeys(
+            ["coach:programme", "coach:programme_delete", "coach:step_new", "coach:programme_assign"],
+            [{"pk": programme.pk} for programme in world.programmes],
+        ),
+        **dict.fromkeys(
+            ["coach:step", "coach:step_delete", "coach:step_move"],
+            [{"pk": pk} for pk in Step.objects.filter(programme__in=world.programmes).values_list("pk", flat=True)],
+        ),
+        **dict.fromkeys(
+            ["coach:enrolment_pause", "coach:enrolment_resume", "coach:enrolment_end"],
+            [{"pk": enrolment.pk} for enrolment in world.enrolments],
+        ),
         "coach:note_delete": [{"pk": note.pk} for note in world.notes],
         "coach:coaching_accept": [{"token": t} for t in CoachingLink.objects.values_list("token", flat=True)],
         **dict.fromkeys(
@@ -613,8 +656,21 @@ def assignment_form(persona, world):
     couple = {"coach": "A", "other_coach": "B"}.get(persona)
     if couple is None:
         return {}
-    article = Article.objects.get(owner=world.personas[persona])
+    article = Article.objects.filter(owner=world.personas[persona]).order_by("pk").first()
     return {"article": article.pk, "couples": [world.couple_links[couple].couple_id]}
+
+
+def step_form(world, **fields):
+    """A step: the library's first article, when the one before it is revealed."""
+    return {
+        "kind": "article",
+        "article": world.articles[0].pk,
+        "checkin_set": "",
+        "note": "",
+        "release": "previous",
+        "days": "",
+        "due_days": "14",
+    } | fields
 
 
 def own_article_pk(persona, world):
@@ -695,6 +751,13 @@ VALID_POSTS = {
     "coach:intake_consent": {"share": "yes"},
     "coach:note_new": {"text": "A new note", "written_on": "2026-12-02"},
     "coach:note": {"text": "An edited note", "written_on": "2026-12-02"},
+    "coach:programme_new": {"title": "A programme", "summary": ""},
+    "coach:programme": {"title": "Renamed", "summary": "Its summary"},
+    "coach:step_new": lambda kwargs, persona, world: step_form(world),
+    "coach:step": lambda kwargs, persona, world: step_form(world),
+    # Alice and Bob run it already: the form says so (400).
+    "coach:programme_assign": lambda kwargs, persona, world: {"couple": world.couple_links["A"].couple_id},
+    "coach:step_move": {"direction": "down"},
 }
 
 
@@ -821,6 +884,20 @@ INVALID_POSTS = {
     ),
     "coach:intake": Invalid("an article that is not the coach's", {"article": "99999999"}),
     **dict.fromkeys(
+        ["coach:programme_new", "coach:programme"],
+        Invalid("a programme without a name", {"title": "", "summary": TYPED}, keeps=TYPED),
+    ),
+    **dict.fromkeys(
+        ["coach:step_new", "coach:step"],
+        Invalid(
+            "a step with no article, its release in days that are no number",
+            lambda kwargs, persona, world: step_form(world, article="", note=TYPED, release="days", days="seven"),
+            keeps=TYPED,
+        ),
+    ),
+    "coach:programme_assign": Invalid("no couple", {"couple": ""}),
+    "coach:step_move": Invalid("a direction neither up nor down", {"direction": "sideways"}),
+    **dict.fromkeys(
         ["coach:note_new", "coach:note"],
         {
             "too long": Invalid(
@@ -835,6 +912,11 @@ INVALID_POSTS = {
         [
             "coach:intake_consent",
             "coach:note_delete",
+            "coach:programme_delete",
+            "coach:step_delete",
+            "coach:enrolment_pause",
+            "coach:enrolment_resume",
+            "coach:enrolment_end",
             "checkins:checkin_accept",
             "checkins:checkin_decline",
             "checkins:checkin_pause",
@@ -1132,6 +1214,11 @@ def coach_reads(persona, kwargs, world):
     return persona in world.coach_reads[kwargs["pk"]]
 
 
+def runs_the_programme(persona, kwargs, world):
+    """The world's one programme (its steps, its enrolment) is Coach's."""
+    return persona == "coach"
+
+
 def coaches_couple(persona, kwargs, world):
     """The coach who coaches, or coached, the couple."""
     link = next(each for each in world.couple_links.values() if each.couple_id == kwargs["couple_pk"])
@@ -1298,6 +1385,22 @@ EXPECTED = {
     "coach:note": form(allowed=wrote_note, post=302, invalid={"too long": 400, "bad date": 400}),
     "coach:note_delete": form(allowed=wrote_note, post=302, invalid=IGNORED),
     "coach:export": page(),
+    # Programmes: Coach's own; Other Coach gets 404.
+    "coach:programmes": page(),
+    "coach:programme_new": form(post=302, invalid=400),
+    "coach:programme": form(allowed=runs_the_programme, post=302, invalid=400),
+    # Running with Alice and Bob: refused with a message (302), not deleted.
+    "coach:programme_delete": form(allowed=runs_the_programme, post=302, invalid=IGNORED),
+    "coach:step_new": action(allowed=runs_the_programme, invalid=400),
+    "coach:programme_assign": action(allowed=runs_the_programme, done=400, invalid=400),
+    "coach:step": form(allowed=runs_the_programme, post=302, invalid=400),
+    "coach:step_delete": form(allowed=runs_the_programme, post=302, invalid=IGNORED),
+    "coach:step_move": action(
+        allowed=runs_the_programme, done=PlainOrHtmx(302, htmx=200), invalid=PlainOrHtmx(302, htmx=200)
+    ),
+    "coach:enrolment_pause": action(allowed=runs_the_programme, invalid=IGNORED),
+    "coach:enrolment_resume": action(allowed=runs_the_programme, invalid=IGNORED),
+    "coach:enrolment_end": form(allowed=runs_the_programme, post=302, invalid=IGNORED),
     "coach:export_markdown": page(),
     "coach:export_json": page(),
     # A partner of the link's couple, while linked, agrees or takes it back.
@@ -1308,6 +1411,7 @@ COACH_WORKSPACE = {name for name in EXPECTED if name.startswith("coach:")} - {
     "coach:profile",
     "coach:coaching_accept",
     "coach:coaching_end",
+    "coach:intake_consent",  # the partners' side of the intake
 }
 
 
