@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from checkins.models import Round
 from notifications.models import Kind, Notification
+from practice.programmes import enrolment_end, enrolment_pause
 from reflections.models import Participant
 from tests.test_persona import world  # noqa: F401  (the fixture)
 
@@ -37,6 +38,10 @@ def test_every_kind_of_email_goes_out_and_none_carries_an_answer(world, settings
         opens_on=timezone.localdate()
     )
     call_command("checkins_run", stdout=StringIO())
+    # Coach pauses, then ends, the programme: the couple hears each, plainly.
+    (enrolment,) = world.enrolments
+    enrolment_pause(enrolment=enrolment, coach=world.personas["coach"])
+    enrolment_end(enrolment=enrolment, coach=world.personas["coach"])
 
     assert mail.outbox, "the world sent no email at all"
     notifications = [m for m in mail.outbox if "X-Twofold-Notification" in m.extra_headers]

@@ -55,6 +55,8 @@ def test_every_kind_of_email_has_a_subject_a_text_and_an_html_part(alice, bob, r
         about_no_reflection = message.extra_headers["X-Twofold-Notification"] in (
             Kind.PARTNER_JOINED,
             Kind.CHECKIN_PROPOSED,
+            Kind.PROGRAMME_PAUSED,
+            Kind.PROGRAMME_ENDED,
         )
         assert reflection.title in everything_in(message) or about_no_reflection
         ((html, mimetype),) = message.alternatives

@@ -134,3 +134,23 @@ def test_home_says_which_step_and_what_comes_next(client, coach, alice, bob, cou
     client.force_login(bob)
     body = " ".join(client.get(reverse("reflections:home")).content.decode().split())
     assert f"Step 1 of 2, from {COACH_NAME}: “First things”. Next: “Second things”." in body
+
+
+def test_released_steps_are_a_notice_each_and_at_most_one_email_a_day(
+    coach, alice, bob, couple, coached, run_on_commit
+):
+    from django.core import mail
+
+    from notifications.models import Kind, Notification
+    from practice.models import Step
+
+    programme = programme_save(coach=coach, title="Two at once")
+    for title in ("One", "Two"):
+        step_save(
+            programme=programme, kind="article", article=make_article(title=title), release=Step.Release.AFTER_DAYS
+        )
+    run_on_commit(programme_assign, coach=coach, programme=programme, couple=couple)
+    assert Notification.objects.filter(kind=Kind.STEP_RELEASED, user=alice).count() == 2
+    to_alice = [m for m in mail.outbox if m.to == [alice.email]]
+    assert len(to_alice) == 1 and "One" in to_alice[0].subject
+    assert "Private" not in to_alice[0].body
