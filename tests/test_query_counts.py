@@ -43,9 +43,9 @@ FEW, MANY = 1, 200
 FEW_PROMPTS, MANY_PROMPTS = 1, 50
 
 # The bounds, one per page: what the page costs with the least data.
-# One of them the guide to read next, one the couple's check-in; progress and
-# passes are counts on the participant rows.
-HOME_QUERIES = 7
+# One of them the guide to read next, one the couple's check-in, one their
+# coach's programme; progress and passes are counts on the participant rows.
+HOME_QUERIES = 8
 HISTORY_QUERIES = 3  # a page of status lines is one query
 REFLECTION_ANSWERING_QUERIES = 5  # before the reveal, answering, nobody ready yet (no trail to read)
 REFLECTION_WAITING_QUERIES = 6  # before the reveal, ready and waiting for the partner
@@ -58,7 +58,12 @@ TOGETHER_QUERIES = 9  # one question, its talked marks, its conversation and bot
 # the in-person reactions and the guide to read next.
 TOGETHER_TALKED_THROUGH_QUERIES = 12
 COACH_REFLECTION_QUERIES = 10  # a coach reading what both partners shared, its conversation and talked marks
-COACH_DASHBOARD_QUERIES = 9  # one of them the client couples' check-ins
+# Among them the client couples' check-ins, their programmes, and the three
+# reads of who needs attention.
+COACH_DASHBOARD_QUERIES = 13
+# With a programme running: its steps and their articles, what was released,
+# and those reflections' partners.
+COACH_DASHBOARD_PROGRAMME_QUERIES = COACH_DASHBOARD_QUERIES + 4
 AUTOSAVE_QUERIES = 11  # one answer saved from the answering page (htmx), including its transaction
 
 
@@ -452,6 +457,32 @@ def test_coach_dashboard_costs_exactly_the_same_for_many_reflections_as_for_one(
 
     assert html.count("Read what they shared") == 1 + (MANY - FEW) // len(couples) * len(couples)
     assert many == few == COACH_DASHBOARD_QUERIES
+
+
+def test_coach_dashboard_costs_the_same_for_many_programmes_and_steps_as_for_one(
+    client, make_user, alice, bob, coach, coached_couple
+):
+    from practice.programmes import programme_assign, programme_save, step_save
+
+    couples = client_couples(make_user, coach, alice, bob, coached_couple)
+
+    def programme_with(steps):
+        programme = programme_save(coach=coach, title=f"{steps} steps")
+        for _ in range(steps):
+            step_save(programme=programme, kind="article", article=make_article(prompts=prompts(2)), release="days")
+        return programme
+
+    programme_assign(coach=coach, programme=programme_with(1), couple=couples[0])
+    url = reverse("coach:dashboard")
+    signed_in(client, coach, url)
+    few, _ = measured(client, url)
+
+    for couple in couples[1:]:
+        programme_assign(coach=coach, programme=programme_with(6), couple=couple)
+    many, html = measured(client, url)
+
+    assert html.count("Step 6:") == len(couples) - 1
+    assert many == few == COACH_DASHBOARD_PROGRAMME_QUERIES
 
 
 @pytest.mark.parametrize(
