@@ -2,15 +2,19 @@
 no WCAG 2.x A/AA violation, and nothing scrolls sideways at 320 px (which is
 also a 640 px window at 200 % zoom)."""
 
+from datetime import date
+
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from accounts.services import couple_unlink, invitation_create
+from accounts.services import coach_profile_save, couple_unlink, invitation_create
 from checkins.services import checkin_accept, checkin_propose, round_open
+from practice.notes import note_save
+from practice.programmes import programme_assign, programme_save, step_save
 from reflections.services import readiness_set, reflection_start
 from tests.checkins.conftest import set_prompts
-from tests.conftest import answer_all, link, make_article, reveal
+from tests.conftest import answer_all, coach_link, link, make_article, reveal
 from tests.test_persona import all_url_patterns
 
 from .asgi_server import elsewhere
@@ -144,6 +148,57 @@ def test_every_page_passes_axe_for_someone_without_a_partner(new_page, cast, sch
 def test_every_page_passes_axe_for_a_visitor(new_page, cast, scheme):
     page = new_page(viewport=NARROW, color_scheme=scheme)
     assert sweep(page, page_urls(cast["arguments"])) >= 10
+
+
+@pytest.fixture
+def coach_cast(library):
+    """Morgan coaches Alice and Bob, who run Morgan's three-step programme:
+    step 1 revealed, step 2 half answered, a check-in still to come; and
+    Morgan keeps a note on them. The coach's pages, each with something on it."""
+    morgan, alice, bob = make_person("Morgan"), make_person("Alice"), make_person("Bob")
+    second = make_article()
+
+    def made():
+        coach_profile_save(user=morgan, name="Morgan Lee", practice="Lee Couples Practice")
+        couple = link(alice, bob)
+        coach_link(morgan, alice, bob)
+        programme = programme_save(coach=morgan, title="Closer in six weeks", summary="For new clients.")
+        steps = [
+            step_save(programme=programme, kind="article", article=library[0], note="Take it slowly."),
+            step_save(programme=programme, kind="article", article=second),
+            step_save(programme=programme, kind="checkin", checkin_set_slug="connected", release="days", days=30),
+        ]
+        enrolment = programme_assign(coach=morgan, programme=programme, couple=couple)
+        reveal(enrolment.releases.get().reflection, alice, bob)
+        answer_all(enrolment.releases.get(number=2).reflection, alice)
+        note = note_save(coach=morgan, couple=couple, text="Ask about the move.", written_on=date(2026, 3, 14))
+        return [
+            "/coach/",
+            "/coach/programmes/",
+            "/coach/programmes/new/",
+            reverse("coach:programme", args=[programme.pk]),
+            reverse("coach:programme_delete", args=[programme.pk]),
+            *(reverse("coach:step", args=[step.pk]) for step in steps),
+            reverse("coach:step_delete", args=[steps[0].pk]),
+            reverse("coach:enrolment_end", args=[enrolment.pk]),
+            reverse("coach:couple", args=[couple.pk]),
+            reverse("coach:note", args=[note.pk]),
+            reverse("coach:note_delete", args=[note.pk]),
+            "/coach/intake/",
+            "/coach/export/",
+        ]
+
+    return morgan, elsewhere(made)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_of_a_coachs_practice_passes_axe(new_page, coach_cast, scheme):
+    morgan, urls = coach_cast
+    page = new_page(viewport=NARROW, color_scheme=scheme)
+    log_in(page, morgan.email)
+    # Each is the page itself, not a redirect to the profile or a 404.
+    assert [page.request.get(url, max_redirects=0).status for url in urls] == [200] * len(urls)
+    assert sweep(page, urls) == len(urls)
 
 
 @pytest.mark.parametrize("template", ["400.html", "403.html", "403_csrf.html", "500.html"])
