@@ -77,10 +77,6 @@ class CheckIn(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def is_live(self):
-        return self.status in self.LIVE
-
 
 class CheckInPrompt(PromptFields):
     """A prompt as the next round will ask it: changing these changes the

@@ -77,10 +77,6 @@ class CheckInPage:
     coaches: list[CoachSharing] = field(default_factory=list)
     has_trend: bool = False
 
-    @property
-    def waits_for_me(self) -> bool:
-        return bool(self.checkin and self.checkin.status == CheckIn.Status.PROPOSED)
-
 
 def checkin_page(user: User) -> CheckInPage:
     linked = linked_partner_for(user)

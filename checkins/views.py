@@ -133,32 +133,29 @@ def _coach_link(request, checkin) -> CoachingLink:
     return get_object_or_404(links, couple=checkin.couple, pk=whole_number(request.POST.get("link")))
 
 
-@login_required
-@require_POST
-def checkin_share(request, pk):
+def _sharing(request, pk, change, said):
     checkin = _mine_or_404(request, pk)
     coach = _coach_link(request, checkin).coach
     try:
-        services.checkin_share(checkin=checkin, by=request.user, coach=coach)
+        change(checkin=checkin, by=request.user, coach=coach)
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Shared. Your coach sees the rounds and the trend once your partner shares too.")
+        messages.success(request, said)
     return redirect("checkins:checkin")
+
+
+@login_required
+@require_POST
+def checkin_share(request, pk):
+    said = "Shared. Your coach sees the rounds and the trend once your partner shares too."
+    return _sharing(request, pk, services.checkin_share, said)
 
 
 @login_required
 @require_POST
 def checkin_unshare(request, pk):
-    checkin = _mine_or_404(request, pk)
-    coach = _coach_link(request, checkin).coach
-    try:
-        services.checkin_unshare(checkin=checkin, by=request.user, coach=coach)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "No longer shared. Your coach sees none of its rounds now.")
-    return redirect("checkins:checkin")
+    return _sharing(request, pk, services.checkin_unshare, "No longer shared. Your coach sees none of its rounds now.")
 
 
 @login_required

@@ -14,7 +14,7 @@ from accounts.models import CoachingLink, User
 from checkins.sets import checkin_set
 from reflections.models import Answer, Participant, Reflection
 
-from .models import CoachNote, Enrolment, Programme, StepRelease
+from .models import CoachNote, Enrolment, StepRelease
 
 # When a couple needs a look (the dashboard's first list).
 WAITING_DAYS = 7  # one partner ready, the other not, for this long
@@ -209,10 +209,6 @@ def home_panel(user: User, page) -> ProgrammeLine | None:
         _step_title(following) if following else "",
         enrolment.released + sum(step.pk not in released_steps for step in steps),
     )
-
-
-def programmes_of(coach: User) -> list[Programme]:
-    return list(Programme.objects.filter(coach=coach).prefetch_related("steps__article"))
 
 
 @dataclass(frozen=True)
