@@ -97,19 +97,6 @@ def clients_of(coach: User) -> QuerySet[CoachingLink]:
     )
 
 
-def former_clients_of(coach: User) -> QuerySet[CoachingLink]:
-    """Coaching links of `coach` that started and are no longer active (the
-    coaching ended, or the couple unlinked), newest first: their notes stay
-    the coach's."""
-    return (
-        CoachingLink.objects.filter(coach=coach, started_at__isnull=False)
-        .exclude(pk__in=CoachingLink.objects.active().values("pk"))
-        .select_related("couple")
-        .prefetch_related("couple__memberships__user")
-        .order_by("-started_at")
-    )
-
-
 def coaching_link_for(user: User, pk: int) -> CoachingLink | None:
     """An open coaching link `user` is party to, as the coach or as a partner
     of its linked couple; else None."""

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts import services
 from accounts.models import CoachingLink
-from accounts.selectors import clients_of, coaching_link_for, former_clients_of, pending_invitations_of
+from accounts.selectors import clients_of, coaching_link_for, pending_invitations_of
 from core.errors import DomainError
 from core.http import posted
 from practice.intake import intake_consent_give, intake_of
@@ -44,7 +44,6 @@ def clients(request):
         "coaching/clients.html",
         {
             "links": clients_of(request.user),
-            "former": former_clients_of(request.user),
             "pending": [
                 (link, request.build_absolute_uri(reverse("coach:coaching_accept", args=[link.token])))
                 for link in pending_invitations_of(request.user)

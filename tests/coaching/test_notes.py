@@ -409,12 +409,3 @@ def test_a_note_dated_in_the_future_is_kept_as_dated(as_coach, coach, coached):
     as_coach.post(reverse("coach:note_new", args=[coached.couple.pk]), {"text": "Plan", "written_on": f"{tomorrow}"})
 
     assert CoachNote.objects.of(coach).get().written_on == tomorrow
-
-
-def test_former_clients_are_listed_with_the_way_to_their_notes(client, coach, alice, bob, coached):
-    coaching_end(link=coached, by=alice)
-    client.force_login(coach)
-    body = client.get(reverse("coach:clients")).content.decode()
-    former = body[body.index("Former clients") :]
-    assert reverse("coach:couple", args=[coached.couple_id]) in former
-    assert "Alice &amp; Bob" in former
