@@ -187,3 +187,17 @@ class CheckInWriter:
             answer.text = rng.choice(SMALL_THINGS)
             answer.version = rng.randint(1, 6)
         return answer
+
+
+def with_trends(users, out=print):
+    """Each virtual user's trend_pk: their couple's check-in, made for the
+    couples that have none yet."""
+    couples = dict(
+        Membership.objects.filter(user__email__in=[user.email for user in users], active=True).values_list(
+            "user__email", "couple"
+        )
+    )
+    checkins = ensure_checkins(couples.values(), out=out)
+    for user in users:
+        user.trend_pk = checkins[couples[user.email]]
+    return users

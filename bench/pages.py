@@ -77,7 +77,8 @@ def main(argv=None):
     floor.setup_production_django(url, redis_url, args.log_level, field_keys=development_field_keys())
     from django.conf import settings
 
-    from bench.run import virtual_users, with_trends
+    from bench.checkins import with_trends
+    from bench.run import virtual_users
 
     users = virtual_users(args.couples, settings.SECRET_KEY)
     if not users:

@@ -333,23 +333,6 @@ def virtual_users(count, secret_key, *, coaches=(), seed=7):
     return users
 
 
-def with_trends(users, out=print):
-    """Each user's trend_pk: their couple's check-in, made for the couples
-    that have none yet (bench/checkins.py)."""
-    from accounts.models import Membership
-    from bench.checkins import ensure_checkins
-
-    couples = dict(
-        Membership.objects.filter(user__email__in=[user.email for user in users], active=True).values_list(
-            "user__email", "couple"
-        )
-    )
-    checkins = ensure_checkins(couples.values(), out=out)
-    for user in users:
-        user.trend_pk = checkins[couples[user.email]]
-    return users
-
-
 # -- measuring -------------------------------------------------------------------
 
 
@@ -547,6 +530,7 @@ def main(argv=None):
     from django.db import connection, connections
 
     from bench import processes, streams
+    from bench.checkins import with_trends
     from bench.coaches import ensure_coaches
     from bench.programmes import ensure_practice
     from bench.seed import dataset_counts, ensure_dataset
