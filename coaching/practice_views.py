@@ -2,7 +2,7 @@
 them, and the coach's export of their own practice.
 
 P5: the couple page shows progress (counts, readiness, dates), never text.
-A note is read through its one gate, CoachNote.objects.of(coach), by
+P9: a note is read through its one gate, CoachNote.objects.of(coach), by
 its coach alone; it outlives the coaching (practice.notes.coached_couple),
 and its text goes to no message, notice or log line."""
 

@@ -156,7 +156,7 @@ class CoachNoteQuerySet(models.QuerySet):
 
 
 class CoachNote(models.Model):
-    """A coach's dated note on a client couple: for the coach alone, never
+    """P9: a coach's dated note on a client couple: for the coach alone, never
     shown to the couple, another coach or staff; encrypted at rest; never
     in a notice, an email or a log line. It outlives the coaching."""
 

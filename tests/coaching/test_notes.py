@@ -1,4 +1,4 @@
-"""A coach's private notes on a client couple: read by that coach
+"""A coach's private notes on a client couple (P9): read by that coach
 alone, through CoachNote.objects.of; encrypted at rest; kept after coaching
 ends; never in a notice, an email or a log line. And the couple page they
 sit on, which shows progress, never text (P5)."""
