@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from accounts.services import coach_profile_save, couple_unlink, invitation_create
 from checkins.services import checkin_accept, checkin_propose, round_open
@@ -218,12 +219,12 @@ def test_forms_with_errors_pass_axe(new_page, cast):
     page.goto("/partner/join/")
     page.get_by_label("Invitation code").fill("nope")
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_text("A code has 8 letters and digits").is_visible()
+    expect(page.get_by_text("A code has 8 letters and digits")).to_be_visible()
     check_page(page, "invitation code with an error")
     page.goto("/checkins/new/")
     page.get_by_label("Our own, from the question bank").check()
     page.get_by_role("button", name="Propose it").click()
-    assert page.get_by_text("Give your check-in a name.").is_visible()
+    expect(page.get_by_text("Give your check-in a name.")).to_be_visible()
     check_page(page, "check-in proposal with errors")
 
 

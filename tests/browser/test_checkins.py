@@ -4,6 +4,7 @@ follows it; on a 320 px phone nothing scrolls sideways."""
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from playwright.sync_api import expect
 
 from checkins.models import CheckIn
 from checkins.services import checkin_accept, checkin_propose, next_day, round_open
@@ -58,6 +59,8 @@ def answer_round(page, numbers, words):
     order, the open question with `words`; each saved before the next."""
     numbers = iter(numbers)
     prompts = page.locator("fieldset.prompt")
+    # count() does not wait: the click that led here may not have navigated yet.
+    prompts.first.wait_for()
     for i in range(prompts.count()):
         prompt = prompts.nth(i)
         if prompt.locator("textarea").count():
@@ -98,12 +101,12 @@ def test_two_partners_answer_a_round_get_ready_and_see_the_trend_update(new_page
     answer_round(bob_page, SECOND_ROUND["Bob"], "Dinner without our phones")
     bob_page.get_by_role("button", name="I’m ready to reveal").click()
     bob_page.get_by_text("A walk on Saturday, just us").wait_for()
-    assert bob_page.get_by_role("link", name="How you have been: the trend").is_visible()
+    expect(bob_page.get_by_role("link", name="How you have been: the trend")).to_be_visible()
 
     # Alice was waiting on the same page: the reveal arrives without a reload.
     alice_page.get_by_role("alert").get_by_text("You are both ready").wait_for(timeout=WITHIN_MS)
     assert still_the_same_page(alice_page)
-    assert alice_page.get_by_text("Dinner without our phones").is_visible()
+    expect(alice_page.get_by_text("Dinner without our phones")).to_be_visible()
 
     alice_page.get_by_role("link", name="How you have been: the trend").click()
     alice_page.wait_for_url(f"**/checkins/{checkin.pk}/trend/")
@@ -119,7 +122,7 @@ def test_two_partners_answer_a_round_get_ready_and_see_the_trend_update(new_page
             [labels[0], *(str(FIRST_ROUND[p][n]) for p in people)],
             [labels[1], *(str(SECOND_ROUND[p][n]) for p in people)],
         ], question
-    assert alice_page.get_by_role("link", name=second.reflection.title).is_visible()
+    expect(alice_page.get_by_role("link", name=second.reflection.title)).to_be_visible()
 
 
 def test_proposing_and_accepting_a_checkin_through_the_pages(new_page):
@@ -147,14 +150,14 @@ def test_proposing_and_accepting_a_checkin_through_the_pages(new_page):
     alice_page.get_by_label("On", exact=True).select_option(label="Wednesday")
     alice_page.get_by_role("button", name="Propose it").click()
     alice_page.get_by_text("Proposed. It starts once your partner says yes.").wait_for()
-    assert alice_page.get_by_role("heading", name=CONNECTED.title).is_visible()
-    assert alice_page.get_by_text("Every week on Wednesday · Waiting for an answer").is_visible()
-    assert alice_page.get_by_text("You proposed it. It starts once Bob says yes.").is_visible()
+    expect(alice_page.get_by_role("heading", name=CONNECTED.title)).to_be_visible()
+    expect(alice_page.get_by_text("Every week on Wednesday · Waiting for an answer")).to_be_visible()
+    expect(alice_page.get_by_text("You proposed it. It starts once Bob says yes.")).to_be_visible()
 
     bob_page = new_page()
     log_in(bob_page, bob.email)
     home_line = bob_page.locator("section", has=bob_page.get_by_role("heading", name=CONNECTED.title))
-    assert home_line.get_by_text("A check-in was proposed to you.").is_visible()
+    expect(home_line.get_by_text("A check-in was proposed to you.")).to_be_visible()
     home_line.get_by_role("link", name="See it and answer").click()
     bob_page.get_by_text("Alice proposed it. Here is what it asks; it starts once you say yes.").wait_for()
     assert bob_page.locator(".checkin-prompts li").all_inner_texts()[0].startswith(CONNECTED.prompts[0].text)
@@ -167,10 +170,10 @@ def test_proposing_and_accepting_a_checkin_through_the_pages(new_page):
     day = date_format(next_round, "l j F")
     alice_page.reload()
     for page in (alice_page, bob_page):
-        assert page.get_by_text("Every week on Wednesday · Running").is_visible()
-        assert page.get_by_text(f"The next round opens on {day}.").is_visible()
+        expect(page.get_by_text("Every week on Wednesday · Running")).to_be_visible()
+        expect(page.get_by_text(f"The next round opens on {day}.")).to_be_visible()
     bob_page.goto("/")
-    assert bob_page.get_by_text(f"The next round opens on {day}.").is_visible()
+    expect(bob_page.get_by_text(f"The next round opens on {day}.")).to_be_visible()
 
 
 def test_at_320_px_the_checkin_and_trend_pages_do_not_scroll_sideways(new_page):
@@ -180,7 +183,7 @@ def test_at_320_px_the_checkin_and_trend_pages_do_not_scroll_sideways(new_page):
 
     page.goto("/checkins/")
     page.get_by_role("heading", name="This round").wait_for()
-    assert page.get_by_role("link", name=second.reflection.title).is_visible()
+    expect(page.get_by_role("link", name=second.reflection.title)).to_be_visible()
     check_no_horizontal_scroll(page)
 
     page.get_by_role("link", name="How you have been: the trend").click()
@@ -188,5 +191,5 @@ def test_at_320_px_the_checkin_and_trend_pages_do_not_scroll_sideways(new_page):
     assert page.locator("svg.trend-svg").count() == len(SCALES)
     check_no_horizontal_scroll(page)
     trend_tables(page)  # every table open
-    assert page.locator("table.trend-table").first.is_visible()
+    expect(page.locator("table.trend-table").first).to_be_visible()
     check_no_horizontal_scroll(page)

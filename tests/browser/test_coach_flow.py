@@ -3,6 +3,8 @@ a reveal the couple shared, with axe checks on every coach page."""
 
 import re
 
+from playwright.sync_api import expect
+
 from reflections.models import Reflection
 from reflections.services import readiness_set
 from tests.conftest import answer_all, link
@@ -114,13 +116,13 @@ def test_coach_authors_invites_assigns_follows_and_reads_what_is_shared(new_page
     coach.get_by_label("A note for them (optional)").fill("Before our next session, please.")
     coach.get_by_role("button", name="Assign").click()
     coach.get_by_text("Assigned to 1 couple.").wait_for()
-    assert coach.get_by_text("Alice: 0 of 3").is_visible()
+    expect(coach.get_by_text("Alice: 0 of 3")).to_be_visible()
 
     reflection = Reflection.objects.get(title="Coming back after space")
     elsewhere(answer_all, reflection=reflection, user=alice, text="Alice's private walk")
     elsewhere(answer_all, reflection=reflection, user=bob, text="Bob's private call")
     coach.reload()
-    assert coach.get_by_text("Alice: 3 of 3").is_visible()
+    expect(coach.get_by_text("Alice: 3 of 3")).to_be_visible()
     assert "private walk" not in coach.content() and "private call" not in coach.content()
     check_page(coach, "dashboard with progress")
     for person in (alice, bob):
@@ -138,8 +140,8 @@ def test_coach_authors_invites_assigns_follows_and_reads_what_is_shared(new_page
     check_page(page, "shared view, shared with the coach")
     coach.reload()
     coach.get_by_role("link", name="Read what they shared").click()
-    assert coach.get_by_text("Alice's private walk").first.is_visible()
-    assert coach.get_by_text("Bob's private call").first.is_visible()
+    expect(coach.get_by_text("Alice's private walk").first).to_be_visible()
+    expect(coach.get_by_text("Bob's private call").first).to_be_visible()
     check_page(coach, "coach reads a shared reflection")
     shared_url = coach.url
 
@@ -147,7 +149,7 @@ def test_coach_authors_invites_assigns_follows_and_reads_what_is_shared(new_page
     partner.get_by_role("button", name="Stop sharing with Morgan Lee").click()
     partner.get_by_text("You stopped sharing this reflection").wait_for()
     coach.goto(shared_url)
-    assert coach.get_by_role("heading", name="This page is not available").is_visible()
+    expect(coach.get_by_role("heading", name="This page is not available")).to_be_visible()
     assert "private walk" not in coach.content()
 
     # Ending coaching, from the coach's side, after a confirmation.
@@ -165,7 +167,7 @@ def test_a_coach_finds_the_way_in_from_the_landing_page(new_page, db):
     visitor.goto("/")
     visitor.get_by_role("link", name="Twofold is for coaches too").click()
     coaches = visitor.get_by_role("region", name="For coaches")
-    assert coaches.is_visible()
+    expect(coaches).to_be_visible()
     coaches.get_by_role("link", name="Sign up as a coach").click()
 
     visitor.get_by_label("Your name").fill("Morgan")

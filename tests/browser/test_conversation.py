@@ -101,10 +101,10 @@ def test_two_partners_go_through_together_mode_talking_and_writing_notes(new_pag
         bob_page.get_by_text("Alice marked this as talked about.").wait_for()
         bob_page.get_by_role("button", name="Mark it too").click()
         bob_page.get_by_text("You both talked about this.").wait_for()
-    assert bob_page.get_by_text(f"Talked about {len(prompts)} of {len(prompts)}").is_visible()
+    expect(bob_page.get_by_text(f"Talked about {len(prompts)} of {len(prompts)}")).to_be_visible()
 
     alice_page.reload()
-    assert alice_page.get_by_text("You both talked about this.").is_visible()
+    expect(alice_page.get_by_text("You both talked about this.")).to_be_visible()
     assert alice_page.get_by_label("What we want to remember").input_value() == "Bob: we laughed at the same moment"
     assert alice_page.get_by_label("What we will try").input_value() == "Alice: one slow evening a week"
     check_page(alice_page, "together mode, the last question talked through by both")

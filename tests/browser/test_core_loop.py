@@ -6,6 +6,8 @@ from .conftest import check_page, sign_up
 def answer_everything(page, words):
     """Answer each prompt on the open reflection page, waiting for autosave."""
     prompts = page.locator("fieldset.prompt")
+    # count() does not wait: the click that led here may not have navigated yet.
+    prompts.first.wait_for()
     for i in range(prompts.count()):
         prompt = prompts.nth(i)
         status = prompt.locator(".save-status")

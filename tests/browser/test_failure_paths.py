@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.services import invitation_create
 from reflections.models import Answer
@@ -51,7 +52,7 @@ def test_partner_cannot_reach_my_answers_before_the_reveal(new_page, library):
             other.goto(url)
             assert "unrevealed sentence" not in other.content(), f"{person.name} read it at {url}"
     other.goto(f"/reflections/{reflection.pk}/")
-    assert other.get_by_role("heading", name="This page is not available").is_visible()
+    expect(other.get_by_role("heading", name="This page is not available")).to_be_visible()
     check_page(other, "404 for a stranger")
 
 
@@ -65,14 +66,14 @@ def test_an_expired_invitation_says_so_and_links_nobody(new_page, db):
 
     page.goto(f"/partner/join/{invitation.token}/")
 
-    assert page.get_by_text("This invitation can no longer be used").is_visible()
+    expect(page.get_by_text("This invitation can no longer be used")).to_be_visible()
     assert page.get_by_role("button", name="Accept and link our accounts").count() == 0
     assert page.get_by_text("Alice").count() == 0, "a spent invitation names nobody"
     check_page(page, "expired invitation")
     page.goto("/partner/join/")
     page.get_by_label("Invitation code").fill(invitation.code.lower())
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_text("This code can no longer be used").is_visible()
+    expect(page.get_by_text("This code can no longer be used")).to_be_visible()
 
 
 def test_an_answer_over_the_limit_is_refused_and_kept_while_typing(new_page, library):
@@ -93,7 +94,7 @@ def test_an_answer_over_the_limit_is_refused_and_kept_without_javascript(new_pag
     page.locator("textarea").first.fill(TOO_LONG)
     page.get_by_role("button", name="Save answers").click()
 
-    assert page.get_by_text("at most 10,000 characters").first.is_visible()
+    expect(page.get_by_text("at most 10,000 characters").first).to_be_visible()
     assert page.locator("textarea").first.input_value() == TOO_LONG
     assert not Answer.objects.filter(author=alice).exists()
     check_page(page, "answer over the limit, no JavaScript")
@@ -151,14 +152,14 @@ def test_an_autosave_that_fails_says_not_saved_and_keeps_the_words(new_page, lib
 def test_one_answering_model_autosave_with_javascript_a_save_button_without(new_page, library):
     _, _, page = alice_answering(new_page, library)
     assert page.get_by_role("button", name="Save answers").count() == 0
-    assert page.get_by_text("Your answers save as you type; there is nothing to press.").is_visible()
-    assert not page.get_by_text("press “Save answers”").is_visible()
+    expect(page.get_by_text("Your answers save as you type; there is nothing to press.")).to_be_visible()
+    expect(page.get_by_text("press “Save answers”")).not_to_be_visible()
 
     carol, dan = make_person("Carol"), make_person("Dan")
     link(carol, dan)
     still = new_page(javascript=False)
     log_in(still, carol.email)
     open_reflection(still, reflection_start(article=library[0], by=carol))
-    assert still.get_by_role("button", name="Save answers").is_visible()
-    assert still.get_by_text("With JavaScript off, press “Save answers” below").is_visible()
-    assert not still.get_by_text("Your answers save as you type").is_visible()
+    expect(still.get_by_role("button", name="Save answers")).to_be_visible()
+    expect(still.get_by_text("With JavaScript off, press “Save answers” below")).to_be_visible()
+    expect(still.get_by_text("Your answers save as you type")).not_to_be_visible()

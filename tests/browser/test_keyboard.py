@@ -1,5 +1,7 @@
 """Keyboard only: a skip link, visible focus, and every action reachable."""
 
+from playwright.sync_api import expect
+
 from reflections.services import reflection_start
 from tests.conftest import link
 
@@ -31,7 +33,7 @@ def test_skip_link_comes_first_and_moves_focus_to_the_content(new_page, db):
     page.keyboard.press("Tab")
     focused = page.evaluate(FOCUSED)
     assert focused["text"] == "Skip to content"
-    assert page.get_by_role("link", name="Skip to content").is_visible()
+    expect(page.get_by_role("link", name="Skip to content")).to_be_visible()
     page.keyboard.press("Enter")
     assert page.evaluate("() => document.activeElement.id") == "main"
 

@@ -14,6 +14,7 @@ import time
 import httpx
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from tools.servers import free_port
 
@@ -85,8 +86,8 @@ def run_page(browser, make_run):
 def is_twofolds_own_404(page, response):
     body = page.content()
     assert response.status == 404
-    assert page.get_by_role("heading", name="This page is not available").is_visible()
-    assert page.get_by_role("link", name="Go to your home page").is_visible()
+    expect(page.get_by_role("heading", name="This page is not available")).to_be_visible()
+    expect(page.get_by_role("link", name="Go to your home page")).to_be_visible()
     assert not [words for words in TECHNICAL_PAGE if words in body]
     # Styled: whitenoise serves the hashed stylesheet with DEBUG off.
     assert page.evaluate("() => getComputedStyle(document.body).fontFamily") != "Times New Roman"

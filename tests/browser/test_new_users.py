@@ -3,6 +3,7 @@ open look like they open, the question editor shows only the fields of its
 kind, and on a phone the navigation and the coach's table fit."""
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.services import coach_profile_save
 from coaching.authoring import assignment_create
@@ -33,7 +34,7 @@ def test_what_happened_when_looks_like_something_that_opens(new_page, library):
     closed = summary.evaluate("s => getComputedStyle(s, '::before').transform")
 
     summary.click()
-    assert page.locator(".trail ol").is_visible()
+    expect(page.locator(".trail ol")).to_be_visible()
     assert summary.evaluate("s => getComputedStyle(s, '::before').transform") != closed
     check_page(page, "the trail, open")
 

@@ -1,10 +1,14 @@
 """The core loop with JavaScript off: htmx only enhances."""
 
+from playwright.sync_api import expect
+
 from .conftest import check_page, log_in, make_person, sign_up
 
 
 def answer_with_the_form(page, words):
     prompts = page.locator("fieldset.prompt")
+    # count() does not wait: the click that led here may not have navigated yet.
+    prompts.first.wait_for()
     for i in range(prompts.count()):
         prompt = prompts.nth(i)
         if prompt.locator("textarea").count():
@@ -35,7 +39,7 @@ def test_core_loop_works_without_javascript(new_page, library):
     alex.goto("/library/closeness-then-distance/")
     alex.get_by_role("button", name="Start this reflection together").click()
     answer_with_the_form(alex, "Alex without scripts")
-    assert alex.get_by_text("8 of 8 answered").is_visible()
+    expect(alex.get_by_text("8 of 8 answered")).to_be_visible()
     alex.get_by_role("button", name="I’m ready to reveal").click()
     alex.get_by_role("button", name="Withdraw and edit again").click()
     alex.get_by_role("button", name="Save answers").wait_for()
@@ -44,12 +48,12 @@ def test_core_loop_works_without_javascript(new_page, library):
 
     sam.goto("/")
     sam.get_by_role("link", name="Closeness, then distance", exact=True).click()
-    assert sam.get_by_text("Alex has answered 8 of 8 and is ready to reveal").is_visible()
+    expect(sam.get_by_text("Alex has answered 8 of 8 and is ready to reveal")).to_be_visible()
     answer_with_the_form(sam, "Sam without scripts")
     sam.get_by_role("button", name="I’m ready to reveal").click()
 
-    assert sam.get_by_text("Alex without scripts #1").is_visible()
-    assert sam.get_by_text("Sam without scripts #1").is_visible()
+    expect(sam.get_by_text("Alex without scripts #1")).to_be_visible()
+    expect(sam.get_by_text("Sam without scripts #1")).to_be_visible()
     check_page(sam, "shared view without JavaScript")
     alex.reload()
-    assert alex.get_by_text("Sam without scripts #1").is_visible()
+    expect(alex.get_by_text("Sam without scripts #1")).to_be_visible()

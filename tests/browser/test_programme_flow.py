@@ -3,6 +3,8 @@ client couple who reach its second step by revealing the first; and the
 coach's private notes, which the couple never see. P5: the coach sees
 counts, never what the couple wrote."""
 
+from playwright.sync_api import expect
+
 from accounts.services import coach_profile_save
 from library.models import Article
 from practice.models import Step
@@ -149,7 +151,7 @@ def test_a_coachs_private_note_is_never_shown_to_the_couple(new_page, library):
 
     for person in (alice, bob):
         page = opened_as(new_page, person)
-        assert page.get_by_text(f"Step 1 of 1, from Morgan Lee: “{FIRST}”.").is_visible()
+        expect(page.get_by_text(f"Step 1 of 1, from Morgan Lee: “{FIRST}”.")).to_be_visible()
         for path in ("/", f"/reflections/{reflection.pk}/", "/partner/"):
             page.goto(path)
             assert "went quiet" not in page.content(), (person, path)

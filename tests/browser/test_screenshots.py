@@ -4,6 +4,7 @@ a phone and a desktop. Saved under docs/screenshots by
 `make screenshots`; in every run the pages are checked all the same."""
 
 import pytest
+from playwright.sync_api import expect
 
 from checkins.models import CheckIn
 from demo.management.commands.seed_demo import Command as SeedDemo
@@ -71,6 +72,6 @@ def test_key_pages_look_right(new_page, library, device):
     ]
     for name, url, expected in shots:
         page.goto(url)
-        assert page.get_by_text(expected).first.is_visible(), f"{name}: {expected!r} missing"
+        expect(page.get_by_text(expected).first, f"{name}: {expected!r} missing").to_be_visible()
         check_page(page, name)
         screenshot(page, f"{name}-{device}")

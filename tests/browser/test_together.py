@@ -36,13 +36,13 @@ def test_together_mode_goes_one_question_at_a_time_by_keyboard(new_page, library
     page = new_page()
     log_in(page, alice.email)
     page.goto(f"/reflections/{reflection.pk}/")
-    assert page.get_by_role("heading", name="Where you differ most").is_visible()
+    expect(page.get_by_role("heading", name="Where you differ most")).to_be_visible()
     check_page(page, "shared view with summary and notes")
     page.get_by_role("link", name="Go through it together, one question at a time").click()
 
     page.get_by_text("Question 1 of 8").wait_for()
-    assert page.get_by_text("Alice on question 1").is_visible()
-    assert page.get_by_text("Bob on question 1").is_visible()
+    expect(page.get_by_text("Alice on question 1")).to_be_visible()
+    expect(page.get_by_text("Bob on question 1")).to_be_visible()
     check_page(page, "together mode")
     page.keyboard.press("ArrowRight")
     page.get_by_text("Question 2 of 8").wait_for()
@@ -54,17 +54,17 @@ def test_together_mode_goes_one_question_at_a_time_by_keyboard(new_page, library
     page.get_by_role("button", name="We talked about this").focus()
     page.keyboard.press("Enter")
     page.get_by_text("You marked this as talked about.").wait_for()
-    assert page.get_by_text("Talked about 1 of 8").is_visible()
+    expect(page.get_by_text("Talked about 1 of 8")).to_be_visible()
 
     partner = new_page()
     log_in(partner, bob.email)
     partner.goto(f"/reflections/{reflection.pk}/together/1/")
-    assert partner.get_by_text("Alice marked this as talked about.").is_visible()
+    expect(partner.get_by_text("Alice marked this as talked about.")).to_be_visible()
     partner.get_by_role("button", name="Mark it too").click()
     partner.get_by_text("You both talked about this.").wait_for()
-    assert partner.get_by_text("Talked about 1 of 8").is_visible()
+    expect(partner.get_by_text("Talked about 1 of 8")).to_be_visible()
     page.reload()
-    assert page.get_by_text("You both talked about this.").is_visible()
+    expect(page.get_by_text("You both talked about this.")).to_be_visible()
 
 
 def test_notes_save_as_you_type_in_together_mode_and_lose_nothing(new_page, library):
@@ -94,7 +94,7 @@ def test_notes_save_as_you_type_in_together_mode_and_lose_nothing(new_page, libr
     bob_page.locator("#note-status-try").get_by_text("Saved. You both see it.").wait_for()
     alice_page.reload()
     assert alice_page.get_by_label("What we will try").input_value() == "Bob: cook together and Alice's walk"
-    assert alice_page.get_by_text("Question 2 of 8").is_visible()
+    expect(alice_page.get_by_text("Question 2 of 8")).to_be_visible()
 
 
 def test_two_partners_editing_a_note_at_once_lose_nothing(new_page, library):
@@ -136,15 +136,15 @@ def test_talked_through_a_couple_starts_a_follow_up_on_what_needs_more(new_page,
     log_in(page, alice.email)
     page.goto(f"/reflections/{reflection.pk}/")
 
-    assert page.locator(".starter").first.is_visible()  # the scale 2 against 9 has its starter
-    assert page.get_by_role("heading", name="What next").is_visible()
+    expect(page.locator(".starter").first).to_be_visible()  # the scale 2 against 9 has its starter
+    expect(page.get_by_role("heading", name="What next")).to_be_visible()
     check_page(page, "shared view, talked through, with what next")
     page.get_by_role("button", name="Start a follow-up").click()
 
     page.get_by_text("Your follow-up has started").wait_for()
-    assert page.get_by_role("heading", name=f"Follow-up: {reflection.title}").is_visible()
-    assert page.get_by_text("A follow-up of").is_visible()
+    expect(page.get_by_role("heading", name=f"Follow-up: {reflection.title}")).to_be_visible()
+    expect(page.get_by_text("A follow-up of")).to_be_visible()
     check_page(page, "a follow-up, answering")
     page.goto(f"/reflections/{reflection.pk}/together/{len(prompts)}/")
-    assert page.get_by_role("link", name="Open the follow-up").is_visible()
+    expect(page.get_by_role("link", name="Open the follow-up")).to_be_visible()
     check_page(page, "together mode, last question, what next")
