@@ -14,7 +14,7 @@ BASE_PYTHON := $(shell for p in python3.13 python3.14 python3.12 python3 python;
 
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: help run dev serve serve-cluster cluster-tools test test-postgres test-faults lint format migrate demo clean screenshots browser-tools bench bench-floor bench-pages bench-scale
+.PHONY: help catalogues messages run dev serve serve-cluster cluster-tools test test-postgres test-faults lint format migrate demo clean screenshots browser-tools bench bench-floor bench-pages bench-scale
 
 help:
 	@echo "make run            set up and serve Twofold with demo content on http://127.0.0.1:8000"
@@ -25,7 +25,8 @@ help:
 	@echo "make cluster-tools  install HAProxy and Redis from Debian's packages (for serve-cluster and the fault tests)"
 	@echo "make test-postgres  run the test suite against PostgreSQL ($(POSTGRES_URL))"
 	@echo "make test-faults    races, an autosave storm, a database outage, a lost app server (minutes; SQLite, then PostgreSQL)"
-	@echo "make lint           ruff, and the structure checks (tools/check_structure.py)"
+	@echo "make lint           ruff, the structure checks, and the words: marked, translated, catalogues current"
+	@echo "make messages       bring the message catalogues up to date after changing words (then translate)"
 	@echo "make screenshots    retake the README's screenshots (docs/screenshots)"
 	@echo "make bench          load-test the key pages against the yardsticks (BENCH_ARGS=--help for options)"
 	@echo "make bench-floor    what each middleware costs a request, measured in-process (FLOOR_ARGS=--help)"
@@ -52,7 +53,15 @@ $(AXE): package.json package-lock.json
 
 browser-tools: $(AXE)
 
-migrate: $(STAMP)
+# The message catalogues: the .po files are kept, the .mo files gettext
+# reads are built from them here (tools/compile_catalogues.py, pure Python).
+CATALOGUES := $(wildcard locale/*/LC_MESSAGES/django.po */locale/*/LC_MESSAGES/django.po rewordings/*/LC_MESSAGES/django.po)
+%.mo: %.po $(STAMP)
+	$(PY) tools/compile_catalogues.py $<
+
+catalogues: $(CATALOGUES:.po=.mo)
+
+migrate: $(STAMP) catalogues
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 
@@ -64,7 +73,7 @@ demo: migrate
 # Twofold as its users see it: DEBUG off, its own error pages, static files
 # from whitenoise, mail on the console (bin/run says how). It seeds the demo
 # content itself, with DEBUG on for that command only.
-run: $(STAMP)
+run: $(STAMP) catalogues
 	@bin/run
 
 # For working on the code: DEBUG on (Django's technical error pages), served
@@ -81,13 +90,13 @@ dev: demo
 
 # Production settings on this machine (bin/serve says how); DATABASE_URL and
 # REDIS_URL are honoured. `make run` first if you want the demo content.
-serve: $(STAMP)
+serve: $(STAMP) catalogues
 	@bin/serve
 
 # Two app servers and a task worker behind HAProxy (bin/serve-cluster says
 # how), on PostgreSQL (DATABASE_URL, default $(POSTGRES_URL)) and Redis
 # (REDIS_URL, default redis://127.0.0.1:6379/0).
-serve-cluster: $(STAMP) cluster-tools
+serve-cluster: $(STAMP) catalogues cluster-tools
 	@bin/serve-cluster
 
 # HAProxy and redis-server from Debian's packages, when missing (as root:
@@ -105,11 +114,11 @@ cluster-tools:
 # The browser tests run in a pytest of their own: Playwright keeps an event
 # loop running in the test thread for the rest of its session, where
 # Django's test client cannot run the async middleware (config/admission.py).
-test: $(STAMP) browser-tools
+test: $(STAMP) catalogues browser-tools
 	$(PY) -m pytest --ignore=tests/browser
 	$(PY) -m pytest tests/browser
 
-test-postgres: $(STAMP) browser-tools
+test-postgres: $(STAMP) catalogues browser-tools
 	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest --ignore=tests/browser
 	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest tests/browser
 
@@ -117,37 +126,43 @@ test-postgres: $(STAMP) browser-tools
 # own for the outage, a Redis of their own for the cluster), so they run in a
 # pytest session of their own: on SQLite (the storm and the outage), then on
 # PostgreSQL (all of them, the two app servers behind HAProxy too).
-test-faults: $(STAMP)
+test-faults: $(STAMP) catalogues
 	$(PY) -m pytest -m faults tests/faults
 	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest -m faults tests/faults
 
 # Seeds 10,000 couples into PostgreSQL's twofold_bench (SQLite bench.sqlite3
 # without PostgreSQL), serves with gunicorn and compares the key pages with the
 # ceiling view (bench/run.py). E.g. BENCH_ARGS="--couples 500 --seconds 5".
-bench: $(STAMP)
+bench: $(STAMP) catalogues
 	$(PY) -m bench.run $(BENCH_ARGS)
 
 # The floor: the ok view through the first 1, 2, ... of Twofold's middleware,
 # in-process on the bench database (bench/floor.py). `make bench` seeds it.
-bench-floor: $(STAMP)
+bench-floor: $(STAMP) catalogues
 	$(PY) -m bench.floor $(FLOOR_ARGS)
 
 # The key pages the same way, beside the ceiling (bench/pages.py); --profile PAGE.
-bench-pages: $(STAMP)
+bench-pages: $(STAMP) catalogues
 	$(PY) -m bench.pages $(PAGES_ARGS)
 
 # 10,000 couples, then 100,000 (five million answers; seeded the first time):
 # every key page within 10 % and the same queries (bench/scale.py).
-bench-scale: $(STAMP)
+bench-scale: $(STAMP) catalogues
 	$(PY) -m bench.scale $(BENCH_ARGS)
 
-screenshots: $(STAMP) browser-tools
+screenshots: $(STAMP) catalogues browser-tools
 	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/browser/test_screenshots.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m tools.check_structure
+	$(PY) -m tools.check_i18n
+
+# Bring every language's catalogues up to date with the code (Django's
+# makemessages; needs GNU gettext), then translate what is new.
+messages: $(STAMP)
+	$(PY) -m tools.check_i18n --update
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .

@@ -17,6 +17,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import CoachingLink, CoachProfile, Couple, Invitation, Membership, User
 from .services import account_delete, coach_profile_end
@@ -42,9 +44,9 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["email", "display_name"]
     fieldsets = [
         (None, {"fields": ["email"]}),
-        ("Profile", {"fields": ["display_name"]}),
-        ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
+        (_("Profile"), {"fields": ["display_name"]}),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     readonly_fields = ["email", "last_login", "date_joined"]
     actions = ["send_password_reset"]
@@ -64,7 +66,7 @@ class UserAdmin(BaseUserAdmin):
         for user in queryset:
             account_delete(user=user)
 
-    @admin.action(description="Send a password reset link", permissions=["change"])
+    @admin.action(description=_("Send a password reset link"), permissions=["change"])
     def send_password_reset(self, request, queryset):
         """allauth's own reset email, to the address the person signed up
         with; the link is in the email only, never shown here."""
@@ -74,9 +76,14 @@ class UserAdmin(BaseUserAdmin):
             if form.is_valid():
                 form.save(request)
                 sent += 1
-        message = f"Sent a password reset link to {sent} {'person' if sent == 1 else 'people'}."
+        message = ngettext(
+            "Sent a password reset link to %(count)s person.", "Sent a password reset link to %(count)s people.", sent
+        ) % {"count": sent}
         if skipped := queryset.filter(is_active=False).count():
-            message += f" {skipped} deactivated account{'s' if skipped > 1 else ''} got none."
+            none_for = ngettext(
+                "%(count)s deactivated account got none.", "%(count)s deactivated accounts got none.", skipped
+            ) % {"count": skipped}
+            message = f"{message} {none_for}"
         self.message_user(request, message, messages.SUCCESS)
 
 

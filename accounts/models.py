@@ -5,6 +5,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 # Eight characters from an alphabet without look-alikes (no 0/O, 1/I/L).
 INVITATION_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -39,8 +41,11 @@ class User(AbstractUser):
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(max_length=60, blank=True)
+    # What Twofold speaks to them in: every page, notice and email (one of
+    # settings.LANGUAGES; the browser's at sign-up).
+    language = models.CharField(max_length=8, default="en", db_default="en")
     # How many of their notices are unread, kept by notifications.services in
     # the transaction of every notice written or put away, so that home reads
     # notices only when there are some. An upper bound: a notice deleted with
@@ -78,7 +83,7 @@ class Couple(models.Model):
     objects = CoupleQuerySet.as_manager()
 
     def __str__(self):
-        return f"Couple #{self.pk}"
+        return gettext("Couple #%(number)s") % {"number": self.pk}
 
     @property
     def is_linked(self):
@@ -110,7 +115,7 @@ class Membership(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} in {self.couple}"
+        return gettext("%(person)s in %(couple)s") % {"person": self.user, "couple": self.couple}
 
 
 def new_invitation_token():
@@ -147,7 +152,7 @@ class Invitation(models.Model):
     objects = InvitationQuerySet.as_manager()
 
     def __str__(self):
-        return f"Invitation from {self.inviter}"
+        return gettext("Invitation from %(person)s") % {"person": self.inviter}
 
     @property
     def is_expired(self):
@@ -166,9 +171,9 @@ class CoachProfile(models.Model):
     """Makes an account a coach. Staff can grant or remove it (`active`)."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coach_profile")
-    name = models.CharField("name shown to clients", max_length=80)
+    name = models.CharField(_("name shown to clients"), max_length=80)
     practice = models.CharField(max_length=120, blank=True)
-    bio = models.TextField("short bio", max_length=1000, blank=True)
+    bio = models.TextField(_("short bio"), max_length=1000, blank=True)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -215,7 +220,7 @@ class CoachingLink(models.Model):
         ]
 
     def __str__(self):
-        return f"Coaching by {self.coach}"
+        return gettext("Coaching by %(coach)s") % {"coach": self.coach}
 
     @property
     def is_active(self):
@@ -235,4 +240,4 @@ class CoachingAcceptance(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} accepted {self.link}"
+        return gettext("%(person)s accepted %(link)s") % {"person": self.user, "link": self.link}

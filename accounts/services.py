@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 
@@ -19,7 +20,7 @@ def invitation_create(*, inviter: User) -> Invitation:
     only one link or code of mine works at a time."""
     with transaction.atomic():
         if linked_couple_for(inviter):
-            raise DomainError("You are already linked with a partner. Unlink first to invite someone else.")
+            raise DomainError(_("You are already linked with a partner. Unlink first to invite someone else."))
         now = timezone.now()
         Invitation.objects.usable().filter(inviter=inviter).update(revoked_at=now)
         return Invitation.objects.create(inviter=inviter, expires_at=now + timedelta(days=settings.INVITATION_DAYS))
@@ -29,9 +30,9 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> None:
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.inviter_id != by.pk:
-            raise DomainError("Only the person who sent an invitation can revoke it.")
+            raise DomainError(_("Only the person who sent an invitation can revoke it."))
         if not invitation.is_usable:
-            raise DomainError("This invitation can no longer be used, so there is nothing to revoke.")
+            raise DomainError(_("This invitation can no longer be used, so there is nothing to revoke."))
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
 
@@ -44,17 +45,17 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Couple:
         # Lock the invitation so two people cannot both use it.
         invitation = Invitation.objects.select_for_update(of=("self",)).select_related("inviter").get(pk=invitation.pk)
         if invitation.inviter_id == user.pk:
-            raise DomainError("This is your own invitation. Send the link or code to your partner.")
+            raise DomainError(_("This is your own invitation. Send the link or code to your partner."))
         if invitation.used_at:
-            raise DomainError("This invitation has already been used. Ask your partner for a new one.")
+            raise DomainError(_("This invitation has already been used. Ask your partner for a new one."))
         if invitation.revoked_at:
-            raise DomainError("This invitation was revoked. Ask your partner for a new one.")
+            raise DomainError(_("This invitation was revoked. Ask your partner for a new one."))
         if invitation.is_expired:
-            raise DomainError("This invitation has expired. Ask your partner for a new one.")
+            raise DomainError(_("This invitation has expired. Ask your partner for a new one."))
         if linked_couple_for(user):
-            raise DomainError("You are already linked with a partner. Unlink first to accept this.")
+            raise DomainError(_("You are already linked with a partner. Unlink first to accept this."))
         if linked_couple_for(invitation.inviter):
-            raise DomainError(f"{invitation.inviter.name} is already linked with someone else.")
+            raise DomainError(_("%(name)s is already linked with someone else.") % {"name": invitation.inviter.name})
 
         couple = Couple.objects.create()
         try:
@@ -64,7 +65,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Couple:
                     [Membership(couple=couple, user=invitation.inviter), Membership(couple=couple, user=user)]
                 )
         except IntegrityError:
-            raise DomainError("One of you was linked with someone else a moment ago.") from None
+            raise DomainError(_("One of you was linked with someone else a moment ago.")) from None
         invitation.used_at = timezone.now()
         invitation.used_by = user
         invitation.save(update_fields=["used_at", "used_by"])
@@ -80,9 +81,9 @@ def couple_unlink(*, couple: Couple, by: User) -> Couple:
     with transaction.atomic():
         couple = Couple.objects.select_for_update().get(pk=couple.pk)
         if not couple.memberships.filter(user=by).exists():
-            raise DomainError("You are not part of this couple.")
+            raise DomainError(_("You are not part of this couple."))
         if couple.ended_at:
-            raise DomainError("You are not linked any more.")
+            raise DomainError(_("You are not linked any more."))
         couple.ended_at = timezone.now()
         couple.ended_by = by
         couple.save(update_fields=["ended_at", "ended_by"])
@@ -95,7 +96,7 @@ def coach_profile_save(*, user: User, name: str, practice: str = "", bio: str = 
     """Any account can become a coach; saving again edits the profile. A
     profile staff switched off stays off."""
     with transaction.atomic():
-        profile, _ = CoachProfile.objects.update_or_create(
+        profile, _created = CoachProfile.objects.update_or_create(
             user=user, defaults={"name": name, "practice": practice, "bio": bio}
         )
     return profile
@@ -105,7 +106,7 @@ def coaching_invite_create(*, coach: User) -> CoachingLink:
     """A link the coach sends to a couple; each partner accepts on their own."""
     with transaction.atomic():
         if coach_profile_for(coach) is None:
-            raise DomainError("Only coaches can do this. Create a coach profile first.")
+            raise DomainError(_("Only coaches can do this. Create a coach profile first."))
         return CoachingLink.objects.create(
             coach=coach, expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS)
         )
@@ -118,24 +119,24 @@ def coaching_accept(*, link: CoachingLink, user: User) -> CoachingLink:
         link = CoachingLink.objects.select_for_update().get(pk=link.pk)
         couple = linked_couple_for(user)
         if link.ended_at:
-            raise DomainError("This coaching invitation was withdrawn or has ended.")
+            raise DomainError(_("This coaching invitation was withdrawn or has ended."))
         if link.started_at is None and link.expires_at <= timezone.now():
-            raise DomainError("This coaching invitation has expired. Ask your coach for a new one.")
+            raise DomainError(_("This coaching invitation has expired. Ask your coach for a new one."))
         if link.coach_id == user.pk:
-            raise DomainError("This is your own coaching invitation. Send it to a couple.")
+            raise DomainError(_("This is your own coaching invitation. Send it to a couple."))
         if coach_profile_for(link.coach) is None:
-            raise DomainError("This coach is not available on Twofold at the moment.")
+            raise DomainError(_("This coach is not available on Twofold at the moment."))
         if couple is None:
-            raise DomainError("Link with your partner first: a coach works with both of you.")
+            raise DomainError(_("Link with your partner first: a coach works with both of you."))
         if couple.memberships.filter(user=link.coach).exists():
-            raise DomainError("A coach cannot coach their own couple.")
+            raise DomainError(_("A coach cannot coach their own couple."))
         if link.couple_id is None:
             if CoachingLink.objects.filter(coach=link.coach, couple=couple, ended_at__isnull=True).exists():
-                raise DomainError("This coach already works with you, or has invited you already.")
+                raise DomainError(_("This coach already works with you, or has invited you already."))
             link.couple = couple
             link.save(update_fields=["couple"])
         elif link.couple_id != couple.pk:
-            raise DomainError("This coaching invitation was accepted by another couple.")
+            raise DomainError(_("This coaching invitation was accepted by another couple."))
         CoachingAcceptance.objects.get_or_create(link=link, user=user)
         if link.started_at is None and link.acceptances.count() == 2:
             link.started_at = timezone.now()
@@ -152,9 +153,9 @@ def coaching_end(*, link: CoachingLink, by: User) -> CoachingLink:
         link = CoachingLink.objects.select_for_update(of=("self",)).select_related("couple").get(pk=link.pk)
         is_partner = link.couple is not None and link.couple.memberships.filter(user=by).exists()
         if link.coach_id != by.pk and not is_partner:
-            raise DomainError("Only the coach or the couple can end this.")
+            raise DomainError(_("Only the coach or the couple can end this."))
         if link.ended_at:
-            raise DomainError("This coaching has already ended.")
+            raise DomainError(_("This coaching has already ended."))
         link.ended_at = timezone.now()
         link.ended_by = by
         link.save(update_fields=["ended_at", "ended_by"])
@@ -178,6 +179,11 @@ def coach_profile_end(*, profile: CoachProfile, delete: bool = False) -> None:
         elif profile.active:
             profile.active = False
             profile.save(update_fields=["active"])
+
+
+def language_set(*, user: User, language: str) -> None:
+    user.language = language
+    user.save(update_fields=["language"])
 
 
 def account_delete(*, user: User) -> None:

@@ -10,5 +10,6 @@ urlpatterns = [
     path("partner/join/", views.invitation_code, name="invitation_code"),
     path("partner/join/<slug:token>/", views.invitation_accept, name="invitation_accept"),
     path("partner/unlink/", views.couple_unlink, name="couple_unlink"),
+    path("account/language/", views.language, name="language"),
     path("account/delete/", views.account_delete, name="account_delete"),
 ]

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from checkins.models import CheckIn, CheckInPrompt, Round
-from checkins.services import next_day, round_title
+from checkins.services import next_day, round_titles
 from checkins.sets import checkin_set
 from library.models import PromptKind
 from reflections.models import Answer, Participant, Reflection, ReflectionEvent, ReflectionPrompt
@@ -130,9 +130,11 @@ class CheckInWriter:
                 until = min(self.now, opened + timedelta(days=3))
                 first = opened + (until - opened) * rng.uniform(0.1, 0.6)
                 second = first + (until - first) * rng.uniform(0.1, 0.9)
+                title, translations = round_titles(checkin, day)
                 reflection = Reflection(
                     couple_id=checkin.couple_id,
-                    title=round_title(checkin, day),
+                    title=title,
+                    translations=translations,
                     created_at=opened,
                     revealed_at=second,
                     prompt_total=len(self.set.prompts),

@@ -81,6 +81,11 @@ class Chart:
     lines: tuple[DrawnLine, ...]
     rows: tuple[Row, ...]  # the table: a row per round, oldest first
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Whose lines these are, in the lines' order."""
+        return tuple(line.name for line in self.lines)
+
 
 def _y(value: int) -> float:
     return round(BOTTOM - (value - LOW) * (BOTTOM - TOP) / (HIGH - LOW), 1)

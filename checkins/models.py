@@ -6,9 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CoachingLink, Couple
-from library.models import PromptFields
+from library.models import PromptFields, Translated
 from reflections.models import Reflection
 
 PROMPTS_PER_CHECKIN = range(3, 7)
@@ -21,26 +22,26 @@ class CheckInQuerySet(models.QuerySet):
         return self.filter(status__in=LIVE_STATUSES)
 
 
-class CheckIn(models.Model):
+class CheckIn(Translated):
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Waiting for an answer"
-        ACTIVE = "active", "Running"
-        PAUSED = "paused", "Paused"
-        STOPPED = "stopped", "Stopped"
-        DECLINED = "declined", "Declined"
+        PROPOSED = "proposed", _("Waiting for an answer")
+        ACTIVE = "active", _("Running")
+        PAUSED = "paused", _("Paused")
+        STOPPED = "stopped", _("Stopped")
+        DECLINED = "declined", _("Declined")
 
     class Cadence(models.IntegerChoices):
-        WEEKLY = 7, "Every week"
-        FORTNIGHTLY = 14, "Every two weeks"
+        WEEKLY = 7, _("Every week")
+        FORTNIGHTLY = 14, _("Every two weeks")
 
     class Weekday(models.IntegerChoices):  # date.weekday()
-        MONDAY = 0, "Monday"
-        TUESDAY = 1, "Tuesday"
-        WEDNESDAY = 2, "Wednesday"
-        THURSDAY = 3, "Thursday"
-        FRIDAY = 4, "Friday"
-        SATURDAY = 5, "Saturday"
-        SUNDAY = 6, "Sunday"
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
 
     LIVE = LIVE_STATUSES
 

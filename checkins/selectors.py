@@ -5,7 +5,9 @@ trend. P6: progress and readiness come from the rounds' participant rows
 from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from accounts.models import CoachingLink, Couple, User
 from accounts.selectors import linked_partner_for
@@ -166,9 +168,9 @@ def trend_of(checkin: CheckIn, viewer: User, *, as_coach: bool = False) -> Trend
     questions: dict[str, list[ReflectionPrompt]] = {}
     for prompt in scales:
         questions.setdefault(prompt.text, []).append(prompt)
-    labels = [date_format(r.checkin_round.opens_on, "j M") for r in rounds]
+    labels = [date_format(r.checkin_round.opens_on, _("j M")) for r in rounds]
     charts = []
-    for text, prompts in questions.items():
+    for prompts in questions.values():
         lines = []
         for person in people:
             values = [None] * len(rounds)
@@ -179,20 +181,21 @@ def trend_of(checkin: CheckIn, viewer: User, *, as_coach: bool = False) -> Trend
         last = prompts[-1]
         charts.append(
             trend_chart(
-                question=text,
-                low_label=last.scale_min_label,
-                high_label=last.scale_max_label,
+                question=last.translated("text"),
+                low_label=last.translated("scale_min_label"),
+                high_label=last.translated("scale_max_label"),
                 round_labels=labels,
                 lines=lines,
             )
         )
-    return Trend(checkin, charts, [RoundLink(r.pk, r.title) for r in reversed(rounds)])
+    return Trend(checkin, charts, [RoundLink(r.pk, r.translated("title")) for r in reversed(rounds)])
 
 
 @dataclass(frozen=True)
 class RoundOf:
     """What a revealed check-in round's shared view adds: the way to the
-    trend, and the check-in's own starters by question."""
+    trend, and the check-in's own starters by question (by its wording as
+    written; each starter in the reader's language where it has one)."""
 
     checkin_id: int
     starters: dict[str, str]
@@ -206,11 +209,21 @@ def round_of(reflection: Reflection) -> RoundOf | None:
     if reflection.article_id is not None:
         return None
     rows = list(
-        CheckIn.objects.filter(rounds__reflection=reflection).values_list("pk", "prompts__text", "prompts__starter")
+        CheckIn.objects.filter(rounds__reflection=reflection).values_list(
+            "pk", "prompts__text", "prompts__starter", "prompts__translations"
+        )
     )
     if not rows:
         return None
-    return RoundOf(rows[0][0], {text: starter for _, text, starter in rows if starter})
+    language = translation.get_language() or ""
+    return RoundOf(
+        rows[0][0],
+        {
+            text: ((translations or {}).get(language, {}).get("starter") or starter)
+            for _pk, text, starter, translations in rows
+            if starter
+        },
+    )
 
 
 @dataclass(frozen=True)

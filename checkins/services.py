@@ -9,8 +9,10 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import CoachingLink, User
 from accounts.selectors import linked_couple_for
@@ -21,6 +23,7 @@ from reflections.models import Reflection, ShareConsent
 from reflections.services import SNAPSHOT_FIELDS, new_reflection
 
 from .models import PROMPTS_PER_CHECKIN, CheckIn, CheckInPrompt, CheckInShare, Round
+from .sets import checkin_set
 from .signals import checkin_proposed, round_opened, round_reminder
 
 
@@ -41,15 +44,16 @@ def _first_round_on(checkin: CheckIn, today: date) -> date:
 def _clean_prompts(prompts: list[dict]) -> list[CheckInPrompt]:
     if len(prompts) not in PROMPTS_PER_CHECKIN:
         raise DomainError(
-            f"A check-in asks {PROMPTS_PER_CHECKIN.start} to {PROMPTS_PER_CHECKIN.stop - 1} questions; "
-            f"you chose {len(prompts)}."
+            _("A check-in asks %(low)s to %(high)s questions; you chose %(chosen)s.")
+            % {"low": PROMPTS_PER_CHECKIN.start, "high": PROMPTS_PER_CHECKIN.stop - 1, "chosen": len(prompts)}
         )
     if not any(p.get("kind") == PromptKind.SCALE for p in prompts):
-        raise DomainError("Choose at least one 1–10 question: those are what the trend shows.")
+        raise DomainError(_("Choose at least one 1–10 question: those are what the trend shows."))
     cleaned = []
     for order, fields in enumerate(prompts):
         prompt = CheckInPrompt(order=order, **{f: fields.get(f, "") for f in SNAPSHOT_FIELDS if f != "order"})
         prompt.choices = fields.get("choices") or []
+        prompt.translations = fields.get("translations") or {}
         prompt.starter = fields.get("starter", "")
         try:
             prompt.clean()
@@ -66,6 +70,31 @@ def _set_prompts(checkin: CheckIn, prompts: list[CheckInPrompt]) -> None:
     CheckInPrompt.objects.bulk_create(prompts)
 
 
+# The title of a check-in proposed without one.
+UNTITLED = gettext_lazy("Our check-in")
+
+
+def _other_languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
+def _in(language: str, words) -> str:
+    """Lazily translated `words` in `language`."""
+    with translation.override(language):
+        return str(words)
+
+
+def _set_titles(set_slug: str, title: str) -> dict:
+    """A set's title in its other languages, while the check-in keeps it;
+    for one proposed without a title, UNTITLED in each."""
+    if not title.strip():
+        return {language: {"title": _in(language, UNTITLED)} for language in _other_languages()}
+    chosen = checkin_set(set_slug) if set_slug else None
+    if chosen is None or chosen.title != title.strip():
+        return {}
+    return {language: {"title": words["title"]} for language, words in chosen.translations.items()}
+
+
 def _propose(*, couple, by: User, link: CoachingLink | None, title: str, cadence: int, weekday: int, prompts, set_slug):
     cleaned = _clean_prompts(prompts)
     with transaction.atomic():
@@ -73,7 +102,8 @@ def _propose(*, couple, by: User, link: CoachingLink | None, title: str, cadence
             with transaction.atomic():
                 checkin = CheckIn.objects.create(
                     couple=couple,
-                    title=title.strip()[:120] or "Our check-in",
+                    title=title.strip()[:120] or _in(settings.LANGUAGE_CODE, UNTITLED),
+                    translations=_set_titles(set_slug, title),
                     set_slug=set_slug,
                     cadence=cadence,
                     weekday=weekday,
@@ -81,7 +111,7 @@ def _propose(*, couple, by: User, link: CoachingLink | None, title: str, cadence
                     proposed_through=link,
                 )
         except IntegrityError:
-            raise DomainError("You already have a check-in: change it, or stop it first.") from None
+            raise DomainError(_("You already have a check-in: change it, or stop it first.")) from None
         _set_prompts(checkin, cleaned)
         checkin_proposed.send(sender=CheckIn, checkin=checkin, by=by)
     return checkin
@@ -91,7 +121,7 @@ def checkin_propose(*, by: User, title: str, cadence: int, weekday: int, prompts
     """`by` proposes a check-in to their partner; it starts once they accept."""
     couple = linked_couple_for(by)
     if couple is None:
-        raise DomainError("Link with your partner first: a check-in is something you do together.")
+        raise DomainError(_("Link with your partner first: a check-in is something you do together."))
     return _propose(
         couple=couple,
         by=by,
@@ -109,7 +139,7 @@ def checkin_propose_as_coach(
 ):
     """A coach proposes a check-in to a client couple, who accept or decline it."""
     if not CoachingLink.objects.active().filter(pk=link.pk, coach=coach).exists():
-        raise DomainError("You no longer coach this couple.")
+        raise DomainError(_("You no longer coach this couple."))
     return _propose(
         couple=link.couple,
         by=coach,
@@ -126,13 +156,15 @@ def _locked(checkin: CheckIn, by: User) -> CheckIn:
     """The check-in, row-locked, once `by` is a partner of its couple while linked."""
     locked = CheckIn.objects.select_for_update(of=("self",)).select_related("couple").get(pk=checkin.pk)
     if locked.couple.ended_at is not None or not locked.couple.memberships.filter(user=by, active=True).exists():
-        raise DomainError("This check-in is not yours to change.")
+        raise DomainError(_("This check-in is not yours to change."))
     return locked
 
 
 def _require(checkin: CheckIn, *statuses: str) -> None:
     if checkin.status not in statuses:
-        raise DomainError(f"This check-in is {checkin.get_status_display().lower()} now; reload to see it.")
+        raise DomainError(
+            _("This check-in is %(status)s now; reload to see it.") % {"status": checkin.get_status_display().lower()}
+        )
 
 
 def _partners(checkin: CheckIn) -> list[int]:
@@ -146,7 +178,7 @@ def checkin_accept(*, checkin: CheckIn, by: User) -> CheckIn:
         checkin = _locked(checkin, by)
         _require(checkin, CheckIn.Status.PROPOSED)
         if checkin.proposed_by_id == by.pk:
-            raise DomainError("Your partner accepts it: a check-in starts once you both want it.")
+            raise DomainError(_("Your partner accepts it: a check-in starts once you both want it."))
         checkin.status = CheckIn.Status.ACTIVE
         checkin.started_at = timezone.now()
         checkin.next_round_on = _first_round_on(checkin, timezone.localdate())
@@ -226,8 +258,16 @@ def checkin_change(
 # The background worker's part (checkins/tasks.py runs these).
 
 
-def round_title(checkin: CheckIn, day: date) -> str:
-    return f"{checkin.title} · {date_format(day, 'j M Y')}"
+def round_titles(checkin: CheckIn, day: date) -> tuple[str, dict]:
+    """A round's title, the check-in's and its day, and its translations:
+    the round keeps every language's, as it keeps its prompts'."""
+
+    def title_in(language):
+        with translation.override(language):
+            day_format = _("j M Y")  # a gettext call inside an f-string is not found by makemessages
+            return f"{checkin.translated('title', language)} · {date_format(day, day_format)}"
+
+    return title_in(settings.LANGUAGE_CODE), {code: {"title": title_in(code)} for code in _other_languages()}
 
 
 def round_open(checkin_pk: int, *, today: date) -> Round | None:
@@ -249,11 +289,13 @@ def round_open(checkin_pk: int, *, today: date) -> Round | None:
             live.changed(live.STATUS, partners, reflection_id=pk)
         unfinished.update(closed_at=timezone.now())
         coach = checkin.proposed_through.coach_id if checkin.proposed_through_id else None
+        title, translations = round_titles(checkin, today)
         reflection = new_reflection(
             prompts=checkin.prompts.all(),
             user_ids=partners,
             couple=checkin.couple,
-            title=round_title(checkin, today),
+            title=title,
+            translations=translations,
             started_by=None,
             assigned_by_id=coach,
         )
@@ -309,7 +351,7 @@ def reminders_due(*, now: datetime | None = None) -> int:
 def _coaching_of(checkin: CheckIn, coach: User) -> CoachingLink:
     link = CoachingLink.objects.active().filter(couple=checkin.couple, coach=coach).first()
     if link is None:
-        raise DomainError("You are not working with that coach.")
+        raise DomainError(_("You are not working with that coach."))
     return link
 
 
@@ -319,7 +361,7 @@ def checkin_share(*, checkin: CheckIn, by: User, coach: User) -> CheckInShare:
     with transaction.atomic():
         checkin = _locked(checkin, by)
         link = _coaching_of(checkin, coach)
-        share, _ = CheckInShare.objects.get_or_create(checkin=checkin, user=by, link=link)
+        share, _created = CheckInShare.objects.get_or_create(checkin=checkin, user=by, link=link)
         consents_follow(share)
     return share
 

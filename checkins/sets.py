@@ -12,16 +12,23 @@ one-line `summary` (at most 200 characters), an `order` among the sets, and
 - each prompt is checked like a coach's question, and is at most 200
   characters: a check-in takes five minutes.
 
-A file that breaks a rule is refused with a ContentError naming it."""
+A file that breaks a rule is refused with a ContentError naming it.
+
+Beside each, its translations (`<slug>.es.toml`: the same shape, the words
+in another language; library/content_translations.py), carried into the
+check-in a couple starts from the set."""
 
 import re
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
-from library.content import CONTENT_DIR, ContentError, check_starter, prompt_fields
+from django.utils import translation
+
+from library.content import CONTENT_DIR, ContentError, check_starter, prompt_fields, read_translations, words_of
+from library.content_translations import LONGEST_IN_A_CHECKIN, is_translation
 from library.models import PromptFields, PromptKind
 
 SETS_DIR = CONTENT_DIR / "checkins"
@@ -42,6 +49,8 @@ class SetPrompt:
     scale_min_label: str = ""
     scale_max_label: str = ""
     starter: str = ""
+    # {"es": {"text": …, "scale_min_label": …, "scale_max_label": …, "starter": …}}
+    translations: dict = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -50,9 +59,15 @@ class CheckInSet:
     title: str
     summary: str
     prompts: tuple[SetPrompt, ...]
+    translations: dict = field(default_factory=dict, compare=False)  # {"es": {"title": …, "summary": …}}
+
+    def translated(self, name: str, language: str | None = None) -> str:
+        """`name` in `language` (the active one by default), as library.models.Translated does."""
+        return self.translations.get(language or translation.get_language() or "", {}).get(name) or getattr(self, name)
 
 
-SET_PROMPT_FIELDS = {f.name for f in fields(SetPrompt)}
+SET_PROMPT_FIELDS = {f.name for f in fields(SetPrompt)} - {"translations"}
+PROMPT_WORDS = ["text", "scale_min_label", "scale_max_label", "starter"]
 
 
 def _set_prompt(values: dict, where: str, *, last: bool) -> SetPrompt:
@@ -122,12 +137,24 @@ def _read_set(path: Path) -> tuple[int, CheckInSet]:
     checked = tuple(
         _set_prompt(p, f"{path.name}, prompt {n}", last=n == len(prompts)) for n, p in enumerate(prompts, 1)
     )
-    return order, CheckInSet(slug=path.stem, title=title, summary=summary, prompts=checked)
+    translated = read_translations(path, longest=LONGEST_IN_A_CHECKIN)
+    prompts = tuple(
+        SetPrompt(
+            **{name: getattr(p, name) for name in SET_PROMPT_FIELDS}, translations=_words(translated, n, PROMPT_WORDS)
+        )
+        for n, p in enumerate(checked)
+    )
+    translations = {language: words_of(them, ["title", "summary"]) for language, them in translated.items()}
+    return order, CheckInSet(slug=path.stem, title=title, summary=summary, prompts=prompts, translations=translations)
+
+
+def _words(translated: dict[str, dict], n: int, names: list[str]) -> dict:
+    return {language: words_of(them["prompts"][n], names) for language, them in translated.items()}
 
 
 def load_sets(directory: Path = SETS_DIR) -> dict[str, CheckInSet]:
     """Every set in `directory`, by slug, in the order they are offered."""
-    paths = sorted(directory.glob("*.toml"))
+    paths = sorted(path for path in directory.glob("*.toml") if not is_translation(path))
     if not paths:
         raise ContentError(f"{directory.name}: no check-in sets")
     ordered = sorted((_read_set(path) for path in paths), key=lambda pair: pair[0])

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import CoachingLink
@@ -50,7 +51,7 @@ def checkin_propose(request):
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Proposed. It starts once your partner says yes.")
+            messages.success(request, _("Proposed. It starts once your partner says yes."))
             return redirect("checkins:checkin")
     return _form_page(request, form, status=400)
 
@@ -78,7 +79,7 @@ def checkin_change(request, pk):
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Changed. The next round asks it this way; one already open stays as it is.")
+            messages.success(request, _("Changed. The next round asks it this way; one already open stays as it is."))
             return redirect("checkins:checkin")
     return _form_page(request, form, checkin=checkin, status=400)
 
@@ -97,25 +98,25 @@ def _act(request, pk, change, said):
 @login_required
 @require_POST
 def checkin_accept(request, pk):
-    return _act(request, pk, services.checkin_accept, "Your check-in has started. The first round opens on its day.")
+    return _act(request, pk, services.checkin_accept, _("Your check-in has started. The first round opens on its day."))
 
 
 @login_required
 @require_POST
 def checkin_decline(request, pk):
-    return _act(request, pk, services.checkin_decline, "No check-in, then. You can propose one whenever you like.")
+    return _act(request, pk, services.checkin_decline, _("No check-in, then. You can propose one whenever you like."))
 
 
 @login_required
 @require_POST
 def checkin_pause(request, pk):
-    return _act(request, pk, services.checkin_pause, "Paused. No rounds open until one of you resumes it.")
+    return _act(request, pk, services.checkin_pause, _("Paused. No rounds open until one of you resumes it."))
 
 
 @login_required
 @require_POST
 def checkin_resume(request, pk):
-    return _act(request, pk, services.checkin_resume, "Resumed. The next round opens on its day.")
+    return _act(request, pk, services.checkin_resume, _("Resumed. The next round opens on its day."))
 
 
 @login_required
@@ -124,7 +125,7 @@ def checkin_stop(request, pk):
     """A GET asks first: stopping ends the rhythm for both of you."""
     if request.method != "POST":
         return render(request, "checkins/stop.html", {"checkin": _mine_or_404(request, pk)})
-    return _act(request, pk, services.checkin_stop, "Stopped. Your rounds and answers stay where they are.")
+    return _act(request, pk, services.checkin_stop, _("Stopped. Your rounds and answers stay where they are."))
 
 
 def _coach_link(request, checkin) -> CoachingLink:
@@ -148,14 +149,15 @@ def _sharing(request, pk, change, said):
 @login_required
 @require_POST
 def checkin_share(request, pk):
-    said = "Shared. Your coach sees the rounds and the trend once your partner shares too."
+    said = _("Shared. Your coach sees the rounds and the trend once your partner shares too.")
     return _sharing(request, pk, services.checkin_share, said)
 
 
 @login_required
 @require_POST
 def checkin_unshare(request, pk):
-    return _sharing(request, pk, services.checkin_unshare, "No longer shared. Your coach sees none of its rounds now.")
+    said = _("No longer shared. Your coach sees none of its rounds now.")
+    return _sharing(request, pk, services.checkin_unshare, said)
 
 
 @login_required

@@ -7,9 +7,11 @@ prompts when it starts (reflections.services.reflection_create)."""
 
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from accounts.models import CoachingLink, Couple, User
 from core.errors import DomainError
@@ -17,6 +19,7 @@ from library.models import Article, Prompt
 from reflections.models import Reflection
 from reflections.services import reflection_create
 
+from .selectors import names_and
 from .signals import reflection_assigned
 
 ARTICLE_FIELDS = ["title", "source_title", "source_name", "source_url", "summary", "status", "visibility"]
@@ -39,18 +42,38 @@ def article_save(*, coach: User, article: Article | None = None, **fields) -> Ar
         if article is not None:
             article = Article.objects.select_for_update().get(pk=article.pk)
             if article.owner_id != coach.pk:
-                raise DomainError("You can only edit your own articles.")
-        article = article or Article(owner=coach)
+                raise DomainError(_("You can only edit your own articles."))
+        article = article or Article(owner=coach, language=coach.language)
         for name in ARTICLE_FIELDS:
             if name in fields:
                 setattr(article, name, fields[name])
         if not article.slug:
             article.slug = _unique_slug(article.title)
         if article.status == Article.Status.PUBLISHED and (article.pk is None or not article.prompts.exists()):
-            raise DomainError("Add at least one question before publishing.")
+            raise DomainError(_("Add at least one question before publishing."))
         article.full_clean()
         article.save()
     return article
+
+
+def article_translation_save(*, coach: User, article: Article, language: str, words: dict, prompts: dict) -> None:
+    """The coach's own translation of their article into `language`: its
+    title and summary (`words`) and each question's words (`prompts`, by
+    the question's id). A couple reading Twofold in that language sees it
+    in place of the words as written; everyone else, the words as written."""
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        if article.owner_id != coach.pk:
+            raise DomainError(_("You can only edit your own articles."))
+        if language == article.language or language not in dict(settings.LANGUAGES):
+            raise DomainError(_("Choose a language other than the one the article is written in."))
+        if set(prompts) != set(article.prompts.values_list("pk", flat=True)):
+            raise DomainError(_("The questions changed meanwhile: translate them again."))
+        article.translations = {**article.translations, language: words}
+        article.save(update_fields=["translations"])
+        for prompt in article.prompts.select_for_update():
+            prompt.translations = {**prompt.translations, language: prompts[prompt.pk]}
+            prompt.save(update_fields=["translations"])
 
 
 def article_delete(*, coach: User, article: Article) -> None:
@@ -58,16 +81,22 @@ def article_delete(*, coach: User, article: Article) -> None:
     copy of the prompts and their title."""
     with transaction.atomic():
         if article.owner_id != coach.pk:
-            raise DomainError("You can only delete your own articles.")
+            raise DomainError(_("You can only delete your own articles."))
         article.delete()
 
 
-def prompt_save(*, article: Article, prompt: Prompt | None = None, **fields) -> Prompt:
-    """Add a question at the end, or edit one."""
+def prompt_save(*, article: Article, prompt: Prompt | None = None, translations=None, **fields) -> Prompt:
+    """Add a question at the end, or edit one. A question from the bank
+    comes with its `translations`; an edit to its words leaves them behind,
+    since they no longer say the same."""
     with transaction.atomic():
         if prompt is None:
             last = article.prompts.aggregate(last=Max("order"))["last"] or 0
             prompt = Prompt(article=article, order=last + 1)
+        if translations is not None:
+            prompt.translations = translations
+        elif any(name in fields and fields[name] != getattr(prompt, name) for name in PROMPT_FIELDS):
+            prompt.translations = {}
         for name in PROMPT_FIELDS:
             if name in fields:
                 setattr(prompt, name, fields[name])
@@ -82,7 +111,7 @@ def prompt_save(*, article: Article, prompt: Prompt | None = None, **fields) -> 
 def prompt_move(*, prompt: Prompt, direction: str) -> None:
     """Swap a question with its neighbour ("up" or "down")."""
     if direction not in {"up", "down"}:
-        raise DomainError("Move a question up or down.")
+        raise DomainError(_("Move a question up or down."))
     with transaction.atomic():
         prompts = list(Prompt.objects.select_for_update().filter(article=prompt.article_id))
         index = next(i for i, p in enumerate(prompts) if p.pk == prompt.pk)
@@ -98,7 +127,7 @@ def prompt_delete(*, prompt: Prompt) -> None:
         prompt.delete()
         remaining = list(article.prompts.select_for_update())
         if not remaining and article.status == Article.Status.PUBLISHED:
-            raise DomainError("A published article needs at least one question. Unpublish it first.")
+            raise DomainError(_("A published article needs at least one question. Unpublish it first."))
         _renumber(remaining)
 
 
@@ -116,17 +145,20 @@ def assignment_create(
     a client, or has started this article already, stops the whole assignment."""
     with transaction.atomic():
         if not Article.objects.assignable_by(coach).filter(pk=article.pk).exists():
-            raise DomainError("You can assign your own published articles, or ones from the public library.")
+            raise DomainError(_("You can assign your own published articles, or ones from the public library."))
         if not couples:
-            raise DomainError("Choose at least one couple.")
+            raise DomainError(_("Choose at least one couple."))
         clients = set(CoachingLink.objects.active().filter(coach=coach).values_list("couple", flat=True))
         reflections = []
         for couple in couples:
             if couple.pk not in clients:
-                raise DomainError("You can only assign to couples you coach.")
+                raise DomainError(_("You can only assign to couples you coach."))
             if Reflection.objects.filter(couple=couple, article=article).exists():
-                names = " and ".join(m.user.name for m in couple.memberships.all())
-                raise DomainError(f"{names} already have “{article.title}”. Nothing was assigned.")
+                names = names_and(m.user.name for m in couple.memberships.all())
+                raise DomainError(
+                    _("%(names)s already have “%(title)s”. Nothing was assigned.")
+                    % {"names": names, "title": article.translated("title")}
+                )
             reflections.append(
                 reflection_create(
                     couple=couple,

@@ -4,6 +4,7 @@ decline it, and the trend of one both partners share (P5; else 404)."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import CoachingLink
@@ -28,7 +29,7 @@ def checkin_propose(request):
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Proposed. It starts once the couple says yes; you will see its rounds here.")
+            messages.success(request, _("Proposed. It starts once the couple says yes; you will see its rounds here."))
             return redirect("coach:dashboard")
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "sets": checkin_sets().values()}

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts import services
@@ -18,6 +19,7 @@ from practice.models import IntakeConsent
 
 from .decorators import coach_required
 from .forms import CoachProfileForm
+from .selectors import names_and
 
 
 @login_required
@@ -29,7 +31,7 @@ def coach_profile(request):
     form = CoachProfileForm(posted(request), initial=initial or {"name": request.user.name})
     if request.method == "POST" and form.is_valid():
         services.coach_profile_save(user=request.user, **form.cleaned_data)
-        messages.success(request, "Your coach profile is saved.")
+        messages.success(request, _("Your coach profile is saved."))
         return redirect("coach:dashboard")
     return render(
         request, "coaching/profile.html", {"form": form, "profile": profile}, status=400 if form.errors else 200
@@ -43,7 +45,10 @@ def clients(request):
         request,
         "coaching/clients.html",
         {
-            "links": clients_of(request.user),
+            "links": [
+                (link, names_and(m.user.name for m in link.couple.memberships.all()))
+                for link in clients_of(request.user)
+            ],
             "pending": [
                 (link, request.build_absolute_uri(reverse("coach:coaching_accept", args=[link.token])))
                 for link in pending_invitations_of(request.user)
@@ -60,7 +65,7 @@ def coaching_invite_create(request):
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Here is a new invitation link. Send it to both partners of one couple.")
+        messages.success(request, _("Here is a new invitation link. Send it to both partners of one couple."))
     return redirect("coach:clients")
 
 
@@ -77,9 +82,12 @@ def coaching_end(request, pk):
         except DomainError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, "Coaching has ended." if link.started_at else "Invitation withdrawn.")
+            messages.success(request, _("Coaching has ended.") if link.started_at else _("Invitation withdrawn."))
         return redirect("coach:clients" if is_coach else "accounts:partner")
-    return render(request, "coaching/end.html", {"link": link, "is_coach": is_coach})
+    names = ""
+    if is_coach and link.started_at:
+        names = " & ".join(m.user.name for m in link.couple.memberships.all())
+    return render(request, "coaching/end.html", {"link": link, "is_coach": is_coach, "names": names})
 
 
 @login_required
@@ -95,9 +103,9 @@ def coaching_accept(request, token):
             messages.error(request, str(error))
         else:
             if link.started_at:
-                messages.success(request, f"{link.coach.coach_profile.name} is now your coach.")
+                messages.success(request, _("%(name)s is now your coach.") % {"name": link.coach.coach_profile.name})
             else:
-                messages.success(request, "Thank you. Coaching starts once your partner accepts too.")
+                messages.success(request, _("Thank you. Coaching starts once your partner accepts too."))
             return redirect("accounts:partner")
     intake = intake_of(link)
     context = {

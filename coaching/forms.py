@@ -2,6 +2,7 @@
 questions picked from the bank, and an assignment to client couples."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Couple
 from accounts.selectors import clients_of
@@ -10,9 +11,11 @@ from library.models import Article, BankQuestion
 
 
 class CoachProfileForm(forms.Form):
-    name = forms.CharField(label="Name shown to clients", max_length=80)
-    practice = forms.CharField(label="Practice", max_length=120, required=False)
-    bio = forms.CharField(label="Short bio", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    name = forms.CharField(label=_("Name shown to clients"), max_length=80)
+    practice = forms.CharField(label=_("Practice"), max_length=120, required=False)
+    bio = forms.CharField(
+        label=_("Short bio"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class ClientCouplesField(forms.ModelMultipleChoiceField):
@@ -32,10 +35,10 @@ class ArticleForm(forms.ModelForm):
         model = Article
         fields = ["title", "source_title", "source_name", "source_url", "summary", "visibility", "status"]
         labels = {
-            "source_title": "Title of the original",
-            "source_name": "Author or publication",
-            "summary": "Your summary, in your own words",
-            "visibility": "Who can see it",
+            "source_title": _("Title of the original"),
+            "source_name": _("Author or publication"),
+            "summary": _("Your summary, in your own words"),
+            "visibility": _("Who can see it"),
         }
         widgets = {"summary": forms.Textarea(attrs={"rows": 8})}
 
@@ -51,7 +54,7 @@ class ArticleLinkForm(forms.Form):
     """A coach's "fill in from a link": the page is read for its details."""
 
     url = forms.URLField(
-        label="Fill in from a link",
+        label=_("Fill in from a link"),
         max_length=500,
         assume_scheme="https",
         widget=forms.URLInput(attrs={"placeholder": "https://…"}),
@@ -59,25 +62,28 @@ class ArticleLinkForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    article = forms.ModelChoiceField(label="Article", queryset=Article.objects.none())
+    article = forms.ModelChoiceField(label=_("Article"), queryset=Article.objects.none())
     couples = ClientCouplesField(
-        label="Couples",
+        label=_("Couples"),
         queryset=Couple.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={
-            "invalid_choice": "You can only assign to couples you coach; one of these is not your client (any more).",
+            "invalid_choice": _(
+                "You can only assign to couples you coach; one of these is not your client (any more)."
+            ),
         },
     )
     note = forms.CharField(
-        label="A note for them (optional)", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("A note for them (optional)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     due_date = forms.DateField(
-        label="Due date (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Due date (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args, coach, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["article"].queryset = Article.objects.assignable_by(coach).order_by("title")
+        self.fields["article"].label_from_instance = lambda article: article.translated("title")
         self.fields["couples"].queryset = Couple.objects.filter(
             pk__in=clients_of(coach).values("couple")
         ).prefetch_related("memberships__user")
@@ -90,10 +96,10 @@ class BankPickForm(forms.Form):
     """Questions a coach adds to an article from the bank."""
 
     questions = forms.ModelMultipleChoiceField(
-        label="Questions from Twofold’s bank",
+        label=_("Questions from Twofold’s bank"),
         queryset=BankQuestion.objects.select_related("theme"),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Tick at least one question to add."},
+        error_messages={"required": _("Tick at least one question to add.")},
     )
 
 
@@ -102,15 +108,83 @@ class CoachNoteForm(forms.Form):
     service's rule (practice.notes.note_save), said beside the box."""
 
     text = forms.CharField(
-        label="Note",
+        label=_("Note"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Write something first: an empty note is not kept."},
+        error_messages={"required": _("Write something first: an empty note is not kept.")},
     )
     written_on = forms.DateField(
-        label="Date",
+        label=_("Date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
-            "required": "Give the note a date.",
-            "invalid": "That is not a date: write it as year-month-day, like 2025-03-14.",
+            "required": _("Give the note a date."),
+            "invalid": _("That is not a date: write it as year-month-day, like 2025-03-14."),
         },
     )
+
+
+class ArticleTranslationForm(forms.Form):
+    """A coach's translation of their article into another language: its
+    title and summary, and each question's words, shown beside the words as
+    written. A choice keeps as many options as it has, in the same order."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, data=None, *, article, prompts, language):
+        words = article.translations.get(language, {})
+        super().__init__(data, initial={"title": words.get("title", ""), "summary": words.get("summary", "")})
+        self.prompts = prompts
+        for prompt in prompts:
+            theirs = prompt.translations.get(language, {})
+            self.fields[f"p{prompt.pk}-text"] = forms.CharField(
+                label=_("Question"), max_length=500, initial=theirs.get("text", "")
+            )
+            if prompt.is_scale:
+                for end, label in (("scale_min_label", _("What 1 means")), ("scale_max_label", _("What 10 means"))):
+                    self.fields[f"p{prompt.pk}-{end}"] = forms.CharField(
+                        label=label, max_length=60, initial=theirs.get(end, "")
+                    )
+            if prompt.is_choice:
+                self.fields[f"p{prompt.pk}-choices"] = forms.CharField(
+                    label=_("Options, one per line, in the same order"),
+                    widget=forms.Textarea(attrs={"rows": len(prompt.choices) + 1}),
+                    initial="\n".join(theirs.get("choices", [])),
+                )
+
+    def groups(self):
+        """(question as written, its fields) for the template."""
+        return [
+            (prompt, [self[name] for name in self.fields if name.startswith(f"p{prompt.pk}-")])
+            for prompt in self.prompts
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for prompt in (prompt for prompt in self.prompts if prompt.is_choice):
+            name = f"p{prompt.pk}-choices"
+            options = [line.strip() for line in data.get(name, "").splitlines() if line.strip()]
+            if name in data and len(options) != len(prompt.choices):
+                self.add_error(
+                    name,
+                    _("Give %(count)s options, one per line, in the order of the original.")
+                    % {"count": len(prompt.choices)},
+                )
+        return data
+
+    def words(self) -> dict:
+        return {"title": self.cleaned_data["title"], "summary": self.cleaned_data["summary"]}
+
+    def prompt_words(self) -> dict:
+        """Each question's words, by its id, as library.models.Translated keeps them."""
+        found = {}
+        for prompt in self.prompts:
+            words = {
+                name.split("-", 1)[1]: self.cleaned_data[name]
+                for name in self.fields
+                if name.startswith(f"p{prompt.pk}-") and not name.endswith("-choices")
+            }
+            if prompt.is_choice:
+                lines = self.cleaned_data[f"p{prompt.pk}-choices"].splitlines()
+                words["choices"] = [line.strip() for line in lines if line.strip()]
+            found[prompt.pk] = words
+        return found

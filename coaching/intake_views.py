@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.selectors import coaching_link_for
@@ -21,16 +23,17 @@ from .decorators import coach_required
 
 class IntakeForm(forms.Form):
     article = forms.ModelChoiceField(
-        label="The intake",
+        label=gettext_lazy("The intake"),
         queryset=Article.objects.none(),
         required=False,
-        empty_label="No intake",
-        help_text="One of your published articles. New client couples answer it first.",
+        empty_label=gettext_lazy("No intake"),
+        help_text=gettext_lazy("One of your published articles. New client couples answer it first."),
     )
 
     def __init__(self, *args, coach, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["article"].queryset = Article.objects.filter(owner=coach, status=Article.Status.PUBLISHED)
+        self.fields["article"].label_from_instance = lambda article: article.translated("title")
 
 
 @coach_required
@@ -44,7 +47,7 @@ def intake(request):
         except DomainError as error:
             form.add_error("article", str(error))
         else:
-            messages.success(request, "Saved. Couples who start coaching from now on answer it first.")
+            messages.success(request, _("Saved. Couples who start coaching from now on answer it first."))
             return redirect("coach:intake")
     status = 400 if form.errors else 200
     return render(request, "coaching/intake.html", {"form": form}, status=status)
@@ -63,8 +66,8 @@ def intake_consent(request, pk):
         except DomainError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, "Agreed: your coach reads your intake once you have both revealed and agreed.")
+            messages.success(request, _("Agreed: your coach reads your intake once you have both revealed and agreed."))
     else:
         intake_consent_take_back(link=link, user=request.user)
-        messages.success(request, "Taken back: your coach does not read your intake.")
+        messages.success(request, _("Taken back: your coach does not read your intake."))
     return redirect("coach:coaching_accept", token=link.token)

@@ -14,6 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from checkins.sets import checkin_set
@@ -74,7 +76,7 @@ def note_new(request, couple_pk):
     couple = _coached_or_404(request, couple_pk)
     form = CoachNoteForm(request.POST)
     if form.is_valid() and _note_saved(form, coach=request.user, couple=couple):
-        messages.success(request, "Note saved. Only you can read it.")
+        messages.success(request, _("Note saved. Only you can read it."))
         return redirect(_couple_url(couple.pk))
     return _couple_page(request, couple, form, status=400)
 
@@ -88,9 +90,9 @@ def note(request, pk):
         and form.is_valid()
         and _note_saved(form, coach=request.user, couple=note.couple, note=note)
     ):
-        messages.success(request, "Note saved.")
+        messages.success(request, _("Note saved."))
         return redirect(_couple_url(note.couple_id))
-    context = {"note": note, "form": form}
+    context = {"note": note, "form": form, "names": _names(note.couple)}
     return render(request, "coaching/note_edit.html", context, status=400 if form.errors else 200)
 
 
@@ -103,9 +105,9 @@ def note_delete(request, pk):
         except DomainError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, "Note deleted.")
+            messages.success(request, _("Note deleted."))
         return redirect(_couple_url(note.couple_id))
-    return render(request, "coaching/note_delete.html", {"note": note})
+    return render(request, "coaching/note_delete.html", {"note": note, "names": _names(note.couple)})
 
 
 # The coach's export: what the coach made and wrote, never what a couple wrote.
@@ -143,11 +145,14 @@ def _step(step):
     """A step as the export says it: what it is and when it is released."""
     if step.kind == Step.Kind.CHECKIN:
         found = checkin_set(step.checkin_set)
-        what = f"The check-in “{found.title if found else step.checkin_set}”"
+        title = found.translated("title", get_language()) if found else step.checkin_set
+        what = _("The check-in “%(title)s”") % {"title": title}
     else:
-        what = step.article.title if step.article else "(an article that was deleted)"
+        what = step.article.translated("title") if step.article else _("(an article that was deleted)")
     if step.release == Step.Release.AFTER_DAYS:
-        when = f"{step.days} day{'s' if step.days != 1 else ''} after the programme starts"
+        when = ngettext(
+            "%(count)s day after the programme starts", "%(count)s days after the programme starts", step.days
+        ) % {"count": step.days}
     else:
         when = step.get_release_display().lower()
     return {

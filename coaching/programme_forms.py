@@ -3,6 +3,8 @@ client couple to run it with. The rules are practice.programmes'; these
 forms read what was chosen and say plainly what is missing."""
 
 from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Couple
 from accounts.selectors import clients_of
@@ -11,15 +13,17 @@ from core.numbers import whole_number
 from library.models import Article
 from practice.models import Step
 
-CHOOSE_ARTICLE = "Choose a guide from the library or one of your published articles."
-CHOOSE_CHECKIN = "Choose one of Twofold’s check-ins."
+CHOOSE_ARTICLE = _("Choose a guide from the library or one of your published articles.")
+CHOOSE_CHECKIN = _("Choose one of Twofold’s check-ins.")
 DAYS_AT_MOST = 365
 
 
 class ProgrammeForm(forms.Form):
-    title = forms.CharField(label="Name", max_length=120, error_messages={"required": "Give the programme a name."})
+    title = forms.CharField(
+        label=_("Name"), max_length=120, error_messages={"required": _("Give the programme a name.")}
+    )
     summary = forms.CharField(
-        label="What it is for (for you)",
+        label=_("What it is for (for you)"),
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -38,39 +42,39 @@ class OneOfField(forms.ModelChoiceField):
 
 class StepForm(forms.Form):
     kind = forms.ChoiceField(
-        label="What the couple does", choices=Step.Kind.choices, widget=forms.RadioSelect, initial=Step.Kind.ARTICLE
+        label=_("What the couple does"), choices=Step.Kind.choices, widget=forms.RadioSelect, initial=Step.Kind.ARTICLE
     )
     article = OneOfField(
-        label="The guide or article",
+        label=_("The guide or article"),
         queryset=Article.objects.none(),
         required=False,
         error_messages={"invalid_choice": CHOOSE_ARTICLE},
     )
     checkin_set = forms.ChoiceField(
-        label="The check-in", required=False, error_messages={"invalid_choice": CHOOSE_CHECKIN}
+        label=_("The check-in"), required=False, error_messages={"invalid_choice": CHOOSE_CHECKIN}
     )
     note = forms.CharField(
-        label="A note for the couple (optional)",
+        label=_("A note for the couple (optional)"),
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     release = forms.ChoiceField(
-        label="It opens", choices=Step.Release.choices, widget=forms.RadioSelect, initial=Step.Release.AFTER_PREVIOUS
+        label=_("It opens"), choices=Step.Release.choices, widget=forms.RadioSelect, initial=Step.Release.AFTER_PREVIOUS
     )
     days = forms.IntegerField(
-        label="Days after the start",
+        label=_("Days after the start"),
         min_value=0,
         max_value=DAYS_AT_MOST,
         required=False,
-        help_text="Only when it opens a number of days after the programme starts.",
+        help_text=_("Only when it opens a number of days after the programme starts."),
     )
     due_days = forms.IntegerField(
-        label="Days to take over it",
+        label=_("Days to take over it"),
         min_value=1,
         max_value=DAYS_AT_MOST,
         initial=14,
-        help_text="After this, the step shows as overdue on your dashboard.",
+        help_text=_("After this, the step shows as overdue on your dashboard."),
     )
 
     def __init__(self, *args, coach, **kwargs):
@@ -79,17 +83,24 @@ class StepForm(forms.Form):
         field.queryset = Article.objects.assignable_by(coach)
 
         def grouped():
-            articles = list(field.queryset.order_by("title").values_list("pk", "title", "owner"))
+            language = get_language()
+            articles = [
+                (pk, translations.get(language, {}).get("title") or title, owner)
+                for pk, title, owner, translations in field.queryset.order_by("title").values_list(
+                    "pk", "title", "owner", "translations"
+                )
+            ]
             return [
                 ("", "—"),
-                ("Your articles", [(pk, title) for pk, title, owner in articles if owner == coach.pk]),
-                ("Twofold’s library", [(pk, title) for pk, title, owner in articles if owner != coach.pk]),
+                (_("Your articles"), [(pk, title) for pk, title, owner in articles if owner == coach.pk]),
+                (_("Twofold’s library"), [(pk, title) for pk, title, owner in articles if owner != coach.pk]),
             ]
 
         # Shown in two groups, read when the form is shown; what is accepted is still the queryset's.
         field.choices = grouped
         sets = checkin_sets().values()
-        self.fields["checkin_set"].choices = [("", "—"), *((s.slug, s.title) for s in sets)]
+        language = get_language()
+        self.fields["checkin_set"].choices = [("", "—"), *((s.slug, s.translated("title", language)) for s in sets)]
 
     @classmethod
     def for_step(cls, step, *, coach):
@@ -111,7 +122,7 @@ class StepForm(forms.Form):
         if data.get("kind") == Step.Kind.CHECKIN and not data.get("checkin_set") and "checkin_set" not in self.errors:
             self.add_error("checkin_set", CHOOSE_CHECKIN)
         if data.get("release") == Step.Release.AFTER_DAYS and data.get("days") is None and "days" not in self.errors:
-            self.add_error("days", "Say after how many days it opens.")
+            self.add_error("days", _("Say after how many days it opens."))
         return data
 
     def step_fields(self) -> dict:
@@ -130,9 +141,9 @@ class StepForm(forms.Form):
 
 class ProgrammeAssignForm(forms.Form):
     couple = OneOfField(
-        label="A client couple",
+        label=_("A client couple"),
         queryset=Couple.objects.none(),
-        error_messages={"invalid_choice": "You can only run a programme with a couple you coach."},
+        error_messages={"invalid_choice": _("You can only run a programme with a couple you coach.")},
     )
 
     def __init__(self, *args, coach, **kwargs):

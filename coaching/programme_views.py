@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from checkins.sets import checkin_set
@@ -62,18 +64,20 @@ def _opens(step: Step, number: int) -> str:
     """The release rule in words."""
     if step.release == Step.Release.AFTER_DAYS:
         if not step.days:
-            return "When the programme starts"
-        return f"{step.days} day{'s' if step.days != 1 else ''} after the programme starts"
+            return _("When the programme starts")
+        return ngettext(
+            "%(count)s day after the programme starts", "%(count)s days after the programme starts", step.days
+        ) % {"count": step.days}
     if number == 1:
-        return "When the programme starts"
-    return f"When step {number - 1} is revealed"
+        return _("When the programme starts")
+    return _("When step %(number)s is revealed") % {"number": number - 1}
 
 
 def _what(step: Step) -> str:
     if step.kind == Step.Kind.CHECKIN:
         chosen = checkin_set(step.checkin_set)
-        return chosen.title if chosen else "A check-in that is no longer offered"
-    return step.article.title if step.article else "An article that is no longer there"
+        return chosen.translated("title", get_language()) if chosen else _("A check-in that is no longer offered")
+    return step.article.translated("title") if step.article else _("An article that is no longer there")
 
 
 def _step_rows(programme):
@@ -128,7 +132,7 @@ def programme_new(request):
     if request.method == "POST" and form.is_valid():
         programme = _save(form, lambda: programmes.programme_save(coach=request.user, **form.cleaned_data))
         if programme:
-            messages.success(request, "Programme created. Now add its steps.")
+            messages.success(request, _("Programme created. Now add its steps."))
             return redirect("coach:programme", pk=programme.pk)
     return render(request, "coaching/programme_new.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -142,7 +146,7 @@ def programme_edit(request, pk):
     form = ProgrammeForm(request.POST)
     save = lambda: programmes.programme_save(coach=request.user, programme=programme, **form.cleaned_data)  # noqa: E731
     if form.is_valid() and _save(form, save):
-        messages.success(request, "Programme saved.")
+        messages.success(request, _("Programme saved."))
         return redirect("coach:programme", pk=pk)
     return _programme_page(request, _my_programme(request, pk), form=form, status=400)
 
@@ -157,7 +161,9 @@ def programme_delete(request, pk):
         except DomainError as error:
             messages.error(request, str(error))
             return redirect("coach:programme", pk=pk)
-        messages.success(request, f"“{programme.title}” was deleted. Couples keep every step it released.")
+        messages.success(
+            request, _("“%(title)s” was deleted. Couples keep every step it released.") % {"title": programme.title}
+        )
         return redirect("coach:programmes")
     return render(request, "coaching/programme_delete.html", {"programme": programme})
 
@@ -168,7 +174,7 @@ def step_new(request, pk):
     programme = _my_programme(request, pk)
     form = StepForm(request.POST, coach=request.user)
     if form.is_valid() and _save(form, lambda: programmes.step_save(programme=programme, **form.step_fields())):
-        messages.success(request, "Step added.")
+        messages.success(request, _("Step added."))
         return redirect("coach:programme", pk=pk)
     return _programme_page(request, programme, step_form=form, status=400)
 
@@ -183,7 +189,7 @@ def step_edit(request, pk):
         form = StepForm.for_step(step, coach=request.user)
     save = lambda: programmes.step_save(programme=step.programme, step=step, **form.step_fields())  # noqa: E731
     if request.method == "POST" and form.is_valid() and _save(form, save):
-        messages.success(request, "Step saved.")
+        messages.success(request, _("Step saved."))
         return redirect("coach:programme", pk=step.programme_id)
     number = list(step.programme.steps.values_list("pk", flat=True)).index(step.pk) + 1
     return render(
@@ -200,7 +206,7 @@ def step_delete(request, pk):
     step = _my_step(request, pk)
     if request.method == "POST":
         programmes.step_delete(step=step)
-        messages.success(request, "Step deleted.")
+        messages.success(request, _("Step deleted."))
         return redirect("coach:programme", pk=step.programme_id)
     row = StepRow(step, _what(step), "")
     return render(request, "coaching/programme_step_delete.html", {"step": step, "row": row})
@@ -229,7 +235,8 @@ def programme_assign(request, pk):
     form = ProgrammeAssignForm(request.POST, coach=request.user)
     assign = lambda: programmes.programme_assign(coach=request.user, programme=programme, **form.cleaned_data)  # noqa: E731
     if form.is_valid() and _save(form, assign):
-        messages.success(request, f"The programme now runs with {_names(form.cleaned_data['couple'])}.")
+        names = _names(form.cleaned_data["couple"])
+        messages.success(request, _("The programme now runs with %(names)s.") % {"names": names})
         return redirect("coach:programme", pk=pk)
     return _programme_page(request, programme, assign_form=form, status=400)
 
@@ -241,7 +248,7 @@ def _enrolment_action(request, pk, action, done):
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, done.format(names=_names(enrolment.couple)))
+        messages.success(request, done % {"names": _names(enrolment.couple)})
     return redirect("coach:programme", pk=enrolment.programme_id)
 
 
@@ -249,14 +256,14 @@ def _enrolment_action(request, pk, action, done):
 @require_POST
 def enrolment_pause(request, pk):
     return _enrolment_action(
-        request, pk, programmes.enrolment_pause, "Paused for {names}: no new steps until you resume it."
+        request, pk, programmes.enrolment_pause, _("Paused for %(names)s: no new steps until you resume it.")
     )
 
 
 @coach_required
 @require_POST
 def enrolment_resume(request, pk):
-    return _enrolment_action(request, pk, programmes.enrolment_resume, "Resumed for {names}.")
+    return _enrolment_action(request, pk, programmes.enrolment_resume, _("Resumed for %(names)s."))
 
 
 @coach_required
@@ -264,11 +271,11 @@ def enrolment_resume(request, pk):
 def enrolment_end(request, pk):
     if request.method == "POST":
         return _enrolment_action(
-            request, pk, programmes.enrolment_end, "Ended for {names}. What it released stays theirs."
+            request, pk, programmes.enrolment_end, _("Ended for %(names)s. What it released stays theirs.")
         )
     enrolment = _my_enrolment(request, pk)
     if enrolment.ended_at is not None:
-        messages.error(request, "This programme has ended.")
+        messages.error(request, _("This programme has ended."))
         return redirect("coach:programme", pk=enrolment.programme_id)
     context = {"enrolment": enrolment, "names": _names(enrolment.couple)}
     return render(request, "coaching/programme_end.html", context)

@@ -6,12 +6,21 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import CoachingLink, User
 from accounts.selectors import clients_of
 from conversation.selectors import NoteForm, Talked, Thread, notes_for, talked_marks, threads_for
 from reflections.models import Reflection
 from reflections.selectors import AuthorsRow, Opened, rows_by_author, with_partners
+
+
+def names_and(names) -> str:
+    """People's names as a sentence says them: "Alice and Bob"."""
+    names = list(names)
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(first)s and %(second)s") % {"first": ", ".join(names[:-1]), "second": names[-1]}
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,7 @@ class CoachView:
 
     reflection: Reflection
     partners: list[User]
+    names: str  # the partners', "Alice and Bob"
     conversation: list[tuple[AuthorsRow, Thread, Talked]]  # one a prompt
     notes: list[NoteForm]
 
@@ -71,9 +81,11 @@ def coach_view_of(coach: User, opened: Opened) -> CoachView:
     prompts = [row.prompt for row in rows]
     threads = threads_for(opened.reflection, coach, prompts)
     marks = talked_marks(opened, coach, prompts)
+    partners = [p.user for p in opened.participants]
     return CoachView(
         reflection=opened.reflection,
-        partners=[p.user for p in opened.participants],
+        partners=partners,
+        names=names_and(p.name for p in partners),
         conversation=list(zip(rows, threads, marks, strict=True)),
         notes=notes_for(opened, coach),
     )

@@ -5,7 +5,7 @@ share with them (views), check-ins (checkin_views) and programmes
 
 from django.urls import path
 
-from . import checkin_views, client_views, intake_views, practice_views, programme_views, views
+from . import checkin_views, client_views, intake_views, practice_views, programme_views, translation_views, views
 
 app_name = "coach"
 urlpatterns = [
@@ -20,6 +20,11 @@ urlpatterns = [
     path("articles/<int:pk>/", views.article_edit, name="article"),
     path("articles/<int:pk>/delete/", views.article_delete, name="article_delete"),
     path("articles/<int:pk>/preview/", views.article_preview, name="article_preview"),
+    path(
+        "articles/<int:pk>/translation/<slug:language>/",
+        translation_views.article_translation,
+        name="article_translation",
+    ),
     path("articles/<int:pk>/questions/", views.prompt_new, name="prompt_new"),
     path("articles/<int:pk>/questions/from-bank/", views.prompts_from_bank, name="prompts_from_bank"),
     path("questions/<int:pk>/", views.prompt_edit, name="prompt"),

@@ -5,6 +5,8 @@ text, except through the answer gate for shared reflections."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from checkins.selectors import checkins_for_coach
@@ -26,7 +28,7 @@ from reflections.shortcuts import reflection_or_404
 from . import authoring
 from .decorators import coach_required
 from .forms import ArticleForm, ArticleLinkForm, AssignForm, BankPickForm
-from .selectors import coach_overview, coach_view_of
+from .selectors import coach_overview, coach_view_of, names_and
 
 
 def _my_article(request, pk):
@@ -53,11 +55,17 @@ def _save(form, action):
 @require_safe
 def dashboard(request):
     clients = coach_overview(request.user)
-    links = [link for link, _ in clients]
+    links = [link for link, _reflections in clients]
     checkins = checkins_for_coach(request.user, links)
     programmes = programme_rows(links)
     rows = [
-        (link, reflections, checkins.get(link.couple_id), programmes.get(link.couple_id))
+        (
+            link,
+            reflections,
+            checkins.get(link.couple_id),
+            programmes.get(link.couple_id),
+            names_and(m.user.name for m in link.couple.memberships.all()),
+        )
         for link, reflections in clients
     ]
     attention = attention_for(request.user, links)
@@ -81,7 +89,7 @@ def article_new(request):
     if request.method == "POST" and form.is_valid():
         article = _save(form, lambda **data: authoring.article_save(coach=request.user, **data))
         if article:
-            messages.success(request, "Article created. Now add its questions.")
+            messages.success(request, _("Article created. Now add its questions."))
             return redirect("coach:article", pk=article.pk)
     context = {"form": form, "link_form": ArticleLinkForm()}
     return render(request, "coaching/article_new.html", context, status=400 if form.errors else 200)
@@ -100,7 +108,7 @@ def _article_new_from_link(request):
         try:
             page = article_look_up(request, url)
         except FetchError as error:
-            messages.error(request, f"{error} You can fill in the details yourself.")
+            messages.error(request, _("%(error)s You can fill in the details yourself.") % {"error": error})
             initial["source_url"] = url
             status = 429 if isinstance(error, LookupLimited) else 200
         else:
@@ -141,7 +149,7 @@ def article_edit(request, pk):
     if form.is_valid() and _save(
         form, lambda **data: authoring.article_save(coach=request.user, article=article, **data)
     ):
-        messages.success(request, "Article saved.")
+        messages.success(request, _("Article saved."))
         return redirect("coach:article", pk=pk)
     return _article_page(request, _my_article(request, pk), form=form, status=400)
 
@@ -151,7 +159,11 @@ def article_delete(request, pk):
     article = _my_article(request, pk)
     if request.method == "POST":
         authoring.article_delete(coach=request.user, article=article)
-        messages.success(request, f"“{article.title}” was deleted. Couples who started it keep their answers.")
+        messages.success(
+            request,
+            _("“%(title)s” was deleted. Couples who started it keep their answers.")
+            % {"title": article.translated("title")},
+        )
         return redirect("coach:articles")
     started = Reflection.objects.filter(article=article).count()
     return render(request, "coaching/article_delete.html", {"article": article, "started": started})
@@ -171,7 +183,7 @@ def prompt_new(request, pk):
     article = _my_article(request, pk)
     form = PromptForm(request.POST)
     if form.is_valid() and _save(form, lambda **data: authoring.prompt_save(article=article, **data)):
-        messages.success(request, "Question added.")
+        messages.success(request, _("Question added."))
         return redirect("coach:article", pk=pk)
     return _article_page(request, article, prompt_form=form, status=400)
 
@@ -185,9 +197,17 @@ def prompts_from_bank(request, pk):
     if not form.is_valid():
         return _article_page(request, article, bank_form=form, status=400)
     for question in form.cleaned_data["questions"]:
-        authoring.prompt_save(article=article, **{f: getattr(question, f) for f in PROMPT_FORM_FIELDS})
+        authoring.prompt_save(
+            article=article,
+            translations=question.translations,
+            **{f: getattr(question, f) for f in PROMPT_FORM_FIELDS},
+        )
     added = len(form.cleaned_data["questions"])
-    messages.success(request, f"{added} question{'s' if added > 1 else ''} added from the bank.")
+    messages.success(
+        request,
+        ngettext("%(count)s question added from the bank.", "%(count)s questions added from the bank.", added)
+        % {"count": added},
+    )
     return redirect("coach:article", pk=pk)
 
 
@@ -197,7 +217,7 @@ def prompt_edit(request, pk):
     form = PromptForm(request.POST) if request.method == "POST" else PromptForm.for_prompt(prompt)
     save = lambda **data: authoring.prompt_save(article=prompt.article, prompt=prompt, **data)  # noqa: E731
     if request.method == "POST" and form.is_valid() and _save(form, save):
-        messages.success(request, "Question saved.")
+        messages.success(request, _("Question saved."))
         return redirect("coach:article", pk=prompt.article_id)
     return render(
         request, "coaching/prompt_edit.html", {"prompt": prompt, "form": form}, status=400 if form.errors else 200
@@ -213,7 +233,7 @@ def prompt_delete(request, pk):
         except DomainError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, "Question deleted.")
+            messages.success(request, _("Question deleted."))
         return redirect("coach:article", pk=prompt.article_id)
     return render(request, "coaching/prompt_delete.html", {"prompt": prompt})
 
@@ -243,7 +263,11 @@ def assignment_create(request):
     if request.method == "POST" and form.is_valid():
         created = _save(form, lambda **data: authoring.assignment_create(coach=request.user, **data))
         if created:
-            messages.success(request, f"Assigned to {len(created)} couple{'s' if len(created) != 1 else ''}.")
+            count = len(created)
+            messages.success(
+                request,
+                ngettext("Assigned to %(count)s couple.", "Assigned to %(count)s couples.", count) % {"count": count},
+            )
             return redirect("coach:dashboard")
     return render(request, "coaching/assign.html", {"form": form}, status=400 if form.errors else 200)
 

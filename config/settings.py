@@ -113,9 +113,13 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the cookie or the browser; a signed-in person's own
+    # replaces it (accounts.middleware.PersonLanguageMiddleware).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.PersonLanguageMiddleware",
     "accounts.middleware.DeviceActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -137,6 +141,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
@@ -273,11 +278,17 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
-LANGUAGE_CODE = "en-us"
+# Each person reads Twofold in their own (accounts.User.language). To add
+# one: README, "Adding a language".
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LANGUAGE_CODE = "en"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
-# Twofold's own words for allauth's pages (locale/en/LC_MESSAGES/django.po).
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each app keeps its catalogues in <app>/locale/; locale/ has the project's
+# own (templates/, config/); rewordings/ has Twofold's words, written by
+# hand, for some of allauth's and Django's messages: sentence case and the
+# navigation's words in English, "tú" in Spanish (theirs say "usted").
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "rewordings"]
 USE_TZ = True
 
 STATIC_URL = "static/"

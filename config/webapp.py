@@ -4,6 +4,7 @@ home screen, its web app manifest. Both are public and hold nothing of anyone.""
 from django.http import HttpResponseRedirect, JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 # The brand's colours (static/css/twofold.css): warm paper behind the icon
@@ -32,7 +33,7 @@ def manifest(request):
         {
             "name": "Twofold",
             "short_name": "Twofold",
-            "description": "Read together. Answer alone. Reveal when you are both ready.",
+            "description": _("Read together. Answer alone. Reveal when you are both ready."),
             "id": home,
             "start_url": home,
             "scope": home,

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from reflections.access import Stage
@@ -90,7 +91,7 @@ def _checkin_of(reflection):
 
 def _answer_value(answer):
     if answer.passed:
-        return "(passed)"
+        return _("(passed)")
     return str(answer.scale_value) if answer.prompt.is_scale else answer.text
 
 

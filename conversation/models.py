@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from reflections.encryption import EncryptedTextField
 from reflections.models import ANSWER_MAX_LENGTH, Reflection, ReflectionPrompt, shared_view_open
@@ -46,8 +47,8 @@ class JointNote(models.Model):
     ENCRYPTION_GUARD = "version"
 
     class Kind(models.TextChoices):
-        REMEMBER = "remember", "What we want to remember"
-        TRY = "try", "What we will try"
+        REMEMBER = "remember", _("What we want to remember")
+        TRY = "try", _("What we will try")
 
     reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -99,7 +100,7 @@ class Reply(models.Model):
 
     class Meta:
         db_table = "reflections_reply"
-        verbose_name_plural = "replies"
+        verbose_name_plural = _("replies")
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["prompt", "created_at"], name="reply_prompt_created")]
 
@@ -112,9 +113,9 @@ class Reaction(models.Model):
     small fixed set, one per partner and prompt."""
 
     class Kind(models.TextChoices):
-        MOVED = "moved", "This moved me"
-        ME_TOO = "me_too", "Me too"
-        IN_PERSON = "in_person", "Let’s talk about this in person"
+        MOVED = "moved", _("This moved me")
+        ME_TOO = "me_too", _("Me too")
+        IN_PERSON = "in_person", _("Let’s talk about this in person")
 
     prompt = models.ForeignKey(ReflectionPrompt, on_delete=models.CASCADE, related_name="reactions")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

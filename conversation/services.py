@@ -3,8 +3,11 @@ reflection's locked row (reflections.services.locked_reflection) and only
 for its partners after the reveal, while linked (require_partner), and
 raises DomainError with a message fit to show the user."""
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.errors import DomainError
@@ -26,14 +29,29 @@ def talked_toggle(*, prompt: ReflectionPrompt, user: User) -> bool:
         reflection = locked_reflection(prompt.reflection_id)
         require_partner(reflection, user, stage=Stage.REVEALED)
         live.conversation_changed(reflection, author_id=user.pk)
-        deleted, _ = TalkedMark.objects.filter(prompt=prompt, user=user).delete()
+        deleted, _by_model = TalkedMark.objects.filter(prompt=prompt, user=user).delete()
         if deleted:
             return False
         TalkedMark.objects.create(prompt=prompt, user=user)
         return True
 
 
-FOLLOW_UP_PREFIX = "Follow-up: "
+FOLLOW_UP_PREFIX = gettext_lazy("Follow-up: ")
+
+
+def follow_up_titles(reflection: Reflection) -> tuple[str, dict]:
+    """A follow-up's title, "Follow-up: " and the reflection's (never twice),
+    and its translations: the follow-up keeps every language's, as the
+    reflection it follows did."""
+    longest = Reflection._meta.get_field("title").max_length
+
+    def title_in(language):
+        with translation.override(language):
+            prefix = str(FOLLOW_UP_PREFIX)
+            return (prefix + reflection.translated("title", language).removeprefix(prefix))[:longest]
+
+    others = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+    return title_in(settings.LANGUAGE_CODE), {code: {"title": title_in(code)} for code in others}
 
 
 def follow_up_start(*, reflection: Reflection, user: User) -> tuple[Reflection, bool]:
@@ -51,22 +69,25 @@ def follow_up_start(*, reflection: Reflection, user: User) -> tuple[Reflection, 
             return existing, False
         prompts = list(reflection.prompts.all())
         if not {p.pk for p in prompts} <= talked_about(reflection):
-            raise DomainError("Talk about every question first; then you can follow up on the ones that need more.")
+            raise DomainError(_("Talk about every question first; then you can follow up on the ones that need more."))
         wanted = Reaction.objects.filter(prompt__reflection=reflection, kind=Reaction.Kind.IN_PERSON)
         marked = set(wanted.values_list("prompt", flat=True))
         chosen = [p for p in prompts if p.pk in marked]
         if not chosen:
             raise DomainError(
-                "A follow-up asks again the questions one of you wanted to talk about in person, "
-                "and neither of you marked one."
+                _(
+                    "A follow-up asks again the questions one of you wanted to talk about in person, "
+                    "and neither of you marked one."
+                )
             )
-        title = FOLLOW_UP_PREFIX + reflection.title.removeprefix(FOLLOW_UP_PREFIX)
+        title, translations = follow_up_titles(reflection)
         follow_up = new_reflection(
             prompts=chosen,
             user_ids=[p.user_id for p in reflection.participants.order_by("pk")],
             couple=reflection.couple,
             article=reflection.article,
-            title=title[: Reflection._meta.get_field("title").max_length],
+            title=title,
+            translations=translations,
             started_by=user,
             follow_up_of=reflection,
         )
@@ -80,8 +101,11 @@ class NoteConflict(DomainError):
 
     def __init__(self, note: JointNote):
         super().__init__(
-            f"{note.updated_by.name if note.updated_by else 'Your partner'} saved this note while you were "
-            "writing. Their version is shown, and yours is still in the box: combine them and save again."
+            _(
+                "%(name)s saved this note while you were writing. Their version is shown, and yours is "
+                "still in the box: combine them and save again."
+            )
+            % {"name": note.updated_by.name if note.updated_by else _("Your partner")}
         )
         self.note = note
 
@@ -93,14 +117,17 @@ def note_save(*, reflection: Reflection, user: User, kind: str, text: str, base_
     is saved already overwrites nothing (an autosave and the Save button
     sent together), so it is no conflict."""
     if kind not in JointNote.Kind.values:
-        raise DomainError("There is no such note.")
+        raise DomainError(_("There is no such note."))
     text = written_text(
-        text, at_most=ANSWER_MAX_LENGTH, too_long="A note can be at most {most} characters; this one has {length}."
+        text,
+        at_most=ANSWER_MAX_LENGTH,
+        # written_text fills in {most} and {length}.
+        too_long=_("A note can be at most {most} characters; this one has {length}."),
     )
     with transaction.atomic():
         reflection = locked_reflection(reflection.pk)
         require_partner(reflection, user, stage=Stage.REVEALED)
-        note, _ = JointNote.objects.select_related("updated_by").get_or_create(reflection=reflection, kind=kind)
+        note, _created = JointNote.objects.select_related("updated_by").get_or_create(reflection=reflection, kind=kind)
         if note.version != base_version and note.text != text:
             raise NoteConflict(note)
         if note.text != text:
@@ -122,11 +149,14 @@ def _reply_text(text: str) -> str:
         text,
         strip=True,
         at_most=REPLY_MAX_LENGTH,
-        too_long="A reply can be at most {most} characters; this one has {length}. "
-        "Your text is still here: shorten it and send again.",
+        # written_text fills in {most} and {length}.
+        too_long=_(
+            "A reply can be at most {most} characters; this one has {length}. "
+            "Your text is still here: shorten it and send again."
+        ),
     )
     if not text:
-        raise DomainError("Write something first: an empty reply is not sent.")
+        raise DomainError(_("Write something first: an empty reply is not sent."))
     return text
 
 
@@ -147,7 +177,7 @@ def reply_edit(*, reply: Reply, user: User, text: str) -> Reply:
         reflection = locked_reflection(reply.prompt.reflection_id)
         require_partner(reflection, user, stage=Stage.REVEALED)
         if reply.author_id != user.pk:
-            raise DomainError("You can only change your own replies.")
+            raise DomainError(_("You can only change your own replies."))
         reply.text, reply.updated_at = text, timezone.now()
         reply.save(update_fields=["text", "updated_at"])
         live.conversation_changed(reflection, author_id=user.pk)
@@ -159,7 +189,7 @@ def reply_delete(*, reply: Reply, user: User) -> None:
         reflection = locked_reflection(reply.prompt.reflection_id)
         require_partner(reflection, user, stage=Stage.REVEALED)
         if reply.author_id != user.pk:
-            raise DomainError("You can only delete your own replies.")
+            raise DomainError(_("You can only delete your own replies."))
         reply.delete()
         live.conversation_changed(reflection, author_id=user.pk)
 
@@ -168,7 +198,7 @@ def reaction_set(*, prompt: ReflectionPrompt, user: User, kind: str) -> Reaction
     """My reaction to my partner's answer to `prompt`: one of Reaction.Kind,
     replacing my earlier one; the same again (or "") takes it back."""
     if kind and kind not in Reaction.Kind.values:
-        raise DomainError("Choose one of the reactions offered.")
+        raise DomainError(_("Choose one of the reactions offered."))
     with transaction.atomic():
         reflection = locked_reflection(prompt.reflection_id)
         require_partner(reflection, user, stage=Stage.REVEALED)

@@ -1,19 +1,23 @@
 """Conversation starters: Twofold's own words to open a conversation where
 two revealed answers are far apart. They are content, kept in
 content/starters.toml and reviewed like the library; this module reads and
-checks that file (ContentError, as the library's loader does) and picks one
-starter for a question.
+checks that file (ContentError, as the library's loader does), with its
+translations beside it (`starters.<language>.toml`: the same bands, each
+with the same number of starters in the same order), and picks one starter
+for a question, in the reader's language.
 
 A starter never carries what anyone answered: the file may not hold a
 placeholder, and picking one takes only the question and the size of the
 gap, never an answer."""
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from library.content import CONTENT_DIR, ContentError, check_starter
+from django.utils import translation
+
+from library.content import CONTENT_DIR, ContentError, check_starter, read_translations
 from library.content import STARTER_MAX_LENGTH as STARTER_MAX_LENGTH  # re-exported: the starters' limit
 from library.models import SCALE_MAX, SCALE_MIN, PromptKind
 
@@ -34,9 +38,15 @@ class Band:
     kind: str
     gaps: range
     starters: tuple[str, ...]
+    # The same starters in other languages, in the same order: {"es": (…)}.
+    translations: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+
+    def starters_in(self, language: str | None) -> tuple[str, ...]:
+        """The starters in `language` where the file has them, else as written."""
+        return self.translations.get(language or "", self.starters)
 
 
-def _band(kind: str, values: dict, where: str) -> Band:
+def _band(kind: str, values: dict, where: str, translated: dict[str, list] | None = None) -> Band:
     unknown = set(values) - {"gaps", "starters"}
     if unknown:
         raise ContentError(f"{where}: unknown field {sorted(unknown)[0]!r}")
@@ -51,7 +61,12 @@ def _band(kind: str, values: dict, where: str) -> Band:
         check_starter(text, f"{where}, starter {n}")
     if len(set(starters)) != len(starters):
         raise ContentError(f"{where}: a starter appears twice")
-    return Band(kind, range(gaps[0], gaps[1] + 1), tuple(text.strip() for text in starters))
+    translations = {}
+    for language, texts in (translated or {}).items():
+        for n, text in enumerate(texts, 1):
+            check_starter(text, f"{where}, starter {n} ({language})")
+        translations[language] = tuple(text.strip() for text in texts)
+    return Band(kind, range(gaps[0], gaps[1] + 1), tuple(text.strip() for text in starters), translations)
 
 
 def _check_coverage(kind: str, bands: list[Band], name: str) -> None:
@@ -69,8 +84,9 @@ def _check_coverage(kind: str, bands: list[Band], name: str) -> None:
 
 
 def read_starters(path: Path = STARTERS_FILE) -> dict[str, list[Band]]:
-    """Each kind's bands, from the smallest gap; ContentError if the file
-    is not a complete, well-formed set of starters."""
+    """Each kind's bands, from the smallest gap, with their translations;
+    ContentError if the file, or a translation of it, is not a complete,
+    well-formed set of starters."""
     try:
         values = tomllib.loads(path.read_text())
     except (OSError, tomllib.TOMLDecodeError) as error:
@@ -78,13 +94,23 @@ def read_starters(path: Path = STARTERS_FILE) -> dict[str, list[Band]]:
     unknown = set(values) - set(FAR_APART)
     if unknown:
         raise ContentError(f"{path.name}: no starters for {sorted(unknown)[0]!r}: only scale and choice answers differ")
+    # Checked against the English file's shape: the same bands and gaps, as many starters in each.
+    translated = read_translations(path)
     bands = {}
     for kind in FAR_APART:
         entries = values.get(kind)
         if not isinstance(entries, list) or not entries:
             raise ContentError(f"{path.name}: no starters for {kind} questions")
         kind_bands = sorted(
-            (_band(kind, entry, f"{path.name}, {kind} band {n}") for n, entry in enumerate(entries, 1)),
+            (
+                _band(
+                    kind,
+                    entry,
+                    f"{path.name}, {kind} band {n}",
+                    {language: values[kind][n - 1]["starters"] for language, values in translated.items()},
+                )
+                for n, entry in enumerate(entries, 1)
+            ),
             key=lambda band: band.gaps.start,
         )
         _check_coverage(kind, kind_bands, path.name)
@@ -105,6 +131,7 @@ def is_far_apart(kind: str, gap: int) -> bool:
 
 def starter_for(*, prompt_pk: int, kind: str, gap: int) -> str:
     """The starter for a question whose answers are `gap` apart: from the
-    band that gap falls in, the same one every time for the same question."""
+    band that gap falls in, the same one every time for the same question,
+    in the reader's language."""
     band = next(band for band in starters()[kind] if gap in band.gaps)
-    return band.starters[prompt_pk % len(band.starters)]
+    return band.starters_in(translation.get_language())[prompt_pk % len(band.starters)]

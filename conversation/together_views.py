@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.errors import DomainError
@@ -119,7 +120,7 @@ def note_save(request, pk):
         saved = NoteForm(kind=kind, label=JointNote.Kind(kind).label, version=note.version)
         context = {"reflection": opened.reflection, "note": saved, "saved": True, "oob": True}
         return render(request, "conversation/_note_form.html#note-status", context)
-    messages.success(request, "Note saved. You both see it.")
+    messages.success(request, _("Note saved. You both see it."))
     if number is not None:
         return redirect(reverse("conversation:together", args=[pk, number]) + "#notes")
     return redirect(reverse("reflections:reflection", args=[pk]) + "#notes")
@@ -137,5 +138,5 @@ def follow_up_start(request, pk):
         messages.error(request, str(error))
         return redirect("reflections:reflection", pk=pk)
     if created:
-        messages.success(request, "Your follow-up has started. Answer on your own; your partner has been told.")
+        messages.success(request, _("Your follow-up has started. Answer on your own; your partner has been told."))
     return redirect("reflections:reflection", pk=follow_up.pk)

@@ -9,31 +9,39 @@ built on it."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.constants import LOOKUP_SEP
+from django.db.models.fields.json import KT
+from django.utils.translation import get_language
 
 from accounts.models import Couple, User
 
 from .forms import LibraryFilterForm
 from .models import Article, Prompt, Theme
 
-SEARCH_CONFIG = "english"
+# PostgreSQL's text search configuration for each language Twofold speaks.
+SEARCH_CONFIGS = {"en": "english", "es": "spanish"}
 
 
-def search(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
-    """Articles whose title, summary, text or prompts match `query`. On
-    PostgreSQL its full-text search, best match first; elsewhere every word
-    must appear somewhere (case-insensitive), newest first."""
+def search(articles: QuerySet[Article], query: str, language: str = "en") -> QuerySet[Article]:
+    """Articles whose title, summary, text or prompts match `query`, in the
+    reader's `language` and as written. On PostgreSQL its full-text search,
+    best match first; elsewhere every word must appear somewhere
+    (case-insensitive), newest first."""
     if not query.split():
         return articles
+    title, summary, body, text = (_in_language(name, language) for name in ("title", "summary", "body", "text"))
     prompts = Prompt.objects.filter(article=OuterRef("pk"))
     if connection.vendor == "postgresql":
-        wanted = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-        vector = SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
-            "summary", "body", weight="B", config=SEARCH_CONFIG
+        config = SEARCH_CONFIGS.get(language, "simple")
+        wanted = SearchQuery(query, search_type="websearch", config=config)
+        vector = SearchVector(*map(_expression, title), weight="A", config=config) + SearchVector(
+            *map(_expression, summary + body), weight="B", config=config
         )
-        in_prompts = prompts.annotate(found=SearchVector("text", config=SEARCH_CONFIG)).filter(found=wanted)
+        in_prompts = prompts.annotate(found=SearchVector(*map(_expression, text), config=config)).filter(found=wanted)
         return (
             articles.annotate(found=vector, rank=SearchRank(vector, wanted))
             .filter(Q(found=wanted) | Exists(in_prompts))
@@ -41,12 +49,26 @@ def search(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
         )
     for word in query.split():
         articles = articles.filter(
-            Q(title__icontains=word)
-            | Q(summary__icontains=word)
-            | Q(body__icontains=word)
-            | Exists(prompts.filter(text__icontains=word))
+            _contains(title + summary + body, word) | Exists(prompts.filter(_contains(text, word)))
         )
     return articles
+
+
+def _in_language(field: str, language: str) -> list[str]:
+    """The field as written, and its translation into `language` (a key of
+    the JSON column, library.models.Translated)."""
+    return [field] if language == settings.LANGUAGE_CODE else [field, f"translations__{language}__{field}"]
+
+
+def _expression(field: str):
+    return KT(field) if LOOKUP_SEP in field else F(field)
+
+
+def _contains(fields: list[str], word: str) -> Q:
+    found = Q()
+    for field in fields:
+        found |= Q(**{f"{field}__icontains": word})
+    return found
 
 
 @dataclass(frozen=True)
@@ -108,7 +130,9 @@ def library_for(viewer: User, data) -> LibraryPage:
     return LibraryPage(
         form=form,
         themes=themes,
-        entries=[LibraryEntry(article, ours.get(article.pk)) for article in search(articles, form.value("q"))],
+        entries=[
+            LibraryEntry(article, ours.get(article.pk)) for article in search(articles, form.value("q"), get_language())
+        ],
         filtered=any(form.value(name) for name in ("q", "theme", "length")),
     )
 

@@ -39,6 +39,8 @@ from dataclasses import dataclass
 
 import httpx
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from trafilatura import bare_extraction, extract_metadata, load_html
 
 from core.errors import DomainError
@@ -55,16 +57,17 @@ COMPRESSIONS = {"gzip", "x-gzip", "deflate"}
 # certifi's roots, host names checked; made once rather than per request.
 TLS_CONTEXT = httpx.create_ssl_context()
 
-NOT_A_LINK = "That is not a link to a web page. Paste an address that starts with https:// or http://."
-CREDENTIALS = "That link has a user name or password in it. Paste the page's address without them."
-HOST_NOT_FOUND = "We could not find that site. Check the address for typos."
-NOT_PUBLIC = "That address is not a public web page."
-UNREACHABLE = "We could not connect to that site."
-UNREADABLE = "We could not read that page."
-TOO_MANY_REDIRECTS = "That link sends us on to other addresses too many times."
-TIMEOUT = "The page took too long to answer."
-NOT_HTML = "That link leads to a file, not a web page."
-NO_TITLE = "We could not find a title on that page. Fill in the details yourself."
+# What a FetchError says, in the reader's language once it is shown.
+NOT_A_LINK = _("That is not a link to a web page. Paste an address that starts with https:// or http://.")
+CREDENTIALS = _("That link has a user name or password in it. Paste the page's address without them.")
+HOST_NOT_FOUND = _("We could not find that site. Check the address for typos.")
+NOT_PUBLIC = _("That address is not a public web page.")
+UNREACHABLE = _("We could not connect to that site.")
+UNREADABLE = _("We could not read that page.")
+TOO_MANY_REDIRECTS = _("That link sends us on to other addresses too many times.")
+TIMEOUT = _("The page took too long to answer.")
+NOT_HTML = _("That link leads to a file, not a web page.")
+NO_TITLE = _("We could not find a title on that page. Fill in the details yourself.")
 
 
 @dataclass(frozen=True)
@@ -126,13 +129,15 @@ def fetch_article(url: str) -> FetchedArticle:
 def _download(url: str) -> tuple[httpx.URL, bytes, str | None]:
     deadline = time.monotonic() + settings.ARTICLE_FETCH_TIMEOUT
     target = _checked_url(url)
-    for _ in range(MAX_REDIRECTS + 1):
+    for _attempt in range(MAX_REDIRECTS + 1):
         with _response(target, _public_addresses(target), deadline) as response:
             if response.is_redirect:
                 target = _checked_url(response.headers["Location"], base=target)
                 continue
             if not response.is_success:
-                raise FetchError(f"The page answered with an error ({response.status_code}).")
+                raise FetchError(
+                    gettext("The page answered with an error (%(status)s).") % {"status": response.status_code}
+                )
             media_type = response.headers.get("Content-Type", "").partition(";")[0].strip().lower()
             if media_type not in HTML_TYPES:
                 raise FetchError(NOT_HTML)

@@ -2,6 +2,7 @@
 writes it (PromptForm)."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import PromptKind
 
@@ -14,12 +15,14 @@ class PromptForm(forms.Form):
     # Radios rather than a select: the editor's CSS shows the chosen kind's
     # fields from the checked radio (a select's selected option is not
     # matched reliably by :has() when the page loads).
-    kind = forms.ChoiceField(label="Kind of answer", choices=PromptKind.choices, widget=forms.RadioSelect)
-    text = forms.CharField(label="Question", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    scale_min_label = forms.CharField(label="What 1 means (scale)", max_length=60, required=False)
-    scale_max_label = forms.CharField(label="What 10 means (scale)", max_length=60, required=False)
+    kind = forms.ChoiceField(label=_("Kind of answer"), choices=PromptKind.choices, widget=forms.RadioSelect)
+    text = forms.CharField(
+        label=_("Question"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    scale_min_label = forms.CharField(label=_("What 1 means (scale)"), max_length=60, required=False)
+    scale_max_label = forms.CharField(label=_("What 10 means (scale)"), max_length=60, required=False)
     choices = forms.CharField(
-        label="Options (single choice), one per line",
+        label=_("Options (single choice), one per line"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -56,22 +59,22 @@ class LibraryFilterForm(forms.Form):
 
     LENGTHS = {"short": range(0, 4), "medium": range(4, 7), "long": range(7, 10_000)}
 
-    q = forms.CharField(label="Search", required=False, max_length=200, strip=True)
-    theme = forms.ChoiceField(label="Theme", required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=200, strip=True)
+    theme = forms.ChoiceField(label=_("Theme"), required=False)
     length = forms.ChoiceField(
-        label="Reading time",
+        label=_("Reading time"),
         required=False,
         choices=[
-            ("", "Any length"),
-            ("short", "Up to 3 minutes"),
-            ("medium", "4–6 minutes"),
-            ("long", "7 minutes or more"),
+            ("", _("Any length")),
+            ("short", _("Up to 3 minutes")),
+            ("medium", _("4–6 minutes")),
+            ("long", _("7 minutes or more")),
         ],
     )
 
     def __init__(self, data, *, themes):
         super().__init__(data)
-        self.fields["theme"].choices = [("", "All themes"), *((t.slug, t.name) for t in themes)]
+        self.fields["theme"].choices = [("", _("All themes")), *((t.slug, t.translated("name")) for t in themes)]
 
     def value(self, name):
         """The cleaned value, or empty where it was not valid."""

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from allauth.core import ratelimit
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .fetching import FetchedArticle, FetchError, fetch_article
 
@@ -22,7 +23,7 @@ class LookupLimited(FetchError):
     """Too many lookups for now (a 429)."""
 
 
-TOO_MANY = "You have looked up a lot of links in a short time, so we did not look this one up. Try again later."
+TOO_MANY = _("You have looked up a lot of links in a short time, so we did not look this one up. Try again later.")
 
 
 def article_look_up(request: HttpRequest, url: str) -> FetchedArticle:

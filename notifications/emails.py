@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from .models import WAITING_KINDS, Kind
 from .selectors import email_preferences_for
@@ -36,8 +37,14 @@ def reason_not_to_email(notification):
 
 
 def notification_email(notification):
-    """The email for `notification`: subject, plain text and HTML from
+    """The email for `notification`, in its recipient's language whoever
+    caused it: subject, plain text and HTML from
     templates/notifications/email/<kind>_subject.txt, _body.txt, _body.html."""
+    with translation.override(notification.user.language):
+        return _email(notification)
+
+
+def _email(notification):
     reflection = notification.reflection
     if reflection is not None:
         url = absolute(reverse("reflections:reflection", kwargs={"pk": reflection.pk}))
@@ -50,7 +57,7 @@ def notification_email(notification):
     context = {
         "name": notification.user.name,
         "actor_name": notification.actor_name,
-        "title": reflection.title if reflection is not None else "",
+        "title": reflection.translated("title") if reflection is not None else "",
         "follow_up": reflection is not None and reflection.follow_up_of_id is not None,
         "url": url,
         "settings_url": absolute(reverse("notifications:email_preferences")),

@@ -5,24 +5,26 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.timesince import timesince
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 
 class Kind(models.TextChoices):
     """What happened. Each kind is also an email preference (EmailPreferences
     has one boolean named after each value)."""
 
-    PARTNER_JOINED = "partner_joined", "My partner accepted my invitation"
-    PARTNER_READY = "partner_ready", "My partner is ready to reveal"
-    REVEALED = "revealed", "A reflection was revealed"
-    ASSIGNED = "assigned", "My coach assigned a reflection"
-    REMINDER = "reminder", "A gentle reminder"
-    SUGGESTED = "suggested", "My partner suggested an article"
-    REPLIED = "replied", "My partner replied after a reveal"
-    CHECKIN_PROPOSED = "checkin_proposed", "A check-in was proposed to us"
-    CHECKIN_ROUND = "checkin_round", "The day of a check-in round"
-    STEP_RELEASED = "step_released", "My coach released the next step of our programme"
-    PROGRAMME_PAUSED = "programme_paused", "My coach paused our programme"
-    PROGRAMME_ENDED = "programme_ended", "My coach ended our programme"
+    PARTNER_JOINED = "partner_joined", _("My partner accepted my invitation")
+    PARTNER_READY = "partner_ready", _("My partner is ready to reveal")
+    REVEALED = "revealed", _("A reflection was revealed")
+    ASSIGNED = "assigned", _("My coach assigned a reflection")
+    REMINDER = "reminder", _("A gentle reminder")
+    SUGGESTED = "suggested", _("My partner suggested an article")
+    REPLIED = "replied", _("My partner replied after a reveal")
+    CHECKIN_PROPOSED = "checkin_proposed", _("A check-in was proposed to us")
+    CHECKIN_ROUND = "checkin_round", _("The day of a check-in round")
+    STEP_RELEASED = "step_released", _("My coach released the next step of our programme")
+    PROGRAMME_PAUSED = "programme_paused", _("My coach paused our programme")
+    PROGRAMME_ENDED = "programme_ended", _("My coach ended our programme")
 
 
 # Notices of what a coach did: the actor goes by the name they show clients.
@@ -63,7 +65,7 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The partner or coach who did it, if anyone.",
+        help_text=_("The partner or coach who did it, if anyone."),
     )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -85,14 +87,14 @@ class Notification(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} for {self.user}"
+        return gettext("%(kind)s for %(user)s") % {"kind": self.get_kind_display(), "user": self.user}
 
     @property
     def when(self):
         """Calm and approximate: "just now", "3 hours ago"."""
         if timezone.now() - self.created_at < timedelta(minutes=1):
-            return "just now"
-        return f"{timesince(self.created_at, depth=1)} ago"
+            return gettext("just now")
+        return gettext("%(time)s ago") % {"time": timesince(self.created_at, depth=1)}
 
     @property
     def actor_name(self):
@@ -100,7 +102,7 @@ class Notification(models.Model):
         clients, a partner by their display name."""
         if self.actor is None:
             # Someone who has since deleted their account; templates capitalise.
-            return "your coach" if self.kind in COACH_KINDS else "your partner"
+            return pgettext("actor", "your coach") if self.kind in COACH_KINDS else pgettext("actor", "your partner")
         if self.kind in COACH_KINDS:
             profile = getattr(self.actor, "coach_profile", None)
             if profile is not None:
@@ -129,10 +131,10 @@ class EmailPreferences(models.Model):
     programme_ended = models.BooleanField(Kind.PROGRAMME_ENDED.label, default=True)
 
     class Meta:
-        verbose_name_plural = "email preferences"
+        verbose_name_plural = _("email preferences")
 
     def __str__(self):
-        return f"Email preferences of {self.user}"
+        return gettext("Email preferences of %(user)s") % {"user": self.user}
 
     def wants(self, kind):
         return getattr(self, kind)

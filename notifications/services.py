@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from core.errors import DomainError
@@ -256,6 +257,8 @@ def email_preferences_save(*, user: User, **choices: bool) -> EmailPreferences:
     with transaction.atomic():
         unknown = set(choices) - set(Kind.values)
         if unknown:
-            raise DomainError(f"There is no such kind of email: {', '.join(sorted(unknown))}")
+            raise DomainError(
+                gettext("There is no such kind of email: %(kinds)s") % {"kinds": ", ".join(sorted(unknown))}
+            )
         preferences, _ = EmailPreferences.objects.update_or_create(user=user, defaults=choices)
     return preferences

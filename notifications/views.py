@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.http import posted
@@ -45,6 +46,6 @@ def email_preferences(request):
     form = EmailPreferencesForm(posted(request), instance=email_preferences_for(request.user))
     if request.method == "POST" and form.is_valid():
         services.email_preferences_save(user=request.user, **form.cleaned_data)
-        messages.success(request, "Saved. Twofold will email you only about what you ticked.")
+        messages.success(request, _("Saved. Twofold will email you only about what you ticked."))
         return redirect("notifications:email_preferences")
     return render(request, "notifications/settings.html", {"form": form}, status=400 if form.errors else 200)

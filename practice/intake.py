@@ -7,6 +7,7 @@ becomes the reflection's ShareConsent at the reveal, and either can take it
 back before or after."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import CoachingLink, User
 from core.errors import DomainError
@@ -24,8 +25,8 @@ def intake_set(*, coach: User, article: Article | None) -> Intake | None:
             Intake.objects.filter(coach=coach).delete()
             return None
         if article.owner_id != coach.pk or article.status != Article.Status.PUBLISHED:
-            raise DomainError("Choose one of your own published articles as the intake.")
-        intake, _ = Intake.objects.update_or_create(coach=coach, defaults={"article": article})
+            raise DomainError(_("Choose one of your own published articles as the intake."))
+        intake, _created = Intake.objects.update_or_create(coach=coach, defaults={"article": article})
         return intake
 
 
@@ -37,8 +38,8 @@ def intake_of(link: CoachingLink) -> Article | None:
 def intake_consent_give(*, link: CoachingLink, user: User) -> IntakeConsent:
     with transaction.atomic():
         if not link.couple or not link.couple.memberships.filter(user=user).exists():
-            raise DomainError("You are not part of this coaching.")
-        consent, _ = IntakeConsent.objects.get_or_create(link=link, user=user)
+            raise DomainError(_("You are not part of this coaching."))
+        consent, _created = IntakeConsent.objects.get_or_create(link=link, user=user)
         _consents_follow(link)
     return consent
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CoachingLink, Couple
 from checkins.models import CheckIn
@@ -35,23 +36,23 @@ class Programme(models.Model):
 
 class Step(models.Model):
     class Kind(models.TextChoices):
-        ARTICLE = "article", "A guide or one of my articles"
-        CHECKIN = "checkin", "A check-in"
+        ARTICLE = "article", _("A guide or one of my articles")
+        CHECKIN = "checkin", _("A check-in")
 
     class Release(models.TextChoices):
-        AFTER_PREVIOUS = "previous", "When the step before it is revealed"
-        AFTER_DAYS = "days", "A number of days after the programme starts"
+        AFTER_PREVIOUS = "previous", _("When the step before it is revealed")
+        AFTER_DAYS = "days", _("A number of days after the programme starts")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField(default=0)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ARTICLE)
     article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     checkin_set = models.SlugField(max_length=60, blank=True)
-    note = models.TextField("a note for the couple", blank=True, max_length=1000)
+    note = models.TextField(_("a note for the couple"), blank=True, max_length=1000)
     release = models.CharField(max_length=10, choices=Release.choices, default=Release.AFTER_PREVIOUS)
-    days = models.PositiveSmallIntegerField(default=0, help_text="Days after the programme starts.")
+    days = models.PositiveSmallIntegerField(default=0, help_text=_("Days after the programme starts."))
     # How long a released step may take before the coach sees it overdue.
-    due_days = models.PositiveSmallIntegerField("days to take over it", default=14)
+    due_days = models.PositiveSmallIntegerField(_("days to take over it"), default=14)
 
     class Meta:
         ordering = ["order", "pk"]

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from accounts.models import CoachingLink, Couple, User
 from core.errors import DomainError
@@ -22,15 +23,18 @@ def coached_couple(coach: User, couple_pk: int) -> Couple | None:
 
 def note_save(*, coach: User, couple: Couple, text: str, written_on: date, note: CoachNote | None = None) -> CoachNote:
     text = written_text(
-        text, at_most=NOTE_MAX_LENGTH, too_long="A note holds at most {most} characters; this one has {length}."
+        text,
+        at_most=NOTE_MAX_LENGTH,
+        # written_text fills in {most} and {length}.
+        too_long=_("A note holds at most {most} characters; this one has {length}."),
     )
     if not text.strip():
-        raise DomainError("Write something first: an empty note is not kept.")
+        raise DomainError(_("Write something first: an empty note is not kept."))
     with transaction.atomic():
         if note is None:
             return CoachNote.objects.create(coach=coach, couple=couple, text=text, written_on=written_on)
         if note.coach_id != coach.pk:
-            raise DomainError("This note is not yours.")
+            raise DomainError(_("This note is not yours."))
         CoachNote.objects.filter(pk=note.pk).update(text=text, written_on=written_on, version=F("version") + 1)
         note.refresh_from_db()
         return note
@@ -38,5 +42,5 @@ def note_save(*, coach: User, couple: Couple, text: str, written_on: date, note:
 
 def note_delete(*, coach: User, note: CoachNote) -> None:
     if note.coach_id != coach.pk:
-        raise DomainError("This note is not yours.")
+        raise DomainError(_("This note is not yours."))
     note.delete()

@@ -9,6 +9,8 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from accounts.models import CoachingLink, Couple, User
 from checkins.models import CheckIn
@@ -23,12 +25,17 @@ from .models import Enrolment, Programme, Step, StepRelease
 from .signals import programme_changed, step_released
 
 STEPS_AT_MOST = 20
+# Kept as a released step's title (in English, as stored words are) where
+# there is nothing else to name it by; practice.selectors translates them
+# when it shows them.
+A_CHECKIN = gettext_noop("A check-in")
+STEP_GONE = gettext_noop("A step that is no longer there")
 
 
 def programme_save(*, coach: User, programme: Programme | None = None, title: str, summary: str = "") -> Programme:
     title = title.strip()
     if not title:
-        raise DomainError("Give the programme a name.")
+        raise DomainError(_("Give the programme a name."))
     with transaction.atomic():
         programme = programme or Programme(coach=coach)
         programme.title, programme.summary = title[:120], summary.strip()
@@ -40,16 +47,16 @@ def programme_delete(*, programme: Programme) -> None:
     """A programme still running with a couple is ended first, not deleted."""
     with transaction.atomic():
         if programme.enrolments.filter(ended_at__isnull=True).exists():
-            raise DomainError("This programme is running with a couple. End it there first.")
+            raise DomainError(_("This programme is running with a couple. End it there first."))
         programme.delete()
 
 
 def _check_step(coach: User, *, kind: str, article: Article | None, checkin_set_slug: str) -> None:
     if kind == Step.Kind.ARTICLE:
         if article is None or not Article.objects.assignable_by(coach).filter(pk=article.pk).exists():
-            raise DomainError("Choose a guide from the library or one of your published articles.")
+            raise DomainError(_("Choose a guide from the library or one of your published articles."))
     elif checkin_set(checkin_set_slug) is None:
-        raise DomainError("Choose one of Twofold’s check-ins.")
+        raise DomainError(_("Choose one of Twofold’s check-ins."))
 
 
 def step_save(
@@ -70,7 +77,14 @@ def step_save(
     with transaction.atomic():
         if step is None:
             if programme.steps.count() >= STEPS_AT_MOST:
-                raise DomainError(f"A programme has at most {STEPS_AT_MOST} steps.")
+                raise DomainError(
+                    ngettext(
+                        "A programme has at most %(count)s step.",
+                        "A programme has at most %(count)s steps.",
+                        STEPS_AT_MOST,
+                    )
+                    % {"count": STEPS_AT_MOST}
+                )
             step = Step(programme=programme, order=programme.steps.count() + 1)
         step.kind = kind
         step.article = article if kind == Step.Kind.ARTICLE else None
@@ -91,7 +105,7 @@ def step_delete(*, step: Step) -> None:
 
 def step_move(*, step: Step, direction: str) -> None:
     if direction not in ("up", "down"):
-        raise DomainError("Move a step up or down.")
+        raise DomainError(_("Move a step up or down."))
     with transaction.atomic():
         steps = list(step.programme.steps.all())
         i = next(n for n, s in enumerate(steps) if s.pk == step.pk)
@@ -115,17 +129,17 @@ def programme_assign(*, coach: User, programme: Programme, couple: Couple) -> En
     released now."""
     with transaction.atomic():
         if programme.coach_id != coach.pk:
-            raise DomainError("This is not your programme.")
+            raise DomainError(_("This is not your programme."))
         if not programme.steps.exists():
-            raise DomainError("Add a step first: a programme needs at least one.")
+            raise DomainError(_("Add a step first: a programme needs at least one."))
         link = CoachingLink.objects.active().filter(coach=coach, couple=couple).first()
         if link is None:
-            raise DomainError("You can only run a programme with a couple you coach.")
+            raise DomainError(_("You can only run a programme with a couple you coach."))
         try:
             with transaction.atomic():
                 enrolment = Enrolment.objects.create(programme=programme, link=link, couple=couple)
         except IntegrityError:
-            raise DomainError("This couple has a programme running already. End it first.") from None
+            raise DomainError(_("This couple has a programme running already. End it first.")) from None
         release_due(enrolment)
     return enrolment
 
@@ -133,9 +147,9 @@ def programme_assign(*, coach: User, programme: Programme, couple: Couple) -> En
 def _locked_enrolment(enrolment: Enrolment, coach: User) -> Enrolment:
     locked = Enrolment.objects.select_for_update(of=("self",)).select_related("programme").get(pk=enrolment.pk)
     if locked.programme.coach_id != coach.pk:
-        raise DomainError("This is not your programme.")
+        raise DomainError(_("This is not your programme."))
     if locked.ended_at is not None:
-        raise DomainError("This programme has ended.")
+        raise DomainError(_("This programme has ended."))
     return locked
 
 
@@ -227,7 +241,7 @@ def _release(enrolment: Enrolment, step: Step) -> StepRelease:
         release.title = step.article.title
     elif step.kind == Step.Kind.CHECKIN:
         chosen = checkin_set(step.checkin_set)
-        release.title = chosen.title if chosen else "A check-in"
+        release.title = chosen.title if chosen else A_CHECKIN
         live = CheckIn.objects.live().filter(couple=enrolment.couple).first()
         release.checkin = live or checkin_propose_as_coach(
             coach=coach,
@@ -239,7 +253,7 @@ def _release(enrolment: Enrolment, step: Step) -> StepRelease:
             set_slug=chosen.slug,
         )
     else:
-        release.title = "A step that is no longer there"
+        release.title = STEP_GONE
     release.save()
     enrolment.released = number
     enrolment.save(update_fields=["released"])

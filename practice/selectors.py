@@ -9,12 +9,15 @@ from datetime import date, timedelta
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from accounts.models import CoachingLink, User
 from checkins.sets import checkin_set
 from reflections.models import Answer, Participant, Reflection
 
 from .models import CoachNote, Enrolment, StepRelease
+from .programmes import A_CHECKIN, STEP_GONE
 
 # When a couple needs a look (the dashboard's first list).
 WAITING_DAYS = 7  # one partner ready, the other not, for this long
@@ -57,7 +60,7 @@ def programme_rows(links: list[CoachingLink]) -> dict[int, ProgrammeRow]:
             "programme__steps__article",
             Prefetch(
                 "releases",
-                queryset=StepRelease.objects.select_related("reflection").prefetch_related(
+                queryset=StepRelease.objects.select_related("reflection", "checkin").prefetch_related(
                     Prefetch("reflection__participants", queryset=participants)
                 ),
             ),
@@ -68,21 +71,20 @@ def programme_rows(links: list[CoachingLink]) -> dict[int, ProgrammeRow]:
         cells = []
         for release in enrolment.releases.all():
             reflection = release.reflection
+            title = _release_title(release)
             if reflection is None:  # a check-in: its rounds are on the check-in's line
-                cells.append(StepCell(release.number, release.title, [], 0, False, False))
+                cells.append(StepCell(release.number, title, [], 0, False, False))
                 continue
             if reflection.assigned_by_id != enrolment.programme.coach_id:
                 # They had started it on their own before the step came: P5,
                 # a coach follows only what they set.
-                cells.append(StepCell(release.number, release.title, [], 0, reflection.is_revealed, False, own=True))
+                cells.append(StepCell(release.number, title, [], 0, reflection.is_revealed, False, own=True))
                 continue
             partners = [(p.user.name, p.answered, p.is_ready) for p in reflection.participants.all()]
             due = reflection.due_date
             overdue = bool(due and not reflection.is_revealed and due < today)
             cells.append(
-                StepCell(
-                    release.number, release.title, partners, reflection.prompt_total, reflection.is_revealed, overdue
-                )
+                StepCell(release.number, title, partners, reflection.prompt_total, reflection.is_revealed, overdue)
             )
         released_steps = {release.step_id for release in enrolment.releases.all()}
         waiting = [_step_title(step) for step in enrolment.programme.steps.all() if step.pk not in released_steps]
@@ -90,11 +92,34 @@ def programme_rows(links: list[CoachingLink]) -> dict[int, ProgrammeRow]:
     return rows
 
 
+def _title_in_language(title: str, *translations: dict | None) -> str:
+    """A released step's title (kept as it was released) in the reader's
+    language: the translation its reflection or check-in carries, the kept
+    words where neither has one."""
+    language = get_language() or ""
+    for words in translations:
+        if found := (words or {}).get(language, {}).get("title"):
+            return found
+    if title in (A_CHECKIN, STEP_GONE):
+        return _(title)  # marked in practice.programmes
+    return title
+
+
+def _release_title(release: StepRelease) -> str:
+    return _title_in_language(
+        release.title,
+        release.reflection.translations if release.reflection else None,
+        release.checkin.translations if release.checkin else None,
+    )
+
+
 def _step_title(step) -> str:
     if step.article_id:
-        return step.article.title
+        return step.article.translated("title")
     chosen = checkin_set(step.checkin_set)
-    return f"The check-in “{chosen.title}”" if chosen else "A check-in"
+    if chosen is None:
+        return _("A check-in")
+    return _("The check-in “%(title)s”") % {"title": chosen.translated("title", get_language())}
 
 
 @dataclass(frozen=True)
@@ -153,17 +178,19 @@ def attention_for(coach: User, links: list[CoachingLink]) -> list[Attention]:
         lines.append(
             Attention(
                 by_couple[row["reflection__couple"]],
-                "A partner has been ready for more than a week; the other has not finished",
+                _("A partner has been ready for more than a week; the other has not finished"),
                 timezone.localdate(row["since"]),
             )
         )
     for row in overdue:
-        lines.append(Attention(by_couple[row["couple"]], "A step or an assignment is past its due date", row["since"]))
+        lines.append(
+            Attention(by_couple[row["couple"]], _("A step or an assignment is past its due date"), row["since"])
+        )
     for row in activity:
         lines.append(
             Attention(
                 by_couple[row["couple"]],
-                "Nothing answered, readied or revealed for two weeks",
+                _("Nothing answered, readied or revealed for two weeks"),
                 timezone.localdate(row["last"]),
             )
         )
@@ -188,12 +215,16 @@ def home_panel(user: User, page) -> ProgrammeLine | None:
     programme runs with the couple, one otherwise."""
     if page.couple is None:
         return None
-    latest = StepRelease.objects.filter(enrolment=OuterRef("pk")).order_by("-number").values("title")[:1]
+    latest = StepRelease.objects.filter(enrolment=OuterRef("pk")).order_by("-number")
     enrolment = (
         Enrolment.objects.filter(couple=page.couple, ended_at__isnull=True, link__ended_at__isnull=True)
         .select_related("programme__coach__coach_profile")
         .prefetch_related("programme__steps__article", "releases")
-        .annotate(current=Subquery(latest))
+        .annotate(
+            current=Subquery(latest.values("title")[:1]),
+            current_reflection=Subquery(latest.values("reflection__translations")[:1]),
+            current_checkin=Subquery(latest.values("checkin__translations")[:1]),
+        )
         .first()
     )
     if enrolment is None or not enrolment.released:
@@ -205,7 +236,9 @@ def home_panel(user: User, page) -> ProgrammeLine | None:
     return ProgrammeLine(
         enrolment,
         coach.coach_profile.name if hasattr(coach, "coach_profile") else coach.name,
-        enrolment.current or "",
+        _title_in_language(enrolment.current, enrolment.current_reflection, enrolment.current_checkin)
+        if enrolment.current
+        else "",
         _step_title(following) if following else "",
         enrolment.released + sum(step.pk not in released_steps for step in steps),
     )

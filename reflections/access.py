@@ -13,6 +13,9 @@ together for every persona.
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from accounts.models import User
 from accounts.selectors import coach_profile_for
 from core.errors import DomainError
@@ -62,16 +65,19 @@ def access_to(reflection: Reflection, viewer: User, *, participants: list[Partic
     return None
 
 
-# Why a partner cannot do something that needs another stage.
+# Why a partner cannot do something that needs another stage (in English:
+# require_partner says it in the reader's language).
 REFUSALS = {
-    (Stage.OPEN, Stage.REVEALED): "This reflection has been revealed; answers no longer change.",
-    (Stage.OPEN, Stage.CLOSED): "You are no longer linked, so this reflection is closed.",
-    (Stage.REVEALED, Stage.OPEN): "This opens once you are both ready and the reflection is revealed.",
-    (Stage.REVEALED, Stage.CLOSED): "You are no longer linked, so the shared view is closed.",
+    (Stage.OPEN, Stage.REVEALED): gettext_noop("This reflection has been revealed; answers no longer change."),
+    (Stage.OPEN, Stage.CLOSED): gettext_noop("You are no longer linked, so this reflection is closed."),
+    (Stage.REVEALED, Stage.OPEN): gettext_noop("This opens once you are both ready and the reflection is revealed."),
+    (Stage.REVEALED, Stage.CLOSED): gettext_noop("You are no longer linked, so the shared view is closed."),
 }
 
 
-ROUND_CLOSED = "This check-in round has closed, so its answers no longer change. Your own stay here for you."
+ROUND_CLOSED = gettext_noop(
+    "This check-in round has closed, so its answers no longer change. Your own stay here for you."
+)
 
 
 def require_partner(reflection: Reflection, user: User, *, stage: Stage | None = None) -> Access:
@@ -80,9 +86,9 @@ def require_partner(reflection: Reflection, user: User, *, stage: Stage | None =
     the reflection's row locked where the stage must not change meanwhile."""
     access = access_to(reflection, user)
     if access is None or access.role != Role.PARTNER:
-        raise DomainError("You are not part of this reflection.")
+        raise DomainError(_("You are not part of this reflection."))
     if stage is not None and access.stage != stage:
         if access.stage == Stage.CLOSED and reflection.couple.ended_at is None:
-            raise DomainError(ROUND_CLOSED)
-        raise DomainError(REFUSALS[(stage, access.stage)])
+            raise DomainError(_(ROUND_CLOSED))
+        raise DomainError(_(REFUSALS[(stage, access.stage)]))
     return access

@@ -6,6 +6,7 @@ details, never the article's text."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.selectors import linked_partner_for
@@ -54,8 +55,11 @@ def _looked_up(request, data) -> tuple[BringDetailsForm, int]:
         except FetchError as error:
             messages.error(
                 request,
-                f"{error} You can fill in the details yourself, or start over and paste the article's text:"
-                " questions are suggested from it too.",
+                _(
+                    "%(error)s You can fill in the details yourself, or start over and paste the article's text:"
+                    " questions are suggested from it too."
+                )
+                % {"error": error},
             )
             status = 429 if isinstance(error, LookupLimited) else 200
         else:
@@ -105,7 +109,11 @@ def _bring_start(request, linked):
     own = OwnQuestionFormSet(request.POST, prefix="own")
     if not (form.is_valid() and own.is_valid()):
         return _bring_details(request, linked, form, own, status=400)
-    questions = [{f: getattr(q, f) for f in PROMPT_FORM_FIELDS} for q in form.cleaned_data["questions"]]
+    # A bank question keeps its words in every language, as the library's prompts do.
+    questions = [
+        {**{f: getattr(q, f) for f in PROMPT_FORM_FIELDS}, "translations": q.translations}
+        for q in form.cleaned_data["questions"]
+    ]
     questions += [q for q in (f.question() for f in own.forms) if q]
     details = {k: v for k, v in form.cleaned_data.items() if k not in {"questions", "suggested", "note"}}
     try:
@@ -115,6 +123,13 @@ def _bring_start(request, linked):
     except DomainError as error:
         form.add_error(None, str(error))
         return _bring_details(request, linked, form, own, status=400)
-    partner = linked.partner.name if linked else "Your partner"
-    messages.success(request, f"Started. {partner} will hear that you suggested “{reflection.title}”.")
+    title = reflection.translated("title")
+    if linked:
+        said = _("Started. %(name)s will hear that you suggested “%(title)s”.") % {
+            "name": linked.partner.name,
+            "title": title,
+        }
+    else:
+        said = _("Started. Your partner will hear that you suggested “%(title)s”.") % {"title": title}
+    messages.success(request, said)
     return redirect("reflections:reflection", pk=reflection.pk)

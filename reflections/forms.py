@@ -8,10 +8,11 @@ empty scale still counts as sent."""
 from dataclasses import dataclass
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from core.numbers import whole_number
 from library.forms import PROMPT_FORM_FIELDS, PromptForm
-from library.models import OFF_THE_SCALE, BankQuestion, Prompt, PromptKind
+from library.models import BankQuestion, Prompt, PromptKind, off_the_scale
 
 from .models import Answer
 
@@ -66,7 +67,7 @@ def parse_answer(prompt, data):
             try:
                 answer.scale_value = int(raw)
             except ValueError:
-                answer.error = OFF_THE_SCALE
+                answer.error = off_the_scale()
     else:
         answer.text = data.get(field_name(prompt, "text"), "")
     return answer
@@ -86,19 +87,19 @@ class BringLinkForm(forms.Form):
     """Step one: a link to the article, or its text pasted (for a piece
     behind a paywall). The text is read for suggestions, never stored."""
 
-    url = forms.URLField(label="Link to the article", required=False, max_length=500, assume_scheme="https")
+    url = forms.URLField(label=_("Link to the article"), required=False, max_length=500, assume_scheme="https")
     text = forms.CharField(
-        label="Or paste its text",
+        label=_("Or paste its text"),
         required=False,
         max_length=200_000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Only to suggest questions and a reading time; Twofold does not keep it.",
+        help_text=_("Only to suggest questions and a reading time; Twofold does not keep it."),
     )
 
     def clean(self):
         cleaned = super().clean()
         if not self.errors and not (cleaned.get("url") or cleaned.get("text", "").strip()):
-            raise forms.ValidationError("Paste a link to the article, or its text.")
+            raise forms.ValidationError(_("Paste a link to the article, or its text."))
         return cleaned
 
 
@@ -107,26 +108,26 @@ class BringDetailsForm(forms.Form):
     in from the page where it could be), a line of our own, and the bank
     questions chosen."""
 
-    url = forms.URLField(label="Link to the article", required=False, max_length=500, assume_scheme="https")
-    title = forms.CharField(label="Title", max_length=200)
-    site_name = forms.CharField(label="Published by", max_length=200, required=False)
-    author = forms.CharField(label="Author", max_length=200, required=False)
+    url = forms.URLField(label=_("Link to the article"), required=False, max_length=500, assume_scheme="https")
+    title = forms.CharField(label=_("Title"), max_length=200)
+    site_name = forms.CharField(label=_("Published by"), max_length=200, required=False)
+    author = forms.CharField(label=_("Author"), max_length=200, required=False)
     published = forms.DateField(
-        label="Published on", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Published on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     description = forms.CharField(
-        label="What it is about", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What it is about"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    image_url = forms.URLField(label="Image", max_length=500, required=False, widget=forms.HiddenInput)
-    reading_minutes = forms.IntegerField(label="Reading time (minutes)", min_value=1, max_value=300, required=False)
+    image_url = forms.URLField(label=_("Image"), max_length=500, required=False, widget=forms.HiddenInput)
+    reading_minutes = forms.IntegerField(label=_("Reading time (minutes)"), min_value=1, max_value=300, required=False)
     note = forms.CharField(
-        label="Why this one? (a line or two for your partner)",
+        label=_("Why this one? (a line or two for your partner)"),
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     questions = forms.ModelMultipleChoiceField(
-        label="Questions from Twofold’s bank",
+        label=_("Questions from Twofold’s bank"),
         queryset=BankQuestion.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

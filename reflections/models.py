@@ -4,10 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CoachingLink, Couple
 from accounts.selectors import coach_profile_for
-from library.models import Article, PromptFields
+from library.models import Article, PromptFields, Translated
 
 from .encryption import AnswerContent, EncryptedAnswerField
 
@@ -39,7 +40,7 @@ class ReflectionQuerySet(models.QuerySet):
         )
 
 
-class Reflection(models.Model):
+class Reflection(Translated):
     """A couple working through one article. It keeps the prompts as they
     were when it started, so later edits (or deleting the article) never
     shift or remove what was answered."""
@@ -54,7 +55,7 @@ class Reflection(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="assignments",
-        help_text="The coach who assigned it, if any.",
+        help_text=_("The coach who assigned it, if any."),
     )
     coach_note = models.TextField(blank=True, max_length=1000)
     due_date = models.DateField(null=True, blank=True)
@@ -180,6 +181,9 @@ class Answer(models.Model):
     prompt = models.ForeignKey(ReflectionPrompt, on_delete=models.CASCADE, related_name="answers")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="answers")
     content = EncryptedAnswerField(default=AnswerContent)
+    # The language its author wrote in (theirs when they saved it), so the
+    # shared view can say so to a partner who reads in another.
+    language = models.CharField(max_length=8, default="en", db_default="en")
     updated_at = models.DateTimeField(default=timezone.now)
     # Goes up with every save, so a save from a stale tab is caught.
     version = models.PositiveIntegerField(default=1)
@@ -251,11 +255,11 @@ class ReflectionEvent(models.Model):
     reveal, and sharing with a coach or taking it back. Never any text."""
 
     class Kind(models.TextChoices):
-        READY = "ready", "became ready to reveal"
-        WITHDREW = "withdrew", "withdrew to edit again"
-        REVEALED = "revealed", "Revealed to both of you"
-        SHARED = "shared", "chose to share it with"
-        UNSHARED = "unshared", "stopped sharing it with"
+        READY = "ready", _("became ready to reveal")
+        WITHDREW = "withdrew", _("withdrew to edit again")
+        REVEALED = "revealed", _("Revealed to both of you")
+        SHARED = "shared", _("chose to share it with")
+        UNSHARED = "unshared", _("stopped sharing it with")
 
     reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=10, choices=Kind.choices)

@@ -6,6 +6,7 @@ someone) and the few latest finished ones; History pages through the rest."""
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from accounts.models import Couple, User
 from accounts.selectors import linked_partner_for
@@ -33,15 +34,15 @@ class HomePage:
     @property
     def groups(self) -> list[tuple[str, list[ReflectionStatus]]]:
         return [
-            ("Waiting for you", self.waiting_for_you),
-            ("Waiting for your partner", self.waiting_for_partner),
-            ("Recently revealed", self.revealed),
-            ("Archived", self.archived),
+            (_("Waiting for you"), self.waiting_for_you),
+            (_("Waiting for your partner"), self.waiting_for_partner),
+            (_("Recently revealed"), self.revealed),
+            (_("Archived"), self.archived),
         ]
 
     @property
     def has_reflections(self) -> bool:
-        return any(statuses for _, statuses in self.groups)
+        return any(statuses for _heading, statuses in self.groups)
 
 
 def home_page(user: User) -> HomePage:

@@ -8,12 +8,15 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import CoachingLink, Couple, User
 from accounts.selectors import linked_couple_for
 from core.errors import DomainError
-from library.models import OFF_THE_SCALE, Article, Prompt, PromptKind, on_the_scale
+from library.models import Article, Prompt, PromptKind, off_the_scale, on_the_scale
 
 from . import live
 from .access import Stage, require_partner
@@ -21,7 +24,8 @@ from .encryption import AnswerContent
 from .models import ANSWER_MAX_LENGTH, Answer, Participant, Reflection, ReflectionEvent, ReflectionPrompt, ShareConsent
 from .signals import article_brought, partner_ready, reflection_revealed
 
-SNAPSHOT_FIELDS = ["order", "kind", "text", "scale_min_label", "scale_max_label", "choices"]
+# Every language's words too: each partner reads the prompts in their own.
+SNAPSHOT_FIELDS = ["order", "kind", "text", "scale_min_label", "scale_max_label", "choices", "translations"]
 
 
 def reflection_start(*, article: Article, by: User) -> Reflection:
@@ -31,9 +35,9 @@ def reflection_start(*, article: Article, by: User) -> Reflection:
         with transaction.atomic():
             couple = linked_couple_for(by)
             if couple is None:
-                raise DomainError("Link with your partner first: a reflection is something you do together.")
+                raise DomainError(_("Link with your partner first: a reflection is something you do together."))
             if not Article.objects.available_to(by).filter(pk=article.pk).exists():
-                raise DomainError("This article is not open for reflections.")
+                raise DomainError(_("This article is not open for reflections."))
             existing = Reflection.objects.filter(couple=couple, article=article, follow_up_of__isnull=True).first()
             if existing:
                 return existing
@@ -48,16 +52,24 @@ def reflection_create(*, couple: Couple, article: Article, started_by: User | No
     now, and both partners as participants. Call inside a transaction."""
     prompts = list(article.prompts.all())
     if not prompts:
-        raise DomainError(f"“{article.title}” has no questions yet.")
+        raise DomainError(_("“%(title)s” has no questions yet.") % {"title": article.translated("title")})
     return new_reflection(
         prompts=prompts,
         user_ids=[m.user_id for m in couple.memberships.order_by("pk")],  # the inviter first, always
         couple=couple,
         article=article,
         title=article.title,
+        translations=titles_of(article),
         started_by=started_by,
         **assignment,
     )
+
+
+def titles_of(content) -> dict:
+    """The title in every language it has: a reflection keeps them, as it keeps its prompts."""
+    return {
+        language: {"title": words["title"]} for language, words in content.translations.items() if words.get("title")
+    }
 
 
 def new_reflection(*, prompts: list, user_ids: list[int], **fields) -> Reflection:
@@ -129,13 +141,14 @@ def progress_recount(participants: Iterable[Participant]) -> list[Participant]:
 def written_text(text: str | None, *, at_most: int, too_long: str, strip: bool = False) -> str:
     """What someone wrote, as it can be kept: without NUL (PostgreSQL cannot
     store one, and nobody means to type one), stripped if asked, and at most
-    `at_most` characters, else DomainError(`too_long`, its {most} and
-    {length} filled in)."""
+    `at_most` characters, else DomainError(`too_long`, in the reader's
+    language, its {most} and {length} filled in as numbers are written there)."""
     text = (text or "").replace("\x00", "")
     if strip:
         text = text.strip()
     if len(text) > at_most:
-        raise DomainError(too_long.format(most=f"{at_most:,}", length=f"{len(text):,}"))
+        most, length = (number_format(n, force_grouping=True) for n in (at_most, len(text)))
+        raise DomainError(too_long.format(most=most, length=length))
     return text
 
 
@@ -146,15 +159,17 @@ def _clean_answer(prompt: ReflectionPrompt, *, text: str, scale_value: int | Non
     text = written_text(
         text,
         at_most=ANSWER_MAX_LENGTH,
-        too_long="Answers can be at most {most} characters; this one has {length}. "
-        "Your text is still here: shorten it and save again.",
+        too_long=_(
+            "Answers can be at most {most} characters; this one has {length}. "
+            "Your text is still here: shorten it and save again."
+        ),
     )
     if prompt.kind == PromptKind.SCALE:
         if scale_value is not None and not on_the_scale(scale_value):
-            raise DomainError(OFF_THE_SCALE)
+            raise DomainError(off_the_scale())
         return {"text": "", "scale_value": scale_value, "passed": False}
-    if prompt.kind == PromptKind.CHOICE and text and text not in prompt.choices:
-        raise DomainError("Choose one of the listed options.")
+    if prompt.kind == PromptKind.CHOICE and text and not prompt.is_option(text):
+        raise DomainError(_("Choose one of the listed options."))
     return {"text": text if text.strip() else "", "scale_value": None, "passed": False}
 
 
@@ -165,8 +180,10 @@ class AnswerConflict(DomainError):
 
     def __init__(self, *, version: int):
         super().__init__(
-            "You changed this answer in another tab or window. The saved version is shown; what you typed "
-            "here is still in the box. Save again to keep this one."
+            _(
+                "You changed this answer in another tab or window. The saved version is shown; what you typed "
+                "here is still in the box. Save again to keep this one."
+            )
         )
         self.version = version
 
@@ -188,7 +205,7 @@ def answer_save(
         reflection = locked_reflection(prompt.reflection_id)
         require_partner(reflection, author, stage=Stage.OPEN)
         if _participant(reflection, author).is_ready:
-            raise DomainError("You said you are ready, so your answers are locked. Withdraw to edit them.")
+            raise DomainError(_("You said you are ready, so your answers are locked. Withdraw to edit them."))
         values = _clean_answer(prompt, text=text, scale_value=scale_value, passed=passed)
         current = Answer.objects.filter(prompt=prompt, author=author).first()  # one at most (a constraint)
         if current and base_version is not None and current.version != base_version:
@@ -207,11 +224,14 @@ def answer_save(
             return None
         if current is None:
             live.progress_changed(reflection.pk, reflection.participants.all(), author_id=author.pk)
-            return Answer.objects.create(prompt=prompt, author=author, content=AnswerContent(**values))
+            return Answer.objects.create(
+                prompt=prompt, author=author, content=AnswerContent(**values), language=author.language
+            )
         current.content = AnswerContent(**values)
         current.updated_at = timezone.now()
         current.version += 1
-        current.save(update_fields=["content", "updated_at", "version"])
+        current.language = author.language
+        current.save(update_fields=["content", "updated_at", "version", "language"])
     return current
 
 
@@ -230,7 +250,14 @@ def readiness_set(*, reflection: Reflection, user: User) -> Reflection:
             return reflection
         missing = reflection.prompts.count() - participant.answered
         if missing:
-            raise DomainError(f"Answer every prompt first ({missing} still open). A pass counts as an answer.")
+            raise DomainError(
+                ngettext(
+                    "Answer every prompt first (%(count)s still open). A pass counts as an answer.",
+                    "Answer every prompt first (%(count)s still open). A pass counts as an answer.",
+                    missing,
+                )
+                % {"count": missing}
+            )
         participant.ready_at = timezone.now()
         participant.save(update_fields=["ready_at"])
         ReflectionEvent.objects.create(reflection=reflection, kind=ReflectionEvent.Kind.READY, user=user)
@@ -268,7 +295,7 @@ def _coaching_by(reflection: Reflection, coach: User) -> CoachingLink:
     """The couple's active coaching link with `coach`: consents belong to it."""
     link = CoachingLink.objects.active().filter(coach=coach, couple=reflection.couple_id).first()
     if link is None:
-        raise DomainError("You can only share with a coach who works with both of you.")
+        raise DomainError(_("You can only share with a coach who works with both of you."))
     return link
 
 
@@ -310,13 +337,16 @@ def article_bring(*, by: User, details: dict, note: str = "", questions: list[di
     (PromptFields, already checked). The reflection starts at once and the
     partner hears who suggested it."""
     if not questions:
-        raise DomainError("Choose at least one question to answer, from the bank or your own.")
+        raise DomainError(_("Choose at least one question to answer, from the bank or your own."))
     if len(questions) > BROUGHT_QUESTIONS_MAX:
-        raise DomainError(f"Choose at most {BROUGHT_QUESTIONS_MAX} questions; you chose {len(questions)}.")
+        raise DomainError(
+            _("Choose at most %(most)s questions; you chose %(count)s.")
+            % {"most": BROUGHT_QUESTIONS_MAX, "count": len(questions)}
+        )
     with transaction.atomic():
         couple = linked_couple_for(by)
         if couple is None:
-            raise DomainError("Link with your partner first: a reflection is something you do together.")
+            raise DomainError(_("Link with your partner first: a reflection is something you do together."))
         article = Article.objects.create(
             # The slug is the article's address: a random part keeps it unguessable.
             slug=f"{slugify(details['title'])[:150] or 'article'}-{secrets.token_hex(4)}",
@@ -332,6 +362,7 @@ def article_bring(*, by: User, details: dict, note: str = "", questions: list[di
             note=note,
             couple=couple,
             brought_by=by,
+            language=by.language,
             status=Article.Status.PUBLISHED,
             visibility=Article.Visibility.COUPLE,
         )

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import reselect, reswap, retarget
 
@@ -122,7 +123,10 @@ def answers_save(request, pk):
         )
     if errors:
         reasons = " ".join(sorted(set(errors.values())))
-        messages.error(request, f"Some answers were not saved. {reasons} Your text is still on this page.")
+        messages.error(
+            request,
+            _("Some answers were not saved. %(reasons)s Your text is still on this page.") % {"reasons": reasons},
+        )
         # Opened again, so the progress shown counts the saves that went through.
         reopened = reflection_or_404(request.user, pk)
         return reflection_page(
@@ -133,7 +137,7 @@ def answers_save(request, pk):
             conflicts=conflicts,
             status=status if conflicts else 400,
         )
-    messages.success(request, "Saved.")
+    messages.success(request, _("Saved."))
     return redirect("reflections:reflection", pk=pk)
 
 
@@ -142,8 +146,8 @@ def answers_save(request, pk):
 def readiness_set(request, pk):
     def ready(**of):
         if services.readiness_set(**of).is_revealed:
-            return "You are both ready. Here are your answers, side by side."
-        return "You are ready. Your answers are locked until your partner is ready too."
+            return _("You are both ready. Here are your answers, side by side.")
+        return _("You are ready. Your answers are locked until your partner is ready too.")
 
     return _readiness(request, pk, ready)
 
@@ -153,7 +157,7 @@ def readiness_set(request, pk):
 def readiness_withdraw(request, pk):
     def withdraw(**of):
         services.readiness_withdraw(**of)
-        return "You are no longer ready. You can edit your answers again."
+        return _("You are no longer ready. You can edit your answers again.")
 
     return _readiness(request, pk, withdraw)
 
@@ -171,7 +175,8 @@ def _readiness(request, pk, change):
 
 def _sharing(request, pk, change, said):
     """Run `change` (share or unshare) for the couple's active coaching link
-    named by the form's `link` (404 for any other), then say `said`."""
+    named by the form's `link` (404 for any other), then say `said` (of the
+    coach's name)."""
     reflection = reflection_or_404(request.user, pk, for_page=False).reflection
     link_id = whole_number(request.POST.get("link"))
     if link_id is None:
@@ -183,7 +188,7 @@ def _sharing(request, pk, change, said):
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, said.format(name=link.coach.coach_profile.name))
+        messages.success(request, said(link.coach.coach_profile.name))
     return redirect("reflections:reflection", pk=pk)
 
 
@@ -191,14 +196,21 @@ def _sharing(request, pk, change, said):
 @require_POST
 def reflection_share(request, pk):
     """P5: my consent to share our revealed reflection with our coach."""
-    return _sharing(request, pk, services.reflection_share, "You chose to share this reflection with {name}.")
+
+    def said(name):
+        return _("You chose to share this reflection with %(name)s.") % {"name": name}
+
+    return _sharing(request, pk, services.reflection_share, said)
 
 
 @login_required
 @require_POST
 def reflection_unshare(request, pk):
     """P5: taking my consent back; the coach loses access at once."""
-    said = "You stopped sharing this reflection. {name} can no longer read it."
+
+    def said(name):
+        return _("You stopped sharing this reflection. %(name)s can no longer read it.") % {"name": name}
+
     return _sharing(request, pk, services.reflection_unshare, said)
 
 

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.test import AsyncClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import CoachingLink, Invitation
+from accounts.models import CoachingLink, Invitation, User
 from accounts.services import (
     coach_profile_save,
     coaching_accept,
@@ -104,6 +104,7 @@ PROJECT_URLS = {
     "accounts:invitation_accept",
     "accounts:couple_unlink",
     "accounts:account_delete",
+    "accounts:language",
     "notifications:notification_mark_read",
     "notifications:notifications_mark_all_read",
     "notifications:email_preferences",
@@ -116,6 +117,7 @@ PROJECT_URLS = {
     "coach:articles",
     "coach:article_new",
     "coach:article",
+    "coach:article_translation",
     "coach:article_delete",
     "coach:article_preview",
     "coach:prompt_new",
@@ -487,6 +489,7 @@ def url_arguments(name, world):
     prompts = [{"pk": pk} for pk in Prompt.objects.values_list("pk", flat=True)]
     project = {
         "library:article": [{"slug": a.slug} for a in world.articles],
+        "coach:article_translation": [{"pk": a.pk, "language": "es"} for a in world.articles],
         "reflections:reflection_start": [{"slug": a.slug} for a in world.articles],
         "reflections:reflection": reflections,
         "reflections:live_status": reflections,
@@ -641,6 +644,18 @@ def article_form(**fields):
     } | fields
 
 
+def translation_form(kwargs, persona, world, **fields):
+    """An article's translation into Spanish: its words and each question's."""
+    data = {"title": "Un artículo", "summary": "Con mis palabras."}
+    for prompt in Article.objects.get(pk=kwargs["pk"]).prompts.all():
+        data[f"p{prompt.pk}-text"] = "¿Una pregunta?"
+        if prompt.is_scale:
+            data |= {f"p{prompt.pk}-scale_min_label": "Poco", f"p{prompt.pk}-scale_max_label": "Mucho"}
+        if prompt.is_choice:
+            data[f"p{prompt.pk}-choices"] = "\n".join(f"Opción {n}" for n in range(len(prompt.choices)))
+    return data | fields
+
+
 def prompt_form(prompt):
     return {
         "kind": prompt.kind,
@@ -731,12 +746,14 @@ VALID_POSTS = {
     "conversation:reply_edit": {"text": "My reply, edited"},
     "accounts:invitation_code": lambda kwargs, persona, world: {"code": world.invitations[0].code},  # Carol's
     "accounts:account_delete": {"password": PASSWORD},
+    "accounts:language": {"language": "es", "next": "/history/"},
     "notifications:notification_mark_read": {"next": "/history/"},
     "notifications:notifications_mark_all_read": {"next": "/history/"},
     "notifications:email_preferences": {"revealed": "on"},
     "coach:profile": {"name": "A name for clients"},
     "coach:article_new": article_form(),
     "coach:article": article_form(title="Renamed", status=Article.Status.PUBLISHED),
+    "coach:article_translation": translation_form,
     "coach:prompt_new": {"kind": PromptKind.TEXT, "text": "A new question?"},
     "coach:prompts_from_bank": lambda kwargs, persona, world: {"questions": [BankQuestion.objects.get().pk]},
     "coach:prompt": lambda kwargs, persona, world: prompt_form(Prompt.objects.get(pk=kwargs["pk"])),
@@ -850,6 +867,7 @@ INVALID_POSTS = {
         "a code no invitation has (codes have no O and no I)", {"code": "OOOO-IIII"}, keeps="OOOO-IIII"
     ),
     "accounts:account_delete": Invalid("a wrong password", {"password": TYPED}, hides=TYPED),
+    "accounts:language": Invalid("a language Twofold does not speak", {"language": "klingon", "next": "/"}),
     "notifications:notification_mark_read": Invalid("a next page on another site", {"next": "https://example.com/"}),
     "notifications:notifications_mark_all_read": Invalid("a next page on another site", {"next": "//example.com/"}),
     "coach:profile": Invalid("no name", {"name": " ", "bio": TYPED}, keeps=TYPED),
@@ -858,6 +876,11 @@ INVALID_POSTS = {
         "nothing to look up": Invalid("a lookup without a link", {"step": "lookup", "url": ""}),
     },
     "coach:article": Invalid("no title", article_form(title="", summary=TYPED), keeps=TYPED),
+    "coach:article_translation": Invalid(
+        "no title",
+        lambda kwargs, persona, world: translation_form(kwargs, persona, world, title="", summary=TYPED),
+        keeps=TYPED,
+    ),
     "coach:prompt_new": Invalid("a scale without its labels", {"kind": PromptKind.SCALE, "text": TYPED}, keeps=TYPED),
     "coach:prompts_from_bank": Invalid("a bank question there is not", {"questions": ["99999999"]}),
     "coach:prompt": Invalid("a kind of answer there is not", {"kind": "essay", "text": TYPED}, keeps=TYPED),
@@ -991,6 +1014,52 @@ def test_persona_test_knows_an_invalid_post_for_every_url_that_takes_a_post():
             assert isinstance(posts, dict) and set(rule.invalid) == set(posts), name
 
 
+def answered_as_expected(response, name, kwargs, persona, method, world, variant, where) -> str:
+    """The response's body, once its status is the one the rules give and it
+    holds no marker the persona may not read."""
+    if name in EXPECTED:
+        expected = expected_status(name, kwargs, persona, method, world, variant)
+        assert response.status_code == expected, f"{where} -> {response.status_code}, not {expected}"
+    elif name.startswith("admin:") and persona != "staff":
+        expected = admin_status_for_others(name, persona)
+        assert response.status_code == expected, f"{where} -> {response.status_code}, not {expected}"
+    else:
+        assert response.status_code < 500, f"{where} -> {response.status_code}"
+    if world.personas[persona] is not None:  # nothing a signed-in person is shown stays in a cache
+        assert {"no-store", "private"} <= set(response.get("Cache-Control", "").split(", ")), where
+    body = response.content.decode(errors="replace")
+    leaked = {m for m in world.all_markers if m in body} - world.allowed[persona]
+    assert not leaked, f"{persona} read {len(leaked)} answer(s) they may not at {where}"
+    return body
+
+
+@pytest.mark.django_db
+def test_no_persona_reads_an_answer_it_may_not_in_the_other_language(client, world):
+    """Translation must not open a door: every page and fragment again (GET
+    and htmx GET), by every persona reading Twofold in the other language,
+    their account's or, signed out, the switcher's: the same statuses, no
+    marker they may not read, and every one they may."""
+    language = next(code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE)
+    seen = {name: set() for name in world.personas}
+    requests = list(requests_to_make(world))
+    for persona, user in world.personas.items():
+        client.logout()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        if user is not None:
+            User.objects.filter(pk=user.pk).update(language=language)
+            client.force_login(user)
+        for name, kwargs, url in requests:
+            for method in METHODS[:2]:
+                response = send(client, method, url)
+                where = f"{persona} {method} {url} ({name}, in {language})"
+                body = answered_as_expected(response, name, kwargs, persona, method, world, "", where)
+                if response.status_code == 200 and response.get("Content-Language"):
+                    assert response["Content-Language"] == language, where
+                seen[persona] |= {m for m in world.all_markers if m in body}
+    for persona in world.personas:
+        assert seen[persona] == world.allowed[persona], f"{persona} could not read all they may in {language}"
+
+
 def says_what_is_wrong(body):
     """An error next to the field, or the form's (or the page's) error box."""
     return 'class="field-error"' in body or "message-error" in body
@@ -1017,21 +1086,8 @@ def test_no_persona_reads_an_answer_it_may_not(client, world):
                     data = post_data(name, kwargs, persona, world) if method == "POST" else None
                 response = send(client, method, url, data)
                 where = f"{persona} {method} {url} ({name}{f': {invalid.why}' if invalid else ''})"
-                if name in EXPECTED:
-                    expected = expected_status(name, kwargs, persona, method, world, variant)
-                    assert response.status_code == expected, f"{where} -> {response.status_code}, not {expected}"
-                elif name.startswith("admin:") and persona != "staff":
-                    expected = admin_status_for_others(name, persona)
-                    assert response.status_code == expected, f"{where} -> {response.status_code}, not {expected}"
-                else:
-                    assert response.status_code < 500, f"{where} -> {response.status_code}"
-                if user is not None:  # nothing a signed-in person is shown stays in a cache
-                    assert {"no-store", "private"} <= set(response.get("Cache-Control", "").split(", ")), where
-                body = response.content.decode(errors="replace")
-                found = {m for m in world.all_markers if m in body}
-                leaked = found - world.allowed[persona]
-                assert not leaked, f"{persona} read {len(leaked)} answer(s) they may not at {where}"
-                seen[persona] |= found
+                body = answered_as_expected(response, name, kwargs, persona, method, world, variant, where)
+                seen[persona] |= {m for m in world.all_markers if m in body}
                 if invalid is not None and response.status_code in (200, 400, 409, 422):  # it came back
                     if response.status_code != 200:
                         assert says_what_is_wrong(body), f"{where} does not say what is wrong"
@@ -1332,6 +1388,11 @@ EXPECTED = {
         get=lambda persona, kwargs, world: 200 if persona in LINKED else 302, post=302, invalid=IGNORED
     ),
     "accounts:account_delete": form(post=302, invalid=400),
+    # The switcher at the foot of every page works signed out too; the
+    # account's page of it is for a signed-in person.
+    "accounts:language": form(
+        get=lambda persona, kwargs, world: 302 if persona == "anonymous" else 200, post=302, invalid=400
+    ),
     # A next page off the site is ignored: home instead.
     "notifications:notification_mark_read": action(allowed=owns_notice, invalid=IGNORED),
     "notifications:notifications_mark_all_read": action(invalid=IGNORED),
@@ -1347,6 +1408,7 @@ EXPECTED = {
     "coach:assignment_create": form(post=302, invalid=400),
     "coach:coaching_invite_create": action(invalid=IGNORED),
     "coach:article": form(allowed=owns_article, post=302, invalid=400),
+    "coach:article_translation": form(allowed=owns_article, post=302, invalid=400),
     "coach:article_delete": form(allowed=owns_article, post=302, invalid=IGNORED),
     "coach:article_preview": page(reader=owns_article),
     "coach:prompt_new": action(allowed=owns_article, invalid=400),
@@ -1406,7 +1468,7 @@ EXPECTED = {
     # A partner of the link's couple, while linked, agrees or takes it back.
     "coach:intake_consent": action(allowed=partner_of_link, invalid=IGNORED),
 }
-OPEN_TO_ANONYMOUS = SITE_URLS | {"reflections:home"}
+OPEN_TO_ANONYMOUS = SITE_URLS | {"reflections:home", "accounts:language"}
 COACH_WORKSPACE = {name for name in EXPECTED if name.startswith("coach:")} - {
     "coach:profile",
     "coach:coaching_accept",

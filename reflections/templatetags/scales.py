@@ -4,8 +4,9 @@ view draws both answers on one line. Every value goes through format_html."""
 from functools import cache
 
 from django import template
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from library.models import SCALE_MAX, SCALE_MIN, SCALE_RANGE
 from reflections.models import Answer, ReflectionPrompt
@@ -38,8 +39,8 @@ def scale_options(prompt: ReflectionPrompt, chosen: int | None) -> SafeString:
     """The radio buttons of a scale question in a form, `chosen` checked,
     each end labelled for screen readers."""
     ends = {
-        SCALE_MIN: format_html('<span class="visually-hidden"> ({})</span>', prompt.scale_min_label),
-        SCALE_MAX: format_html('<span class="visually-hidden"> ({})</span>', prompt.scale_max_label),
+        SCALE_MIN: format_html('<span class="visually-hidden"> ({})</span>', prompt.translated("scale_min_label")),
+        SCALE_MAX: format_html('<span class="visually-hidden"> ({})</span>', prompt.translated("scale_max_label")),
     }
     return format_html_join(
         "\n",
@@ -56,6 +57,20 @@ def scale_figure(
     them); the title is the text alternative."""
     mine_value = mine.scale_value if mine else None
     partner_value = partners.scale_value if partners else None
+    low, high = prompt.translated("scale_min_label"), prompt.translated("scale_max_label")
+    said = {
+        "mine_name": mine_name,
+        "mine": mine_value or _("no number"),
+        "partner_name": partner_name,
+        "partner": partner_value or _("no number"),
+        "low": low,
+        "high": high,
+    }
+    # Each value escaped, as format_html escapes them; the sentence is ours.
+    title = mark_safe(
+        _("%(mine_name)s: %(mine)s. %(partner_name)s: %(partner)s. On a scale from 1 (%(low)s) to 10 (%(high)s).")
+        % {key: conditional_escape(value) for key, value in said.items()}
+    )
     markers = []
     if mine_value:
         markers.append(
@@ -81,19 +96,15 @@ def scale_figure(
     return format_html(
         '<figure class="scale-figure">'
         '<svg class="scale-svg" viewBox="0 0 320 76" role="img" aria-labelledby="scale-title-{id}" focusable="false">'
-        '<title id="scale-title-{id}">{mine_name}: {mine}. {partner_name}: {partner}.'
-        " On a scale from 1 ({low}) to 10 ({high}).</title>"
+        '<title id="scale-title-{id}">{title}</title>'
         '<line class="scale-track" x1="20" y1="38" x2="300" y2="38"></line>'
         "{ticks}{markers}</svg>"
         '<figcaption class="scale-ends"><span>1 = {low}</span><span>10 = {high}</span></figcaption>'
         "</figure>",
         id=prompt.pk,
-        mine_name=mine_name,
-        mine=mine_value or "no number",
-        partner_name=partner_name,
-        partner=partner_value or "no number",
-        low=prompt.scale_min_label,
-        high=prompt.scale_max_label,
+        title=title,
+        low=low,
+        high=high,
         ticks=_ticks(),
         markers=format_html_join("", "{}", ((m,) for m in markers)),
     )

@@ -117,6 +117,7 @@ document.addEventListener("keydown", function (event) {
 // The words stay in the box, and the next keystroke tries again.
 (function () {
   "use strict";
+  // The page's own words (base.html, in the reader's language); these if it has none.
   var MESSAGE = "Not saved: Twofold cannot be reached just now. Your words are still here; keep typing or try again in a minute.";
 
   function showUnsaved(event) {
@@ -125,7 +126,7 @@ document.addEventListener("keydown", function (event) {
     status.textContent = "";
     var error = document.createElement("span");
     error.className = "field-error";
-    error.textContent = MESSAGE;
+    error.textContent = document.body.dataset.unsavedMessage || MESSAGE;
     status.appendChild(error);
   }
 
@@ -138,6 +139,9 @@ document.addEventListener("keydown", function (event) {
 // nearest .copy-status says what was copied, for screen readers too.
 (function () {
   "use strict";
+
+  // The page's own words (base.html, in the reader's language); these if it has none.
+  var COPY_FAILED = "Could not copy here; select the text and copy it yourself.";
 
   function copy(text) {
     if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
@@ -172,7 +176,7 @@ document.addEventListener("keydown", function (event) {
     if (!button) return;
     copy(button.dataset.copy).then(
       function () { say(button, button.dataset.copied + "."); },
-      function () { say(button, "Could not copy here; select the text and copy it yourself."); }
+      function () { say(button, document.body.dataset.copyFailedMessage || COPY_FAILED); }
     );
   });
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });

@@ -1,6 +1,6 @@
 """allauth's pages speak like the rest of Twofold: sentence case, the
 navigation's words ("Log in", "Sign up"), and secondary and destructive
-buttons that look it (locale/en, templates/allauth/elements/button.html)."""
+buttons that look it (rewordings/en, templates/allauth/elements/button.html)."""
 
 import gettext
 import re
@@ -9,7 +9,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.urls import reverse
 
-LOCALE = settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES"
+LOCALE = settings.BASE_DIR / "rewordings" / "en" / "LC_MESSAGES"
 
 
 def po_entries():
@@ -25,7 +25,7 @@ def test_the_compiled_words_are_the_words_written():
 
     assert len(entries) > 30
     for msgid, msgstr in entries:
-        assert translations.gettext(msgid) == msgstr, f"{msgid!r}: run manage.py compilemessages"
+        assert translations.gettext(msgid) == msgstr, f"{msgid!r}: run make catalogues"
 
 
 def test_log_in_and_sign_up_use_the_navigations_words(client, db):

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from accounts.models import User
 from accounts.services import coach_profile_save, couple_unlink, invitation_create
 from checkins.services import checkin_accept, checkin_propose, round_open
 from practice.notes import note_save
@@ -114,21 +115,25 @@ def sweep(page, urls):
     return checked
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_page_passes_axe_for_a_partner(new_page, cast, scheme):
+@pytest.mark.parametrize(("scheme", "language"), [("light", "en"), ("dark", "en"), ("light", "es")])
+def test_every_page_passes_axe_for_a_partner(new_page, cast, scheme, language):
+    """Spanish too: its longer words must still fit at 320 px, and its pages
+    say their language (<html lang>)."""
+    User.objects.filter(pk=cast["alice"].pk).update(language=language)
     page = new_page(viewport=NARROW, color_scheme=scheme)
     log_in(page, cast["alice"].email)
     # Confirm the password once, so the pages behind allauth's reauthentication
     # (adding an authenticator app or a passkey, recovery codes) are checked too.
     page.goto("/accounts/reauthenticate/")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Confirm").click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
     page.wait_for_url(lambda url: "reauthenticate" not in url)
     urls = [u for u in page_urls(cast["arguments"]) if "logout" not in u]
     assert sweep(page, urls) >= 18
     # The trend's tables sit in closed <details>, where axe does not look: open them.
     page.goto(reverse("checkins:checkin_trend", kwargs=cast["arguments"]["checkins:checkin_trend"][0]))
-    for summary in page.get_by_text("The numbers", exact=True).all():
+    for summary in page.locator("details > summary").all():
         summary.click()
     check_page(page, "the trend with its numbers open")
 
@@ -192,9 +197,10 @@ def coach_cast(library):
     return morgan, elsewhere(made)
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_page_of_a_coachs_practice_passes_axe(new_page, coach_cast, scheme):
+@pytest.mark.parametrize(("scheme", "language"), [("light", "en"), ("dark", "en"), ("light", "es")])
+def test_every_page_of_a_coachs_practice_passes_axe(new_page, coach_cast, scheme, language):
     morgan, urls = coach_cast
+    User.objects.filter(pk=morgan.pk).update(language=language)
     page = new_page(viewport=NARROW, color_scheme=scheme)
     log_in(page, morgan.email)
     # Each is the page itself, not a redirect to the profile or a 404.

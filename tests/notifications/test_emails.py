@@ -17,7 +17,7 @@ from coaching.authoring import assignment_create
 from conversation.services import note_save
 from notifications.models import Kind, Notification
 from notifications.tasks import MAX_ATTEMPTS, send_notification_email
-from reflections.services import readiness_set
+from reflections.services import readiness_set, reflection_start
 from tests.conftest import COACH_NAME, answer_all, coach_link, make_article, reveal
 
 pytestmark = pytest.mark.django_db
@@ -207,3 +207,22 @@ def test_the_page_still_works_when_the_queue_is_down(client, alice, bob, run_on_
     assert response.status_code == 302
     assert Couple.objects.linked().count() == 1
     assert mail.outbox == []
+
+
+def test_each_email_goes_out_in_its_recipients_language(alice, bob, couple, run_on_commit):
+    """Render inside the recipient's language, never the sender's: the
+    reveal Bob causes reaches Alice in English and Bob in Spanish, each
+    with the title in their own language."""
+    article = make_article(title="What we carry")
+    article.translations = {"es": {"title": "Lo que llevamos"}}
+    article.save()
+    bob.language = "es"
+    bob.save()
+
+    run_on_commit(reveal, reflection_start(article=article, by=alice), alice, bob)
+
+    (to_alice,) = [m for m in to(alice) if m.extra_headers["X-Twofold-Notification"] == Kind.REVEALED]
+    (to_bob,) = [m for m in to(bob) if m.extra_headers["X-Twofold-Notification"] == Kind.REVEALED]
+    assert to_alice.subject == "“What we carry” is revealed"
+    assert to_bob.subject == "Se ha desvelado «Lo que llevamos»"
+    assert '<html lang="es">' in to_bob.alternatives[0][0]

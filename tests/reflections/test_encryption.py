@@ -86,11 +86,12 @@ def test_answer_is_stored_encrypted(reflection, alice):
 
 def test_no_column_of_the_answer_table_holds_what_was_answered(db):
     """Text, scale value and pass live only in the one encrypted column; the
-    rest is who, to what, when and which version."""
+    rest is who, to what, when, which version, and the language its author
+    reads Twofold in (the account's, which says nothing of the answer)."""
     with connection.cursor() as cursor:
         columns = {c.name for c in connection.introspection.get_table_description(cursor, Answer._meta.db_table)}
 
-    assert columns == {"id", "prompt_id", "author_id", "content", "updated_at", "version"}
+    assert columns == {"id", "prompt_id", "author_id", "content", "updated_at", "version", "language"}
 
 
 def test_scale_choice_pass_and_short_text_answers_all_look_alike(every_kind, alice):

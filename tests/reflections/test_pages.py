@@ -310,14 +310,19 @@ def test_seed_demo_creates_the_demo_content(db, development):
     call_command("seed_demo", stdout=StringIO())
 
     counts = row_counts()
-    assert counts["User"] == 6  # two couples, someone single, and their coach
-    assert counts["Couple"] == 2
+    assert counts["User"] == 8  # three couples, someone single, and their coach
+    assert counts["Couple"] == 3
     # Two guides revealed, one answering, a brought article, two assignments,
-    # and eight rounds of a weekly check-in, each of five questions.
-    assert counts["Reflection"] == 6 + 8
+    # eight rounds of a weekly check-in, each of five questions, and a guide
+    # revealed by a couple of two languages.
+    assert counts["Reflection"] == 6 + 8 + 1
     assert (counts["CheckIn"], counts["Round"], counts["CheckInShare"]) == (1, 8, 2)
     second = Article.objects.get(slug="small-talk-that-isnt-small").prompts.count()
-    assert counts["Answer"] == 3 + 16 + 2 * second + 1 + 8 * 2 * 5
+    bilingual = Article.objects.get(slug="thanks-that-lands").prompts.count()
+    assert counts["Answer"] == 3 + 16 + 2 * second + 1 + 8 * 2 * 5 + 2 * bilingual
+    assert set(
+        User.objects.filter(email__in=["jamie@example.com", "lucia@example.com"]).values_list("language", flat=True)
+    ) == {"en", "es"}
     assert Article.objects.filter(couple__isnull=False).count() == 1
     # The first revealed reflection has a conversation to show.
     assert (counts["Reply"], counts["Reaction"], counts["TalkedMark"]) == (2, 2, 1)

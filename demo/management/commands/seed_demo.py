@@ -1,6 +1,7 @@
 """Demo content for `make run`: the library, two couples and their coach at
-different stages, one couple with a weekly check-in eight rounds old.
-Running it again changes nothing."""
+different stages, one couple with a weekly check-in eight rounds old, and a
+couple of two languages (demo/two_languages.py). Running it again changes
+nothing."""
 
 from dataclasses import asdict
 from datetime import datetime, time, timedelta
@@ -36,6 +37,8 @@ from practice.notes import note_save
 from practice.programmes import programme_assign, programme_save, step_save
 from reflections.models import Reflection
 from reflections.services import answer_save, article_bring, readiness_set, reflection_share, reflection_start
+
+from ...two_languages import seed_two_languages
 
 DEMO_PASSWORD = "twofold-demo"
 DEMO_PEOPLE = [
@@ -198,7 +201,7 @@ class Command(BaseCommand):
                 details=BROUGHT_ARTICLE,
                 note="I read this on the train and thought of our Sunday walks.",
                 questions=[
-                    {f: getattr(q, f) for f in PROMPT_FORM_FIELDS}
+                    {**{f: getattr(q, f) for f in PROMPT_FORM_FIELDS}, "translations": q.translations}
                     for q in BankQuestion.objects.filter(theme__slug="time-together").order_by("order")[:4]
                 ],
             )
@@ -209,6 +212,8 @@ class Command(BaseCommand):
         if not CheckIn.objects.filter(couple=linked_couple_for(alex)).exists():
             self.checkin(alex, riley, coach=morgan)
 
+        seed_two_languages(self.person)
+
         self.stdout.write(f"Demo logins (password for each: {DEMO_PASSWORD}):")
         self.stdout.write("  sam@example.com     linked with Robin; brought an article; 3 answers given; coached")
         self.stdout.write("  robin@example.com   linked with Sam; nothing answered yet")
@@ -218,6 +223,8 @@ class Command(BaseCommand):
         )
         self.stdout.write("  riley@example.com   linked with Alex; an overdue assignment from Morgan")
         self.stdout.write("  jordan@example.com  not linked: try inviting someone")
+        self.stdout.write("  jamie@example.com   reads in English; linked with Lucía (Spanish); one revealed")
+        self.stdout.write("  lucia@example.com   reads in Spanish (Español), linked with Jamie")
         self.stdout.write(
             "  morgan@example.com  a coach with two client couples, a programme running with Sam and Robin, notes"
         )
