@@ -20,7 +20,7 @@ from core import live
 from core.errors import DomainError
 from library.models import PromptKind
 from reflections.models import Reflection, ShareConsent
-from reflections.services import SNAPSHOT_FIELDS, new_reflection
+from reflections.services import SNAPSHOT_FIELDS, new_reflection, titles_of
 
 from .models import PROMPTS_PER_CHECKIN, CheckIn, CheckInPrompt, CheckInShare, Round
 from .sets import checkin_set
@@ -92,7 +92,7 @@ def _set_titles(set_slug: str, title: str) -> dict:
     chosen = checkin_set(set_slug) if set_slug else None
     if chosen is None or chosen.title != title.strip():
         return {}
-    return {language: {"title": words["title"]} for language, words in chosen.translations.items()}
+    return titles_of(chosen)
 
 
 def _propose(*, couple, by: User, link: CoachingLink | None, title: str, cadence: int, weekday: int, prompts, set_slug):
