@@ -35,11 +35,14 @@ class AsgiLiveServer:
         self.thread = threading.Thread(target=self._serve, daemon=True)
         # pytest-django's _live_server_helper enables this around each test.
         self._live_server_modified_settings = modify_settings(ALLOWED_HOSTS={"append": host})
+        # Its own receiver: a second server stopping (a restart in a test)
+        # must not take the session's server's sharing with it.
+        self.receiver_uid = f"{__name__}.{id(self)}"
 
     def start(self, timeout=20):
         for connection in self.shared.values():
             connection.inc_thread_sharing()
-        request_started.connect(self._share_connections, dispatch_uid="tests.browser.asgi_server")
+        request_started.connect(self._share_connections, dispatch_uid=self.receiver_uid)
         self.thread.start()
         deadline = time.monotonic() + timeout
         while not self.server.started:
@@ -50,7 +53,7 @@ class AsgiLiveServer:
     def stop(self):
         self.server.should_exit = True
         self.thread.join(timeout=10)
-        request_started.disconnect(dispatch_uid="tests.browser.asgi_server")
+        request_started.disconnect(dispatch_uid=self.receiver_uid)
         for connection in self.shared.values():
             connection.dec_thread_sharing()
         self.socket.close()
@@ -60,19 +63,18 @@ class AsgiLiveServer:
         it: in a thread of its event loop's, so that what it publishes once
         it commits (core.live) reaches the open pages this loop holds. Once
         the server has stopped, as another server would: nobody here hears it."""
-
-        def in_a_request():
-            self._share_connections()
-            return change(**arguments)
-
         if not self.thread.is_alive():
             return elsewhere(change, **arguments)
-        running = sync_to_async(in_a_request, thread_sensitive=False)()
+        running = sync_to_async(change, thread_sensitive=False)(**arguments)
         return asyncio.run_coroutine_threadsafe(running, self.loop).result(timeout=30)
 
     def _serve(self):
         async def serve():
             self.loop = asyncio.get_running_loop()
+            # Work Django hands to the loop's own threads (an async view's
+            # error page, thread_sensitive=False) shares the connection too.
+            threads = ThreadPoolExecutor(thread_name_prefix="asgi-live-server", initializer=self._share_connections)
+            self.loop.set_default_executor(threads)
             await self.server.serve(sockets=[self.socket])
 
         asyncio.run(serve())

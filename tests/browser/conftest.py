@@ -8,6 +8,7 @@ line saying how to enable them; with CI=true a missing piece is a failure.
 import json
 import os
 import re
+import threading
 import weakref
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
+from django.db.backends.signals import connection_created
 
 from accounts.models import User
 from library.content import library_load
@@ -117,6 +119,26 @@ def _fresh_state(db):
     mail.outbox = []
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _one_in_memory_database():
+    """On SQLite every thread of the live server must be handed the test's
+    one connection (asgi_server.py). A thread that opens its own reaches
+    the same in-memory database through SQLite's shared cache, where two
+    connections writing and reading one table fail at once with "database
+    table is locked", now and then: a flaky test, not a failing one."""
+    opened_elsewhere = []
+
+    def created(sender, connection, **kwargs):
+        in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+        if in_memory and threading.current_thread() is not threading.main_thread():
+            opened_elsewhere.append(threading.current_thread().name)
+
+    connection_created.connect(created, weak=False, dispatch_uid="tests.browser.one_in_memory_database")
+    yield
+    connection_created.disconnect(dispatch_uid="tests.browser.one_in_memory_database")
+    assert not opened_elsewhere, f"a connection of its own opened in {opened_elsewhere}"
 
 
 @pytest.fixture
