@@ -12,9 +12,10 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 
 from accounts.models import Couple, User
@@ -45,7 +46,7 @@ def search(articles: QuerySet[Article], query: str, language: str = "en") -> Que
         return (
             articles.annotate(found=vector, rank=SearchRank(vector, wanted))
             .filter(Q(found=wanted) | Exists(in_prompts))
-            .order_by("-rank", "title")
+            .order_by("-rank", by_title(language))
         )
     for word in query.split():
         articles = articles.filter(
@@ -58,6 +59,14 @@ def _in_language(field: str, language: str) -> list[str]:
     """The field as written, and its translation into `language` (a key of
     the JSON column, library.models.Translated)."""
     return [field] if language == settings.LANGUAGE_CODE else [field, f"translations__{language}__{field}"]
+
+
+def by_title(language: str):
+    """Alphabetical in the reader's language: the title's translation into
+    `language`, else the title as written."""
+    if language == settings.LANGUAGE_CODE:
+        return F("title").asc()
+    return Coalesce(KT(f"translations__{language}__title"), "title", output_field=CharField()).asc()
 
 
 def _expression(field: str):
@@ -115,11 +124,12 @@ def library_for(viewer: User, data) -> LibraryPage:
     # Meta.ordering does not apply to a grouped query: say it.
     themes = list(Theme.objects.annotate(guides=in_library).order_by("order", "name"))
     form = LibraryFilterForm(data, themes=themes)
+    language = get_language()
     articles = (
         Article.objects.available_to(viewer)
         .select_related("theme")
         .annotate(questions=Count("prompts", distinct=True))
-        .order_by("theme__order", "title")
+        .order_by("theme__order", by_title(language))
     )
     if theme := form.value("theme"):
         articles = articles.filter(themes__slug=theme)
@@ -131,7 +141,7 @@ def library_for(viewer: User, data) -> LibraryPage:
         form=form,
         themes=themes,
         entries=[
-            LibraryEntry(article, ours.get(article.pk)) for article in search(articles, form.value("q"), get_language())
+            LibraryEntry(article, ours.get(article.pk)) for article in search(articles, form.value("q"), language)
         ],
         filtered=any(form.value(name) for name in ("q", "theme", "length")),
     )

@@ -15,7 +15,7 @@ from django.utils import translation
 
 from checkins.services import checkin_accept, checkin_propose, round_open
 from checkins.sets import checkin_set
-from library.catalogue import search
+from library.catalogue import library_for, search
 from library.content import CONTENT_DIR, library_load, other_languages
 from library.content_translations import check_file, is_translation, read_content, translation_path
 from library.models import Article, BankQuestion, Theme
@@ -153,3 +153,19 @@ def test_the_library_is_searched_in_the_readers_language(db):
     assert list(search(guides, spanish_word, "es").values_list("slug", flat=True)) == ["thanks-that-lands"]
     assert not search(guides, spanish_word, "en").exists()
     assert list(search(guides, "Thanks", "es").values_list("slug", flat=True)) == ["thanks-that-lands"]
+
+
+def test_the_library_is_in_alphabetical_order_in_the_readers_language(db, alice):
+    """Within each guide's main theme, by the title the reader reads."""
+    library_load()
+
+    def listed(language):
+        with translation.override(language):
+            page = library_for(alice, {"theme": "stress-and-support"})
+        return [(entry.article.theme.order, entry.article.translated("title", language)) for entry in page.entries]
+
+    english, spanish = listed("en"), listed("es")
+    assert english == sorted(english)
+    assert spanish == sorted(spanish)
+    spanish_titles = dict(Article.objects.values_list("title", "translations__es__title"))
+    assert [spanish_titles[title] for _, title in english] != [title for _, title in spanish]
