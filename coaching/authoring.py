@@ -76,6 +76,21 @@ def article_translation_save(*, coach: User, article: Article, language: str, wo
             prompt.save(update_fields=["translations"])
 
 
+def article_translation_remove(*, coach: User, article: Article, language: str) -> None:
+    """Take back the coach's translation into `language`: partners who read
+    Twofold in it see the article as written again. Reflections already
+    started keep the words they started with."""
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        if article.owner_id != coach.pk:
+            raise DomainError(_("You can only edit your own articles."))
+        article.translations = {code: words for code, words in article.translations.items() if code != language}
+        article.save(update_fields=["translations"])
+        for prompt in article.prompts.select_for_update():
+            prompt.translations = {code: words for code, words in prompt.translations.items() if code != language}
+            prompt.save(update_fields=["translations"])
+
+
 def article_delete(*, coach: User, article: Article) -> None:
     """Deleting an article never deletes answers: reflections keep their own
     copy of the prompts and their title."""

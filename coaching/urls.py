@@ -25,6 +25,11 @@ urlpatterns = [
         translation_views.article_translation,
         name="article_translation",
     ),
+    path(
+        "articles/<int:pk>/translation/<slug:language>/remove/",
+        translation_views.article_translation_remove,
+        name="article_translation_remove",
+    ),
     path("articles/<int:pk>/questions/", views.prompt_new, name="prompt_new"),
     path("articles/<int:pk>/questions/from-bank/", views.prompts_from_bank, name="prompts_from_bank"),
     path("questions/<int:pk>/", views.prompt_edit, name="prompt"),

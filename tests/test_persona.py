@@ -118,6 +118,7 @@ PROJECT_URLS = {
     "coach:article_new",
     "coach:article",
     "coach:article_translation",
+    "coach:article_translation_remove",
     "coach:article_delete",
     "coach:article_preview",
     "coach:prompt_new",
@@ -490,6 +491,7 @@ def url_arguments(name, world):
     project = {
         "library:article": [{"slug": a.slug} for a in world.articles],
         "coach:article_translation": [{"pk": a.pk, "language": "es"} for a in world.articles],
+        "coach:article_translation_remove": [{"pk": a.pk, "language": "es"} for a in world.articles],
         "reflections:reflection_start": [{"slug": a.slug} for a in world.articles],
         "reflections:reflection": reflections,
         "reflections:live_status": reflections,
@@ -934,6 +936,7 @@ INVALID_POSTS = {
     **dict.fromkeys(
         [
             "coach:intake_consent",
+            "coach:article_translation_remove",
             "coach:note_delete",
             "coach:programme_delete",
             "coach:step_delete",
@@ -1409,6 +1412,7 @@ EXPECTED = {
     "coach:coaching_invite_create": action(invalid=IGNORED),
     "coach:article": form(allowed=owns_article, post=302, invalid=400),
     "coach:article_translation": form(allowed=owns_article, post=302, invalid=400),
+    "coach:article_translation_remove": form(allowed=owns_article, post=302, invalid=IGNORED),
     "coach:article_delete": form(allowed=owns_article, post=302, invalid=IGNORED),
     "coach:article_preview": page(reader=owns_article),
     "coach:prompt_new": action(allowed=owns_article, invalid=400),

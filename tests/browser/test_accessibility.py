@@ -16,7 +16,7 @@ from practice.notes import note_save
 from practice.programmes import programme_assign, programme_save, step_save
 from reflections.services import readiness_set, reflection_start
 from tests.checkins.conftest import set_prompts
-from tests.conftest import answer_all, coach_link, link, make_article, reveal
+from tests.conftest import answer_all, coach_link, link, make_article, make_coach_article, reveal
 from tests.test_persona import all_url_patterns
 
 from .asgi_server import elsewhere
@@ -160,7 +160,8 @@ def test_every_page_passes_axe_for_a_visitor(new_page, cast, scheme):
 def coach_cast(library):
     """Morgan coaches Alice and Bob, who run Morgan's three-step programme:
     step 1 revealed, step 2 half answered, a check-in still to come; and
-    Morgan keeps a note on them. The coach's pages, each with something on it."""
+    Morgan keeps a note on them, and an article of Morgan's own with its
+    Spanish translation. The coach's pages, each with something on it."""
     morgan, alice, bob = make_person("Morgan"), make_person("Alice"), make_person("Bob")
     second = make_article()
 
@@ -178,6 +179,9 @@ def coach_cast(library):
         reveal(enrolment.releases.get().reflection, alice, bob)
         answer_all(enrolment.releases.get(number=2).reflection, alice)
         note = note_save(coach=morgan, couple=couple, text="Ask about the move.", written_on=date(2026, 3, 14))
+        own = make_coach_article(morgan, title="After the closeness")
+        own.translations = {"es": {"title": "Después de la cercanía", "summary": "Con mis palabras."}}
+        own.save(update_fields=["translations"])
         return [
             "/coach/",
             "/coach/programmes/",
@@ -192,6 +196,9 @@ def coach_cast(library):
             reverse("coach:note_delete", args=[note.pk]),
             "/coach/intake/",
             "/coach/export/",
+            reverse("coach:article", args=[own.pk]),
+            reverse("coach:article_translation", args=[own.pk, "es"]),
+            reverse("coach:article_translation_remove", args=[own.pk, "es"]),
         ]
 
     return morgan, elsewhere(made)

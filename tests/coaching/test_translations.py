@@ -106,3 +106,61 @@ def test_another_coachs_article_is_not_theirs_to_translate(client, other_coach, 
 
     assert client.post(url(article), spanish(article)).status_code == 404
     assert Article.objects.get(pk=article.pk).translations == {}
+
+
+def remove_url(article, language="es"):
+    return reverse("coach:article_translation_remove", kwargs={"pk": article.pk, "language": language})
+
+
+def test_a_translation_can_be_removed_after_a_confirmation(as_coach, coach, alice, bob, couple, article):
+    as_coach.post(url(article), spanish(article))
+    article_page = as_coach.get(reverse("coach:article", kwargs={"pk": article.pk})).content.decode()
+    assert remove_url(article) in article_page
+
+    confirm = as_coach.get(remove_url(article))
+    assert confirm.status_code == 200
+    assert "Remove the translation" in confirm.content.decode()
+    assert Article.objects.get(pk=article.pk).translations["es"]["title"] == "Después de la cercanía"
+
+    response = as_coach.post(remove_url(article), follow=True)
+
+    assert response.redirect_chain == [(reverse("coach:article", kwargs={"pk": article.pk}), 302)]
+    assert "Translation removed" in response.content.decode()
+    assert remove_url(article) not in response.content.decode()
+    removed = Article.objects.get(pk=article.pk)
+    assert "es" not in removed.translations
+    assert all("es" not in prompt.translations for prompt in removed.prompts.all())
+    coach_link(coach, alice, bob)
+    reflection = reflection_start(article=removed, by=alice)
+    with translation.override("es"):
+        assert reflection.translated("title") == article.title
+        assert reflection.prompts.first().translated("text") == removed.prompts.first().text
+
+
+def test_a_reflection_started_before_keeps_the_translation_it_started_with(as_coach, coach, alice, bob, couple, article):
+    as_coach.post(url(article), spanish(article))
+    coach_link(coach, alice, bob)
+    reflection = reflection_start(article=Article.objects.get(pk=article.pk), by=alice)
+
+    as_coach.post(remove_url(article))
+
+    reflection.refresh_from_db()
+    assert reflection.translated("title", "es") == "Después de la cercanía"
+
+
+def test_removing_a_translation_there_is_not_says_so(as_coach, article):
+    response = as_coach.get(remove_url(article))
+
+    assert response.status_code == 200
+    assert "has no translation into English" not in response.content.decode()
+    assert "has no translation into Spanish" in response.content.decode()
+    assert as_coach.get(remove_url(article, "en")).status_code == 404
+
+
+def test_another_coachs_translation_is_not_theirs_to_remove(as_coach, other_coach, article):
+    as_coach.post(url(article), spanish(article))
+    as_coach.force_login(other_coach)
+
+    assert as_coach.get(remove_url(article)).status_code == 404
+    assert as_coach.post(remove_url(article)).status_code == 404
+    assert "es" in Article.objects.get(pk=article.pk).translations
