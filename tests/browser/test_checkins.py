@@ -1,6 +1,7 @@
-"""Check-ins in the browser: proposing and accepting one through the pages,
-a round answered by both partners up to the reveal, and the trend that
-follows it; on a 320 px phone nothing scrolls sideways."""
+"""Check-ins in the browser: proposing and accepting one through the pages
+(the proposer's page hears the yes without a reload), a round answered by
+both partners up to the reveal, and the trend that follows it; on a 320 px
+phone nothing scrolls sideways."""
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -153,6 +154,8 @@ def test_proposing_and_accepting_a_checkin_through_the_pages(new_page):
     expect(alice_page.get_by_role("heading", name=CONNECTED.title)).to_be_visible()
     expect(alice_page.get_by_text("Every week on Wednesday · Waiting for an answer")).to_be_visible()
     expect(alice_page.get_by_text("You proposed it. It starts once Bob says yes.")).to_be_visible()
+    alice_page.locator("body[data-stream=listening]").wait_for()
+    alice_page.evaluate("window.notReloaded = true")
 
     bob_page = new_page()
     log_in(bob_page, bob.email)
@@ -168,7 +171,9 @@ def test_proposing_and_accepting_a_checkin_through_the_pages(new_page):
     next_round = CheckIn.objects.get().next_round_on
     assert next_round == next_day(2, timezone.localdate())
     day = date_format(next_round, "l j F")
-    alice_page.reload()
+    # Alice's page, open all along, hears the yes.
+    alice_page.get_by_text("Every week on Wednesday · Running").wait_for(timeout=WITHIN_MS)
+    assert still_the_same_page(alice_page)
     for page in (alice_page, bob_page):
         expect(page.get_by_text("Every week on Wednesday · Running")).to_be_visible()
         expect(page.get_by_text(f"The next round opens on {day}.")).to_be_visible()

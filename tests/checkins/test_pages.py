@@ -7,7 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from checkins.models import Round
+from checkins.models import CheckIn, Round
 from checkins.services import checkin_share, checkin_unshare, round_open
 from conversation.selectors import far_apart
 from reflections.selectors import prompt_rows
@@ -198,6 +198,23 @@ def test_proposing_through_the_page(client, couple, alice, bob):
     client.force_login(bob)
     body = client.get(reverse("checkins:checkin")).content.decode()
     assert "The load at home" in body and "Every two weeks on Thursday" in body and "Yes, let’s start" in body
+
+
+def test_the_page_follows_itself_and_a_live_fetch_leaves_the_confirmation_to_the_page(client, couple, alice, bob):
+    """Accepting tells both partners' open pages, the accepting one's too:
+    its fetch must not take the "started" its next page shows."""
+    client.force_login(alice)
+    client.post(reverse("checkins:checkin_propose"), {"source": "load-at-home", "cadence": "7", "weekday": "3"})
+    client.force_login(bob)
+    page = client.get(reverse("checkins:checkin")).content.decode()
+    assert f'sse-connect="{reverse("reflections:home_events")}"' in page and 'hx-select="#checkin-live"' in page
+
+    accepted = client.post(reverse("checkins:checkin_accept", args=[CheckIn.objects.get().pk]))
+    live_fetch = client.get(reverse("checkins:checkin"), headers={"HX-Request": "true"}).content.decode()
+    shown = client.get(accepted.url).content.decode()
+
+    assert "Running" in live_fetch and "Your check-in has started." not in live_fetch
+    assert "Your check-in has started." in shown
 
 
 def test_building_our_own_from_the_bank(client, couple, alice, library):
