@@ -60,5 +60,6 @@ def article_translation_remove(request, pk, language):
             % {"language": name},
         )
         return redirect("coach:article", pk=pk)
-    context = {"article": article, "language": language, "language_name": name, "translated": language in article.translations}
+    translated = language in article.translations
+    context = {"article": article, "language": language, "language_name": name, "translated": translated}
     return render(request, "coaching/article_translation_remove.html", context)

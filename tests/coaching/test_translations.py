@@ -137,7 +137,7 @@ def test_a_translation_can_be_removed_after_a_confirmation(as_coach, coach, alic
         assert reflection.prompts.first().translated("text") == removed.prompts.first().text
 
 
-def test_a_reflection_started_before_keeps_the_translation_it_started_with(as_coach, coach, alice, bob, couple, article):
+def test_a_reflection_started_before_keeps_its_translation(as_coach, coach, alice, bob, couple, article):
     as_coach.post(url(article), spanish(article))
     coach_link(coach, alice, bob)
     reflection = reflection_start(article=Article.objects.get(pk=article.pk), by=alice)
