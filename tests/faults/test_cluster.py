@@ -317,7 +317,8 @@ async def storm_through_kill_and_redis_restart(balancer, app1, redis_process, sa
         # Only the one request each partner had in flight on the dead server:
         # the next went to the live one, even before the health checks noticed.
         per_partner = Counter(who for _, who, _ in load.refused)
-        assert max(per_partner.values(), default=0) <= 1, load.refused
+        since_kill = [(f"{when - killed:+.3f}s", who, what) for when, who, what in load.refused]
+        assert max(per_partner.values(), default=0) <= 1, f"{per_partner.most_common(3)}: {since_kill}"
         await all_signed_in(clients + [bystander], "somebody was signed out by the kill")
         failed_at_kill = len(load.refused)
         report(
